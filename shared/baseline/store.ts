@@ -1,0 +1,271 @@
+/**
+ * Stored baseline: immutable versions plus one pointer, so an apply is all-or-nothing.
+ *
+ * Table `<prefix>baseline`:
+ *   PK `state`, RK `current`          pointer to the version in force: version, sequence, contentHash, appliedAt, appliedBy.
+ *   PK `state`, RK `audit-<seq 12d>`  one audit record per apply: who, when, content hash, change summary.
+ *   PK `v-<version>`, RK `meta`       chunk count and content hash of that version.
+ *   PK `v-<version>`, RK `c-<n 6d>`   the version's canonical JSON, split into ≤30,000-character pieces.
+ *
+ * Apply writes the new version's chunks first (any number of ≤100-entity transactions in its own
+ * partition), then flips the pointer and appends the audit record in ONE transaction guarded
+ * by the pointer's ETag. A failure before the flip leaves the previous version in force and
+ * complete; two concurrent applies cannot both flip (the loser gets BaselineConflictError).
+ */
+import { randomBytes } from 'node:crypto';
+import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import { baselineSchema, type Baseline } from './schema';
+import { canonicalJson, contentHash } from './canonical';
+import { assertEntityWithinLimits, chunkText, planBatches } from '../storage/limits';
+import { statusOf, type Tables } from '../storage/tables';
+import { todayUtc } from './parse';
+
+const STATE = 'state';
+const POINTER = 'current';
+
+export interface AppliedBaseline {
+  baseline: Baseline;
+  version: string;
+  sequence: number;
+  contentHash: string;
+  appliedAt: string;
+  appliedBy: string;
+}
+
+export interface AuditRecord {
+  sequence: number;
+  version: string;
+  contentHash: string;
+  appliedAt: string;
+  appliedBy: string;
+  summary: string;
+}
+
+export interface ApplyOptions {
+  actor: string;
+  now: Date;
+  summary: string;
+  /** Refuse unless the stored sequence is still this one (0 = nothing stored), e.g. the one `plan` showed. */
+  expectedSequence?: number;
+}
+
+export class BaselineConflictError extends Error {
+  override name = 'BaselineConflictError';
+}
+
+export class StoredBaselineCorruptError extends Error {
+  override name = 'StoredBaselineCorruptError';
+}
+
+type PointerEntity = {
+  partitionKey: string;
+  rowKey: string;
+  version: string;
+  sequence: number;
+  contentHash: string;
+  appliedAt: string;
+  appliedBy: string;
+};
+
+export interface BaselineStoreHooks {
+  /** Called before each chunk transaction; tests use it to inject a failure half-way. */
+  beforeChunkBatch?: (index: number) => void | Promise<void>;
+}
+
+export class BaselineStore {
+  constructor(
+    private readonly tables: Tables,
+    private readonly hooks: BaselineStoreHooks = {},
+  ) {}
+
+  private table(): Promise<TableClient> {
+    return this.tables.table('baseline');
+  }
+
+  private async pointer(table: TableClient): Promise<TableEntityResult<PointerEntity> | undefined> {
+    try {
+      return await table.getEntity<PointerEntity>(STATE, POINTER);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The baseline in force, or undefined when none was ever applied. */
+  async current(): Promise<AppliedBaseline | undefined> {
+    const table = await this.table();
+    const pointer = await this.pointer(table);
+    if (!pointer) return undefined;
+    const baseline = await this.readVersion(table, pointer.version, pointer.contentHash);
+    return {
+      baseline,
+      version: pointer.version,
+      sequence: pointer.sequence,
+      contentHash: pointer.contentHash,
+      appliedAt: pointer.appliedAt,
+      appliedBy: pointer.appliedBy,
+    };
+  }
+
+  private async readVersion(table: TableClient, version: string, expectedHash: string): Promise<Baseline> {
+    const partition = `v-${version}`;
+    const chunks: string[] = [];
+    let meta: { chunks: number; contentHash: string } | undefined;
+    const rows = table.listEntities<{ data?: string; chunks?: number; contentHash?: string }>({
+      queryOptions: { filter: `PartitionKey eq '${partition}'` },
+    });
+    for await (const row of rows) {
+      const rowKey = row.rowKey ?? '';
+      if (rowKey === 'meta') meta = { chunks: Number(row.chunks), contentHash: String(row.contentHash) };
+      else if (rowKey.startsWith('c-')) chunks[Number(rowKey.slice(2))] = row.data ?? '';
+    }
+    const complete = meta && chunks.length === meta.chunks && chunks.every((c) => typeof c === 'string');
+    if (!meta || !complete) {
+      throw new StoredBaselineCorruptError(
+        `stored baseline version ${version} is incomplete (${chunks.length} of ${meta?.chunks ?? '?'} pieces)`,
+      );
+    }
+    const value: unknown = JSON.parse(chunks.join(''));
+    if (contentHash(value) !== expectedHash || meta.contentHash !== expectedHash) {
+      throw new StoredBaselineCorruptError(
+        `stored baseline version ${version} does not match its content hash`,
+      );
+    }
+    // Stored content was valid when applied; re-checking keeps the "validate at the boundary" rule
+    // for anything edited in the table by hand. Exemption lengths were checked at apply time.
+    const result = baselineSchema('0001-01-01').safeParse(value);
+    if (!result.success) {
+      const problems = result.error.issues.filter(
+        (i) => !(i.path[0] === 'exemptions' && i.path[2] === 'expires'),
+      );
+      if (problems.length)
+        throw new StoredBaselineCorruptError(
+          `stored baseline version ${version} is not a valid baseline: ${problems[0]!.message}`,
+        );
+    }
+    return (result.success ? result.data : value) as Baseline;
+  }
+
+  async apply(baseline: Baseline, options: ApplyOptions): Promise<AppliedBaseline> {
+    const table = await this.table();
+    const pointer = await this.pointer(table);
+    const storedSequence = pointer?.sequence ?? 0;
+    if (options.expectedSequence !== undefined && options.expectedSequence !== storedSequence) {
+      throw new BaselineConflictError(
+        `the stored baseline changed since it was planned (expected sequence ${options.expectedSequence}, stored ${storedSequence}` +
+          `${pointer ? ` applied by ${pointer.appliedBy} at ${pointer.appliedAt}` : ''}); run plan again`,
+      );
+    }
+    const sequence = storedSequence + 1;
+    const version = `${String(sequence).padStart(12, '0')}-${randomBytes(4).toString('hex')}`;
+    const hash = contentHash(baseline);
+    const appliedAt = options.now.toISOString();
+
+    await this.writeVersion(table, version, canonicalJson(baseline), hash);
+
+    const newPointer: PointerEntity = {
+      partitionKey: STATE,
+      rowKey: POINTER,
+      version,
+      sequence,
+      contentHash: hash,
+      appliedAt,
+      appliedBy: options.actor,
+    };
+    const audit = {
+      partitionKey: STATE,
+      rowKey: `audit-${String(sequence).padStart(12, '0')}`,
+      sequence,
+      version,
+      contentHash: hash,
+      appliedAt,
+      appliedBy: options.actor,
+      summary: options.summary.slice(0, 30_000),
+    };
+    assertEntityWithinLimits(audit);
+    const flip: TransactionAction[] = pointer
+      ? [
+          ['update', newPointer, 'Replace', { etag: pointer.etag }],
+          ['create', audit],
+        ]
+      : [
+          ['create', newPointer],
+          ['create', audit],
+        ];
+    try {
+      await table.submitTransaction(flip);
+    } catch (error) {
+      await this.deleteVersion(table, version).catch(() => undefined);
+      const status = statusOf(error);
+      if (status === 409 || status === 412) {
+        const now = await this.pointer(table).catch(() => undefined);
+        throw new BaselineConflictError(
+          `another apply changed the stored baseline while this one ran` +
+            `${now ? ` (now sequence ${now.sequence}, applied by ${now.appliedBy} at ${now.appliedAt})` : ''}; ` +
+            'nothing was changed by this apply: run plan again and re-apply',
+        );
+      }
+      throw error;
+    }
+    return { baseline, version, sequence, contentHash: hash, appliedAt, appliedBy: options.actor };
+  }
+
+  private async writeVersion(table: TableClient, version: string, json: string, hash: string): Promise<void> {
+    const partitionKey = `v-${version}`;
+    const pieces = chunkText(json);
+    const entities: Array<Record<string, unknown> & { partitionKey: string; rowKey: string }> = pieces.map(
+      (data, i) => ({
+        partitionKey,
+        rowKey: `c-${String(i).padStart(6, '0')}`,
+        data,
+      }),
+    );
+    entities.push({ partitionKey, rowKey: 'meta', chunks: pieces.length, contentHash: hash });
+    entities.forEach(assertEntityWithinLimits);
+    const batches = planBatches(entities);
+    try {
+      for (const [index, batch] of batches.entries()) {
+        await this.hooks.beforeChunkBatch?.(index);
+        await table.submitTransaction(batch.map((e): TransactionAction => ['create', e]));
+      }
+    } catch (error) {
+      await this.deleteVersion(table, version).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Removes an unreferenced version (after a failed or lost apply). */
+  private async deleteVersion(table: TableClient, version: string): Promise<void> {
+    const partitionKey = `v-${version}`;
+    const keys: Array<{ partitionKey: string; rowKey: string }> = [];
+    for await (const row of table.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${partitionKey}'`, select: ['RowKey'] },
+    })) {
+      keys.push({ partitionKey, rowKey: row.rowKey! });
+    }
+    for (const batch of planBatches(keys)) {
+      await table.submitTransaction(batch.map((k): TransactionAction => ['delete', k]));
+    }
+  }
+
+  async history(limit = 20): Promise<AuditRecord[]> {
+    const table = await this.table();
+    const records: AuditRecord[] = [];
+    const rows = table.listEntities<AuditRecord>({
+      queryOptions: { filter: `PartitionKey eq '${STATE}' and RowKey ge 'audit-' and RowKey lt 'audit.'` },
+    });
+    for await (const row of rows) {
+      records.push({
+        sequence: row.sequence,
+        version: row.version,
+        contentHash: row.contentHash,
+        appliedAt: row.appliedAt,
+        appliedBy: row.appliedBy,
+        summary: row.summary,
+      });
+    }
+    return records.sort((a, b) => b.sequence - a.sequence).slice(0, limit);
+  }
+}
+
+export { todayUtc };

@@ -1,0 +1,174 @@
+/** `wimon baseline validate|plan|apply|show|history`. */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseBaseline, BaselineValidationError } from '../baseline/parse';
+import { BaselineConflictError, BaselineStore } from '../baseline/store';
+import { diffBaselines, renderDiff, summarizeDiff } from '../baseline/diff';
+import { baselineToYaml } from '../baseline/serialize';
+import type { Baseline } from '../baseline/schema';
+import { loadSettings } from '../config/settings';
+import { Tables } from '../storage/tables';
+import { CliError, EXIT, type CliIo } from './io';
+import { parseNow } from './options';
+
+export function readBaselineFile(file: string, io: CliIo, now: Date): Baseline {
+  const full = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `cannot read baseline file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  try {
+    return parseBaseline(text, file, now);
+  } catch (error) {
+    if (error instanceof BaselineValidationError) {
+      const n = error.problems.length;
+      throw new CliError(
+        `${error.message}\n${file}: ${n} problem${n === 1 ? '' : 's'}; the baseline is not valid`,
+        EXIT.problems,
+      );
+    }
+    throw error;
+  }
+}
+
+export function openStore(io: CliIo): BaselineStore {
+  const settings = loadSettings(io.env);
+  return new BaselineStore(Tables.fromSettings(settings, () => defaultCredential(io)));
+}
+
+function defaultCredential(io: CliIo) {
+  // Loaded lazily: @azure/identity is only needed when talking to real Azure.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  const clientId = io.env.AZURE_CLIENT_ID;
+  return new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+}
+
+export function actorFrom(io: CliIo, explicit?: string): string {
+  if (explicit) return explicit;
+  if (io.env.WIMON_ACTOR) return io.env.WIMON_ACTOR;
+  return `${os.userInfo().username}@${os.hostname()}`;
+}
+
+export function registerBaselineCommands(program: Command, io: CliIo): void {
+  const baseline = program
+    .command('baseline')
+    .description('validate, plan, apply and show the declared baseline (YAML)');
+
+  baseline
+    .command('validate')
+    .description('check a baseline file; prints file:line:col for every problem and exits 1 if there is one')
+    .argument('<file>', 'baseline YAML file')
+    .option('--now <date>', 'validate as of this date (exemption lengths are measured from it)')
+    .action((file: string, opts: { now?: string }) => {
+      const b = readBaselineFile(file, io, parseNow(opts.now));
+      io.out(
+        `${file}: valid (${b.identities.length} identities, ${b.exemptions.length} exemptions, ${b.keyVaultSecrets.length} Key Vault routes)`,
+      );
+    });
+
+  baseline
+    .command('plan')
+    .description('show what applying the file would change in the stored baseline, field by field')
+    .argument('<file>', 'baseline YAML file')
+    .option('--now <date>', 'validate as of this date')
+    .option('--json', 'print the plan as JSON')
+    .action(async (file: string, opts: { now?: string; json?: boolean }) => {
+      const proposed = readBaselineFile(file, io, parseNow(opts.now));
+      const stored = await openStore(io).current();
+      const diff = diffBaselines(stored?.baseline, proposed);
+      if (opts.json) {
+        io.out(
+          JSON.stringify(
+            { storedSequence: stored?.sequence ?? 0, storedHash: stored?.contentHash ?? null, diff },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      io.out(
+        stored
+          ? `Stored baseline: sequence ${stored.sequence}, applied by ${stored.appliedBy} at ${stored.appliedAt}`
+          : 'Stored baseline: none yet (everything below is new)',
+      );
+      io.out(renderDiff(diff));
+      io.out(
+        `\nTo apply exactly this plan: wimon baseline apply ${file} --expect-sequence ${stored?.sequence ?? 0}`,
+      );
+    });
+
+  baseline
+    .command('apply')
+    .description('store the file as the baseline in force: all-or-nothing, with an audit record')
+    .argument('<file>', 'baseline YAML file')
+    .option('--now <date>', 'validate as of this date')
+    .option('--actor <who>', 'who is applying, for the audit record (default: WIMON_ACTOR or user@host)')
+    .option(
+      '--expect-sequence <n>',
+      'refuse if the stored baseline is no longer at this sequence (as shown by plan)',
+    )
+    .action(async (file: string, opts: { now?: string; actor?: string; expectSequence?: string }) => {
+      const now = parseNow(opts.now);
+      const proposed = readBaselineFile(file, io, now);
+      const store = openStore(io);
+      const stored = await store.current();
+      const diff = diffBaselines(stored?.baseline, proposed);
+      const expected = opts.expectSequence === undefined ? undefined : Number(opts.expectSequence);
+      if (expected !== undefined && !Number.isInteger(expected))
+        throw new CliError('--expect-sequence must be a whole number');
+      try {
+        const applied = await store.apply(proposed, {
+          actor: actorFrom(io, opts.actor),
+          now: new Date(),
+          summary: summarizeDiff(diff),
+          expectedSequence: expected ?? stored?.sequence ?? 0,
+        });
+        io.out(
+          `Applied ${file} as sequence ${applied.sequence} (${summarizeDiff(diff)}); content ${applied.contentHash.slice(0, 12)}`,
+        );
+      } catch (error) {
+        if (error instanceof BaselineConflictError)
+          throw new CliError(`conflict: ${error.message}`, EXIT.conflict);
+        throw error;
+      }
+    });
+
+  baseline
+    .command('show')
+    .description('print the stored baseline as YAML (round-trips through validate and apply)')
+    .action(async () => {
+      const stored = await openStore(io).current();
+      if (!stored)
+        throw new CliError(
+          'no baseline has been applied yet: run `wimon baseline apply FILE`',
+          EXIT.problems,
+        );
+      io.out(
+        `# sequence ${stored.sequence}, applied by ${stored.appliedBy} at ${stored.appliedAt}, content ${stored.contentHash}`,
+      );
+      io.out(baselineToYaml(stored.baseline));
+    });
+
+  baseline
+    .command('history')
+    .description('list the audit records of past applies, newest first')
+    .option('--limit <n>', 'how many records', '20')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { limit: string; json?: boolean }) => {
+      const records = await openStore(io).history(Number(opts.limit) || 20);
+      if (opts.json) {
+        io.out(JSON.stringify(records, null, 2));
+        return;
+      }
+      if (!records.length) io.out('No baseline has been applied yet.');
+      for (const r of records)
+        io.out(`#${r.sequence}  ${r.appliedAt}  ${r.appliedBy}  ${r.contentHash.slice(0, 12)}  ${r.summary}`);
+    });
+}

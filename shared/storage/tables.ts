@@ -1,0 +1,82 @@
+/**
+ * Opens the monitor's tables. Every table name carries a prefix (WIMON_TABLE_PREFIX) so one
+ * storage account can hold several monitors, and each test its own isolated set.
+ */
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/core-auth';
+import { ConfigurationError, type Settings } from '../config/settings';
+
+export type TableName = 'baseline' | 'findings' | 'runs' | 'outbox' | 'ledger' | 'cursors' | 'events';
+
+export interface TableSource {
+  connectionString?: string;
+  endpoint?: string;
+  credential?: TokenCredential;
+  prefix: string;
+}
+
+export class Tables {
+  private readonly created = new Map<string, Promise<void>>();
+  constructor(private readonly source: TableSource) {}
+
+  static fromSettings(settings: Settings, credential?: () => TokenCredential): Tables {
+    if (settings.WIMON_STORAGE_CONNECTION_STRING) {
+      return new Tables({
+        connectionString: settings.WIMON_STORAGE_CONNECTION_STRING,
+        prefix: settings.WIMON_TABLE_PREFIX,
+      });
+    }
+    if (settings.WIMON_TABLE_ENDPOINT && credential) {
+      return new Tables({
+        endpoint: settings.WIMON_TABLE_ENDPOINT,
+        credential: credential(),
+        prefix: settings.WIMON_TABLE_PREFIX,
+      });
+    }
+    throw new ConfigurationError(
+      'no Table Storage configured: set WIMON_TABLE_ENDPOINT (managed identity) or WIMON_STORAGE_CONNECTION_STRING',
+    );
+  }
+
+  get prefix(): string {
+    return this.source.prefix;
+  }
+
+  /** A client for one of our tables; the table is created on first use. */
+  async table(name: TableName): Promise<TableClient> {
+    const client = this.client(`${this.source.prefix}${name}`);
+    let creating = this.created.get(name);
+    if (!creating) {
+      creating = client.createTable().catch((error: unknown) => {
+        this.created.delete(name);
+        throw error;
+      });
+      this.created.set(name, creating);
+    }
+    await creating;
+    return client;
+  }
+
+  private client(tableName: string): TableClient {
+    const { connectionString, endpoint, credential } = this.source;
+    const options: TableServiceClientOptions = {};
+    if (connectionString) {
+      const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString);
+      return TableClient.fromConnectionString(connectionString, tableName, {
+        ...options,
+        allowInsecureConnection: insecure,
+      });
+    }
+    if (!endpoint || !credential)
+      throw new ConfigurationError('Table Storage needs an endpoint and a credential');
+    return new TableClient(endpoint, tableName, credential, options);
+  }
+}
+
+/** Status code of a failed Table Storage call, when it has one. */
+export function statusOf(error: unknown): number | undefined {
+  if (error && typeof error === 'object' && 'statusCode' in error && typeof error.statusCode === 'number') {
+    return error.statusCode;
+  }
+  return undefined;
+}

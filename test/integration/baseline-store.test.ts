@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { parseBaseline } from '../../shared/baseline/parse';
+import { BaselineConflictError, BaselineStore } from '../../shared/baseline/store';
+import { baselineToYaml } from '../../shared/baseline/serialize';
+import { replaceOnce, sampleBaselineText, SAMPLE_NOW } from '../support/sample';
+import { freshTables } from '../support/tables';
+import { syntheticBaseline } from '../support/synthetic-baseline';
+
+const sample = () => parseBaseline(sampleBaselineText(), 'baseline.yaml', SAMPLE_NOW);
+const opts = (summary = 'test') => ({ actor: 'tester@contoso.com', now: SAMPLE_NOW, summary });
+
+describe('baseline store (real Azurite)', () => {
+  it('has nothing stored at first', async () => {
+    expect(await new BaselineStore(freshTables()).current()).toBeUndefined();
+  });
+
+  it('apply → current → show YAML → parse round-trips exactly, with an audit record', async () => {
+    const store = new BaselineStore(freshTables());
+    const applied = await store.apply(sample(), opts('first'));
+    const stored = await store.current();
+    expect(stored?.baseline).toEqual(sample());
+    expect(stored?.sequence).toBe(1);
+    expect(stored?.contentHash).toBe(applied.contentHash);
+    const reparsed = parseBaseline(baselineToYaml(stored!.baseline), 'shown.yaml', SAMPLE_NOW);
+    expect(reparsed).toEqual(sample());
+    const history = await store.history();
+    expect(history).toEqual([
+      expect.objectContaining({
+        sequence: 1,
+        appliedBy: 'tester@contoso.com',
+        summary: 'first',
+        contentHash: applied.contentHash,
+      }),
+    ]);
+  });
+
+  it('a failure half-way through an apply leaves the previous baseline in force and complete', async () => {
+    const tables = freshTables();
+    await new BaselineStore(tables).apply(sample(), opts());
+    const before = await new BaselineStore(tables).current();
+    // Large enough to need several chunk transactions; fail on the second one.
+    const failing = new BaselineStore(tables, {
+      beforeChunkBatch: (index) => {
+        if (index === 1) throw new Error('injected: storage went away');
+      },
+    });
+    await expect(failing.apply(syntheticBaseline(6000), opts())).rejects.toThrow('injected');
+    const after = await new BaselineStore(tables).current();
+    expect(after?.sequence).toBe(1);
+    expect(after?.baseline).toEqual(before?.baseline);
+    expect(await new BaselineStore(tables).history()).toHaveLength(1);
+    // The failed version's orphan chunks were cleaned up: only the live version's partition remains.
+    const table = await tables.table('baseline');
+    const partitions = new Set<string>();
+    for await (const row of table.listEntities()) partitions.add(row.partitionKey!);
+    expect([...partitions].sort()).toEqual(['state', `v-${after!.version}`]);
+  });
+
+  it('two concurrent applies: exactly one wins, the other gets a conflict, no mixed state', async () => {
+    const tables = freshTables();
+    await new BaselineStore(tables).apply(sample(), opts());
+    // A barrier makes the two applies overlap for certain: each has read the stored pointer and
+    // is writing its version before either tries to flip it.
+    let arrived = 0;
+    let release!: () => void;
+    const bothArrived = new Promise<void>((resolve) => (release = resolve));
+    const barrier = {
+      beforeChunkBatch: async (index: number) => {
+        if (index !== 0) return;
+        if (++arrived === 2) release();
+        await bothArrived;
+      },
+    };
+    const storeA = new BaselineStore(tables, barrier);
+    const storeB = new BaselineStore(tables, barrier);
+    const a = parseBaseline(
+      replaceOnce(sampleBaselineText(), 'reviewBy: 2027-04-01', 'reviewBy: 2027-04-02'),
+      'a.yaml',
+      SAMPLE_NOW,
+    );
+    const b = parseBaseline(
+      replaceOnce(sampleBaselineText(), 'reviewBy: 2027-04-01', 'reviewBy: 2027-04-03'),
+      'b.yaml',
+      SAMPLE_NOW,
+    );
+    const results = await Promise.allSettled([storeA.apply(a, opts('A')), storeB.apply(b, opts('B'))]);
+    const fulfilled = results.filter((r) => r.status === 'fulfilled');
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(BaselineConflictError);
+    expect(String(rejected[0]!.reason.message)).toMatch(/run plan again/);
+    const stored = await new BaselineStore(tables).current();
+    const winner = results[0]!.status === 'fulfilled' ? a : b;
+    expect(stored?.baseline).toEqual(winner);
+    expect(stored?.sequence).toBe(2);
+    expect((await storeA.history()).map((h) => h.sequence)).toEqual([2, 1]);
+  });
+
+  it('refuses when the stored sequence moved since plan', async () => {
+    const store = new BaselineStore(freshTables());
+    await store.apply(sample(), opts());
+    await expect(store.apply(sample(), { ...opts(), expectedSequence: 0 })).rejects.toThrow(
+      BaselineConflictError,
+    );
+  });
+
+  it('applies a 5,000-identity baseline and reads it back identical', async () => {
+    const store = new BaselineStore(freshTables());
+    const big = syntheticBaseline(5000);
+    await store.apply(big, opts());
+    const stored = await store.current();
+    expect(stored?.baseline.identities).toHaveLength(5000);
+    expect(stored?.baseline).toEqual(big);
+  });
+});

@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './sample';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `wimon` exactly as a user would (a separate Node process). */
+export function wimon(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliResult {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'wimon.js'), ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,23 @@
+/**
+ * Starts one real Azurite (in memory, free port) for the whole run; each test isolates itself
+ * with its own table prefix. Nothing needs to be running before `npm test`.
+ */
+import type { TestProject } from 'vitest/node';
+import { startAzurite, type RunningAzurite } from '../../emulator/azurite';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    azuriteConnectionString: string;
+  }
+}
+
+let azurite: RunningAzurite | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  azurite = await startAzurite();
+  project.provide('azuriteConnectionString', azurite.connectionString);
+}
+
+export async function teardown(): Promise<void> {
+  await azurite?.stop();
+}
