@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, processIo, type CliIo } from './io';
 import { registerBaselineCommands } from './baseline-commands';
+import { registerInventoryCommands } from './inventory-commands';
+import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 import { ConfigurationError } from '../config/settings';
 
 function packageVersion(): string {
@@ -20,10 +22,15 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
   registerBaselineCommands(program, io);
+  registerInventoryCommands(program, io);
   return program;
 }
 
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  if (needsEmulatorTrust(argv)) {
+    const code = rerunTrustingEmulator(argv, io.env);
+    if (code !== undefined) return code;
+  }
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,6 +3,22 @@
  * README, `local.settings.sample.json` and (later) set by `infra/`; a test keeps them in step.
  */
 import { z } from 'zod';
+import { PUBLIC_CLOUD } from '../azure/endpoints';
+
+const GUID_LIST_ITEM = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function commaList(item: RegExp, error: string) {
+  return z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((items) => items.every((i) => item.test(i)), { error });
+}
 
 const optionalText = z
   .string()
@@ -26,6 +42,22 @@ export const settingsSchema = z.object({
   WIMON_ACTOR: optionalText,
   /** Client id of a user-assigned managed identity; system-assigned or developer credentials otherwise. */
   AZURE_CLIENT_ID: optionalText,
+  /** Subscriptions to monitor, comma-separated ids. */
+  WIMON_SUBSCRIPTIONS: commaList(
+    GUID_LIST_ITEM,
+    'WIMON_SUBSCRIPTIONS must be comma-separated subscription ids',
+  ),
+  /** Management groups whose own role assignments are read (assignments at or below subscriptions come from the subscriptions). */
+  WIMON_MANAGEMENT_GROUPS: commaList(
+    /^[A-Za-z0-9._()-]{1,90}$/,
+    'WIMON_MANAGEMENT_GROUPS must be comma-separated management group ids',
+  ),
+  /** Azure Resource Manager endpoint (sovereign clouds, local emulator). */
+  WIMON_ARM_ENDPOINT: z.url().default(PUBLIC_CLOUD.arm),
+  /** Microsoft Graph endpoint (sovereign clouds, local emulator). */
+  WIMON_GRAPH_ENDPOINT: z.url().default(PUBLIC_CLOUD.graph),
+  /** Microsoft Entra authority host used to get tokens (sovereign clouds). */
+  WIMON_AUTHORITY_HOST: z.url().default(PUBLIC_CLOUD.authorityHost),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

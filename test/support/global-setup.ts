@@ -4,6 +4,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startAzurite, type RunningAzurite } from '../../emulator/azurite';
+import { ensureEmulatorCertificate } from '../../emulator/certificate';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,9 @@ declare module 'vitest' {
 let azurite: RunningAzurite | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // Node reads extra CAs only at start-up: set it here, before the test workers are forked, so
+  // the real SDK clients in the workers trust the emulator's self-signed certificate.
+  process.env.NODE_EXTRA_CA_CERTS = ensureEmulatorCertificate().certPath;
   azurite = await startAzurite();
   project.provide('azuriteConnectionString', azurite.connectionString);
 }

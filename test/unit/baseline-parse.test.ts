@@ -36,8 +36,8 @@ describe('baseline parsing and validation', () => {
   }> = [
     {
       name: 'malformed scope',
-      find: 'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders',
-      replace: 'scope: subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders',
+      find: 'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders\n',
+      replace: 'scope: subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders\n',
       at: 'subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders',
       path: 'identities[2].roles[0].scope',
       message: /must be an ARM scope starting with \//,
@@ -175,8 +175,8 @@ describe('baseline parsing and validation', () => {
   it('formats the message as file:line:col path: message', () => {
     const text = replaceOnce(
       sampleBaselineText(),
-      'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders',
-      'scope: rg-orders',
+      'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders\n',
+      'scope: rg-orders\n',
     );
     const pos = positionOf(text, 'rg-orders\n');
     expect(() => parseBaseline(text, 'baseline.yaml', SAMPLE_NOW)).toThrow(

@@ -1,0 +1,423 @@
+/**
+ * Local HTTPS emulator of the Azure APIs the monitor reads (ARM and Microsoft Graph), serving a
+ * tenant fixture of real wire-format JSON. It pages like the real APIs (`nextLink`,
+ * `@odata.nextLink`, `$top`), implements the `$filter`s and `$batch` the monitor uses, counts
+ * requests per route, and injects faults on demand (429 + Retry-After, 5xx, 403, latency,
+ * failures on later pages). Any bearer token is accepted; a request without one gets 401.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ensureEmulatorCertificate } from './certificate';
+import { Fixture, hasValueArray, type Api } from './fixture';
+
+export interface FaultRule {
+  api?: Api;
+  /** Case-insensitive substring of the request path (or of a $batch item's URL). */
+  path?: string;
+  method?: string;
+  /** Only requests for a page after the first (the listing fails mid-way). */
+  laterPagesOnly?: boolean;
+  status: number;
+  retryAfterSeconds?: number;
+  /** How many matching requests fail (default 1); Infinity for every one. */
+  times?: number;
+}
+
+export interface RequestRecord {
+  api: Api;
+  method: string;
+  route: string;
+  status: number;
+  /** true for an item inside a Graph $batch (not an HTTP request of its own) */
+  batchItem: boolean;
+}
+
+export interface EmulatorOptions {
+  fixture: Fixture | string;
+  latencyMs?: number;
+  faults?: FaultRule[];
+  certificateDir?: string;
+}
+
+export interface RunningEmulator {
+  endpoints: { arm: string; graph: string };
+  fixture: Fixture;
+  /** Every HTTP request and $batch item served, in order. */
+  readonly requests: RequestRecord[];
+  /** HTTP requests (not batch items), optionally for one API. */
+  requestCount(api?: Api): number;
+  /** Count per `METHOD api route`, ids replaced by {id}. */
+  requestsByRoute(): Record<string, number>;
+  resetRequests(): void;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  stop(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const GUID_SEGMENT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function routeOf(path: string): string {
+  return path
+    .split('/')
+    .map((s) => (GUID_SEGMENT.test(s) ? '{id}' : s))
+    .join('/');
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const fixture = typeof options.fixture === 'string' ? Fixture.load(options.fixture) : options.fixture;
+  const certificate = ensureEmulatorCertificate(options.certificateDir);
+  const faults: Array<FaultRule & { remaining: number }> = (options.faults ?? []).map((f) => ({
+    ...f,
+    remaining: f.times ?? 1,
+  }));
+  let latencyMs = options.latencyMs ?? 0;
+  const requests: RequestRecord[] = [];
+  const origins: Partial<Record<Api, string>> = {};
+
+  const takeFault = (api: Api, method: string, path: string, laterPage: boolean): FaultRule | undefined => {
+    const lower = path.toLowerCase();
+    const rule = faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        (f.api === undefined || f.api === api) &&
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (f.path === undefined || lower.includes(f.path.toLowerCase())) &&
+        (!f.laterPagesOnly || laterPage),
+    );
+    if (rule) rule.remaining -= 1;
+    return rule;
+  };
+
+  const handle = (api: Api, method: string, rawUrl: string, body: unknown, batchItem: boolean): Reply => {
+    // ARM SDKs build '/{scope}/providers/...' and scopes start with '/': real ARM accepts the '//'.
+    const url = new URL(rawUrl.replace(/^\/+/, '/'), origins[api]);
+    const path = decodeURIComponent(url.pathname);
+    const skip = url.searchParams.get('$skiptoken') ?? url.searchParams.get('$skipToken');
+    const fault = takeFault(api, method, `${path}${url.search}`, skip !== null);
+    let reply: Reply;
+    try {
+      if (fault) reply = faultReply(api, fault, path);
+      else if (api === 'graph' && method === 'POST' && /\/\$batch$/.test(path)) reply = batch(path, body);
+      else if (method === 'GET') reply = get(api, url, path);
+      else reply = errorReply(api, 405, 'MethodNotAllowed', `${method} is not emulated for ${path}`);
+    } catch (error) {
+      reply = errorReply(api, 400, 'BadRequest', error instanceof Error ? error.message : String(error));
+    }
+    requests.push({ api, method, route: routeOf(path), status: reply.status, batchItem });
+    return reply;
+  };
+
+  const batch = (path: string, body: unknown): Reply => {
+    const version = path.split('/')[1] ?? 'v1.0';
+    const items = (body as { requests?: unknown })?.requests;
+    if (!Array.isArray(items) || items.length === 0 || items.length > 20) {
+      return errorReply('graph', 400, 'BadRequest', 'A $batch holds between 1 and 20 requests.');
+    }
+    const responses = items.map((raw) => {
+      const item = raw as { id?: string; method?: string; url?: string; body?: unknown };
+      const inner = handle(
+        'graph',
+        (item.method ?? 'GET').toUpperCase(),
+        `/${version}/${String(item.url ?? '').replace(/^\//, '')}`,
+        item.body,
+        true,
+      );
+      return {
+        id: item.id,
+        status: inner.status,
+        headers: { 'Content-Type': 'application/json', ...(inner.headers ?? {}) },
+        body: inner.body,
+      };
+    });
+    return { status: 200, body: { responses } };
+  };
+
+  const get = (api: Api, url: URL, path: string): Reply => {
+    const fixturePath = path.replace(/^\/+/, '');
+    const direct = fixture.get(api, fixturePath);
+    if (direct !== undefined)
+      return hasValueArray(direct) ? page(api, url, direct) : { status: 200, body: select(direct, url) };
+    const segments = fixturePath.split('/');
+    // GET one object of a listed collection: .../collection/{id}
+    const parent = fixture.get(api, segments.slice(0, -1).join('/'));
+    const last = (segments[segments.length - 1] ?? '').toLowerCase();
+    if (hasValueArray(parent)) {
+      const item = parent.value.find((v) => matchesId(v, last));
+      if (item) return { status: 200, body: select(item, url) };
+    }
+    if (api === 'arm') {
+      const byId = fixture.armById(fixturePath);
+      if (byId) return { status: 200, body: byId };
+      // Role definitions are tenant-wide: /subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/{guid}
+      const def = /providers\/microsoft\.authorization\/roledefinitions\/([^/]+)$/i.exec(fixturePath);
+      if (def) {
+        const all = fixture.get('arm', 'providers/Microsoft.Authorization/roleDefinitions');
+        const found = hasValueArray(all)
+          ? all.value.find((v) => matchesId(v, def[1]!.toLowerCase()))
+          : undefined;
+        if (found) return { status: 200, body: found };
+      }
+    } else if (segments.length >= 4) {
+      // A relation of an existing object with nothing in it: /v1.0/applications/{id}/owners → empty list
+      const owner = fixture.get(api, segments.slice(0, -2).join('/'));
+      const id = (segments[segments.length - 2] ?? '').toLowerCase();
+      if (hasValueArray(owner) && owner.value.some((v) => matchesId(v, id))) {
+        return page(api, url, {
+          '@odata.context': `${origins.graph}/${segments[0]}/$metadata#directoryObjects`,
+          value: [],
+        });
+      }
+    }
+    return errorReply(
+      api,
+      404,
+      api === 'arm' ? 'ResourceNotFound' : 'Request_ResourceNotFound',
+      `Resource '${path}' does not exist.`,
+    );
+  };
+
+  const page = (api: Api, url: URL, body: { value: unknown[]; [key: string]: unknown }): Reply => {
+    let items = filterItems(api, body.value, url.searchParams.get('$filter'));
+    if (api === 'graph') items = items.map((i) => select(i, url));
+    const max = fixture.manifest.pageSize[api === 'arm' ? 'arm' : 'graph'];
+    const top = Number(url.searchParams.get('$top') ?? max);
+    const size = Math.max(1, Math.min(Number.isFinite(top) && top > 0 ? top : max, max));
+    const tokenName = api === 'arm' ? '$skipToken' : '$skiptoken';
+    const offset =
+      Number(
+        url.searchParams.get(tokenName) ??
+          url.searchParams.get('$skiptoken') ??
+          url.searchParams.get('$skipToken') ??
+          0,
+      ) || 0;
+    const slice = items.slice(offset, offset + size);
+    const out: Record<string, unknown> = { ...body, value: slice };
+    if (offset + size < items.length) {
+      const next = new URL(url.toString());
+      next.searchParams.delete('$skiptoken');
+      next.searchParams.delete('$skipToken');
+      next.searchParams.set(tokenName, String(offset + size));
+      const link = `${origins[api]}${next.pathname}${next.search}`;
+      if (api === 'arm') out.nextLink = link;
+      else out['@odata.nextLink'] = link;
+    } else {
+      delete out.nextLink;
+      delete out['@odata.nextLink'];
+    }
+    return { status: 200, body: out };
+  };
+
+  const listener = (api: Api) => (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const respond = (): void => {
+        let reply: Reply;
+        if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
+          reply = errorReply(
+            api,
+            401,
+            api === 'arm' ? 'AuthenticationFailed' : 'InvalidAuthenticationToken',
+            'Authentication failed: no bearer token.',
+          );
+          requests.push({
+            api,
+            method: req.method ?? 'GET',
+            route: routeOf(req.url ?? ''),
+            status: 401,
+            batchItem: false,
+          });
+        } else {
+          let body: unknown;
+          try {
+            body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+          } catch {
+            body = undefined;
+          }
+          reply = handle(api, (req.method ?? 'GET').toUpperCase(), req.url ?? '/', body, false);
+        }
+        const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+        res.writeHead(reply.status, {
+          'content-type':
+            api === 'graph'
+              ? 'application/json;odata.metadata=minimal;charset=utf-8'
+              : 'application/json; charset=utf-8',
+          [api === 'arm' ? 'x-ms-request-id' : 'request-id']: randomUUID(),
+          ...(reply.headers ?? {}),
+        });
+        res.end(text);
+      };
+      if (latencyMs > 0) setTimeout(respond, latencyMs);
+      else respond();
+    });
+  };
+
+  const servers: Server[] = [];
+  const listen = async (api: Api): Promise<string> => {
+    const server = createServer({ key: certificate.key, cert: certificate.cert }, listener(api));
+    server.keepAliveTimeout = 1000;
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origins[api] = origin;
+    return origin;
+  };
+  const arm = await listen('arm');
+  const graph = await listen('graph');
+
+  return {
+    endpoints: { arm, graph },
+    fixture,
+    requests,
+    requestCount: (api) =>
+      requests.filter((r) => !r.batchItem && (api === undefined || r.api === api)).length,
+    requestsByRoute: () => {
+      const counts: Record<string, number> = {};
+      for (const r of requests) {
+        const key = `${r.batchItem ? 'BATCH-ITEM' : r.method} ${r.api} ${r.route}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    },
+    resetRequests: () => {
+      requests.length = 0;
+    },
+    addFault: (rule) => faults.push({ ...rule, remaining: rule.times ?? 1 }),
+    clearFaults: () => {
+      faults.length = 0;
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    stop: async () => {
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
+      );
+    },
+  };
+}
+
+function matchesId(item: unknown, idLower: string): boolean {
+  const o = item as { id?: unknown; name?: unknown };
+  if (typeof o.id === 'string') {
+    if (o.id.toLowerCase() === idLower) return true;
+    if (o.id.toLowerCase().endsWith(`/${idLower}`)) return true;
+  }
+  return typeof o.name === 'string' && o.name.toLowerCase() === idLower;
+}
+
+function select(item: unknown, url: URL): unknown {
+  const fields = url.searchParams.get('$select');
+  if (!fields || typeof item !== 'object' || item === null) return item;
+  const keep = new Set(fields.split(',').map((f) => f.trim()));
+  return Object.fromEntries(
+    Object.entries(item).filter(([k]) => keep.has(k) || k === 'id' || k.startsWith('@odata.')),
+  );
+}
+
+/** The `$filter` expressions the monitor sends; anything else is rejected like an unsupported query. */
+function filterItems(api: Api, items: unknown[], filter: string | null): unknown[] {
+  if (!filter) return items;
+  const f = filter.trim();
+  if (api === 'arm') {
+    if (/^atScope\(\)$/i.test(f)) return items; // collection files already hold exactly one scope's list
+    const principal = /^(?:principalId eq|assignedTo\()\s*'([^']+)'\)?$/i.exec(f);
+    if (principal) {
+      const id = principal[1]!.toLowerCase();
+      return items.filter(
+        (i) =>
+          String(
+            (i as { properties?: { principalId?: string } }).properties?.principalId ?? '',
+          ).toLowerCase() === id,
+      );
+    }
+  } else {
+    const eq = /^(\w+) eq '([^']*)'$/.exec(f);
+    if (eq)
+      return items.filter(
+        (i) => String((i as Record<string, unknown>)[eq[1]!] ?? '').toLowerCase() === eq[2]!.toLowerCase(),
+      );
+    const inList = /^(\w+) in \((.*)\)$/.exec(f);
+    if (inList) {
+      const values = new Set([...inList[2]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!.toLowerCase()));
+      return items.filter((i) =>
+        values.has(String((i as Record<string, unknown>)[inList[1]!] ?? '').toLowerCase()),
+      );
+    }
+  }
+  throw new Error(`the emulator does not implement $filter=${filter}`);
+}
+
+function errorReply(
+  api: Api,
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): Reply {
+  const body =
+    api === 'arm'
+      ? { error: { code, message } }
+      : {
+          error: {
+            code,
+            message,
+            innerError: {
+              date: new Date().toISOString().slice(0, 19),
+              'request-id': randomUUID(),
+              'client-request-id': randomUUID(),
+            },
+          },
+        };
+  return { status, body, headers };
+}
+
+function faultReply(api: Api, fault: FaultRule, path: string): Reply {
+  const headers: Record<string, string> = {};
+  if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
+  if (fault.status === 429)
+    return errorReply(
+      api,
+      429,
+      api === 'arm' ? 'TooManyRequests' : 'TooManyRequests',
+      'Too many requests, retry later.',
+      headers,
+    );
+  if (fault.status === 403) {
+    return api === 'arm'
+      ? errorReply(
+          api,
+          403,
+          'AuthorizationFailed',
+          `The client does not have authorization to perform action over scope '${path}' or the scope is invalid.`,
+          headers,
+        )
+      : errorReply(
+          api,
+          403,
+          'Authorization_RequestDenied',
+          'Insufficient privileges to complete the operation.',
+          headers,
+        );
+  }
+  const code = fault.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
+  return errorReply(api, fault.status, code, `Injected ${fault.status}.`, headers);
+}

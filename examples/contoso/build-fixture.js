@@ -1,0 +1,694 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Writes the contoso sample tenant as API-shaped JSON files (the emulator fixture) next to this
+ * script. The files are what is committed and served; this script only keeps them consistent.
+ * Shapes follow Microsoft's published examples and recorded responses (see README.md here).
+ * Run: node examples/contoso/build-fixture.js
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const OUT = __dirname;
+const TENANT = 'c0ffee00-0000-4000-8000-000000000001';
+const MICROSOFT_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
+const PROD = '11111111-1111-4111-8111-111111111111';
+const DEV = '22222222-2222-4222-8222-222222222222';
+const MG = 'contoso';
+const GRAPH_SP = 'a0000000-0000-4000-8000-00000000a001';
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+const AKS_ISSUER = `https://oidc.prod-aks.azure.com/${TENANT}/5e1d3f0a-7c2b-4e8d-9a6f-0b1c2d3e4f50/`;
+
+const ROLES = {
+  Owner: [
+    '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+    'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
+  ],
+  Contributor: [
+    'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    'Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.',
+  ],
+  Reader: [
+    'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+    'View all resources, but does not allow you to make any changes.',
+  ],
+  'User Access Administrator': [
+    '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+    'Lets you manage user access to Azure resources.',
+  ],
+  'Key Vault Secrets User': ['4633458b-17de-408a-b874-0445c86b69e6', 'Read secret contents.'],
+  'Key Vault Secrets Officer': [
+    'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+    'Perform any action on the secrets of a key vault, except manage permissions.',
+  ],
+  'Storage Blob Data Reader': [
+    '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+    'Read and list Azure Storage containers and blobs.',
+  ],
+  'Storage Blob Data Contributor': [
+    'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    'Read, write, and delete Azure Storage containers and blobs.',
+  ],
+  'Storage Queue Data Message Processor': [
+    '8a0f0c08-91a1-4084-bc3d-661d67233fed',
+    'Peek, retrieve, and delete a message from an Azure Storage queue.',
+  ],
+  'Storage Queue Data Contributor': [
+    '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+    'Read, write, and delete Azure Storage queues and queue messages.',
+  ],
+  'Storage Table Data Reader': [
+    '76199698-9eea-4c19-bc75-cec21354c6b6',
+    'Allows for read access to Azure Storage tables and entities.',
+  ],
+  'Website Contributor': [
+    'de139f84-1756-47ae-9be6-808fbbe84772',
+    'Lets you manage websites (not web plans), but not access to them.',
+  ],
+  'Workload Identity Monitor Reader': [
+    '0c0de000-0000-4000-8000-00000000c0de',
+    'Read role assignments, role definitions, managed identities and their federated credentials (workload-identity-monitor).',
+    'CustomRole',
+  ],
+};
+const GRAPH_ROLES = {
+  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
+  'Directory.ReadWrite.All': '19dbc75e-c2e2-444c-a770-ec69d8559fc7',
+  'Mail.Send': 'b633e1c5-b582-4048-a93e-9f11b44c7e96',
+  'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
+  'AuditLog.Read.All': 'b0afded3-3588-46d8-8b3d-9842eff778da',
+};
+
+const oid = (n) => `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const appId = (n) => `20000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const appObj = (n) => `30000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const sub = (s) => `/subscriptions/${s}`;
+const rg = (s, name) => `${sub(s)}/resourceGroups/${name}`;
+const kv = (s, group, name) => `${rg(s, group)}/providers/Microsoft.KeyVault/vaults/${name}`;
+const user = (id, name, mail) => ({
+  '@odata.type': '#microsoft.graph.user',
+  id,
+  businessPhones: [],
+  displayName: name,
+  givenName: null,
+  jobTitle: null,
+  mail,
+  mobilePhone: null,
+  officeLocation: null,
+  preferredLanguage: null,
+  surname: null,
+  userPrincipalName: mail,
+});
+const USERS = {
+  alice: user('40000000-0000-4000-8000-000000000001', 'Alice Ng', 'alice@contoso.com'),
+  bob: user('40000000-0000-4000-8000-000000000002', 'Bob Ortiz', 'bob@contoso.com'),
+  dave: user('40000000-0000-4000-8000-000000000004', 'Dave Kim', 'dave@contoso.com'),
+  heidi: user('40000000-0000-4000-8000-000000000008', 'Heidi Park', 'heidi@contoso.com'),
+  ivan: user('40000000-0000-4000-8000-000000000009', 'Ivan Petrov', 'ivan@contoso.com'),
+  judy: user('40000000-0000-4000-8000-000000000010', 'Judy Lee', 'judy@contoso.com'),
+  erin: user('40000000-0000-4000-8000-000000000005', 'Erin Walsh', 'erin@contoso.com'),
+};
+
+// name, n, kind, subscription/rg (managed identities), owners (apps), credentials, fics, roles, appRoles
+const identities = [
+  {
+    n: 1,
+    name: 'payments-api',
+    kind: 'mi',
+    sub: PROD,
+    rg: 'rg-pay',
+    uami: 'id-payments-api',
+    fics: [
+      {
+        name: 'aks-payments',
+        issuer: AKS_ISSUER,
+        subject: 'system:serviceaccount:payments:payments-api',
+        audiences: ['api://AzureADTokenExchange'],
+      },
+    ],
+    roles: [
+      ['Key Vault Secrets User', kv(PROD, 'rg-pay', 'kv-pay-prod')],
+      ['Storage Blob Data Reader', rg(PROD, 'rg-pay')],
+    ],
+  },
+  {
+    n: 2,
+    name: 'payments-ci',
+    kind: 'app',
+    owners: ['alice'],
+    passwords: [
+      {
+        displayName: 'old-deploy-secret',
+        hint: 'Q~3',
+        keyId: '50000000-0000-4000-8000-000000000201',
+        start: '2026-09-10T08:00:00Z',
+        end: '2027-03-01T08:00:00Z',
+      },
+    ],
+    fics: [
+      {
+        name: 'github-prod',
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: 'repo:contoso/payments:environment:prod',
+        audiences: ['api://AzureADTokenExchange'],
+      },
+    ],
+    roles: [
+      ['Contributor', rg(PROD, 'rg-pay')],
+      ['User Access Administrator', `/providers/Microsoft.Management/managementGroups/${MG}`],
+    ],
+  },
+  {
+    n: 3,
+    name: 'orders-worker',
+    kind: 'mi',
+    sub: PROD,
+    rg: 'rg-orders',
+    uami: 'id-orders-worker',
+    roles: [
+      ['Storage Queue Data Message Processor', rg(PROD, 'rg-orders')],
+      ['Storage Queue Data Contributor', rg(PROD, 'rg-orders')],
+      ['Key Vault Secrets Officer', kv(PROD, 'rg-orders', 'kv-orders')],
+    ],
+  },
+  {
+    n: 4,
+    name: 'reporting-app',
+    kind: 'app',
+    owners: ['dave'],
+    certs: [
+      {
+        displayName: 'CN=reporting-cert-2026',
+        keyId: '50000000-0000-4000-8000-000000000401',
+        start: '2026-06-05T00:00:00Z',
+        end: '2026-12-01T00:00:00Z',
+        thumb: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+      },
+      {
+        displayName: 'CN=reporting-cert-2028',
+        keyId: '50000000-0000-4000-8000-000000000402',
+        start: '2026-11-01T00:00:00Z',
+        end: '2028-11-01T00:00:00Z',
+        thumb: 'B1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+      },
+    ],
+    passwords: [
+      {
+        displayName: 'legacy-export',
+        hint: 'x7K',
+        keyId: '50000000-0000-4000-8000-000000000403',
+        start: '2026-04-05T00:00:00Z',
+        end: '2026-10-01T00:00:00Z',
+      },
+    ],
+    roles: [['Reader', rg(PROD, 'rg-reporting')]],
+    appRoles: ['User.Read.All'],
+  },
+  {
+    n: 5,
+    name: 'legacy-scheduler',
+    kind: 'app',
+    owners: ['bob'],
+    certs: [
+      {
+        displayName: 'CN=legacy-scheduler',
+        keyId: '50000000-0000-4000-8000-000000000501',
+        start: '2026-08-01T00:00:00Z',
+        end: '2027-01-25T00:00:00Z',
+        thumb: 'C1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+      },
+    ],
+    roles: [['Contributor', sub(PROD)]],
+  },
+  {
+    n: 6,
+    name: 'data-sync',
+    kind: 'mi',
+    sub: DEV,
+    rg: 'rg-data-dev',
+    uami: 'id-data-sync',
+    roles: [
+      ['Storage Blob Data Contributor', rg(DEV, 'rg-data-dev')],
+      ['Storage Blob Data Reader', rg(PROD, 'rg-data')],
+    ],
+  },
+  {
+    n: 7,
+    name: 'analytics-batch',
+    kind: 'mi',
+    sub: PROD,
+    rg: 'rg-analytics',
+    uami: 'id-analytics-batch',
+    roles: [['Storage Blob Data Reader', sub(PROD)]],
+  },
+  {
+    n: 8,
+    name: 'inventory-api',
+    kind: 'mi',
+    sub: PROD,
+    rg: 'rg-inventory',
+    uami: 'id-inventory-api',
+    roles: [['Storage Table Data Reader', rg(PROD, 'rg-inventory')]],
+  },
+  { n: 9, name: 'old-importer', kind: 'app', owners: ['erin'], roles: [['Reader', rg(PROD, 'rg-data')]] },
+  {
+    n: 10,
+    name: 'github-deployer-dev',
+    kind: 'app',
+    owners: ['heidi'],
+    fics: [
+      {
+        name: 'github-dev',
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: 'repo:contoso/web:environment:dev',
+        audiences: ['api://AzureADTokenExchange'],
+      },
+      {
+        name: 'github-pr',
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: 'repo:contoso/web:pull_request',
+        audiences: ['api://AzureADTokenExchange'],
+      },
+    ],
+    roles: [['Website Contributor', rg(DEV, 'rg-web-dev')]],
+  },
+  {
+    n: 11,
+    name: 'crm-connector',
+    kind: 'app',
+    owners: ['ivan'],
+    certs: [
+      {
+        displayName: 'CN=crm-connector',
+        keyId: '50000000-0000-4000-8000-000000001101',
+        start: '2026-10-01T00:00:00Z',
+        end: '2027-03-30T00:00:00Z',
+        thumb: 'D1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+      },
+    ],
+    appRoles: ['User.Read.All', 'Directory.ReadWrite.All', 'Mail.Send'],
+  },
+  {
+    n: 12,
+    name: 'hr-sync',
+    kind: 'app',
+    owners: ['judy'],
+    certs: [
+      {
+        displayName: 'CN=hr-sync',
+        keyId: '50000000-0000-4000-8000-000000001201',
+        start: '2026-09-01T00:00:00Z',
+        end: '2027-02-27T00:00:00Z',
+        thumb: 'E1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+      },
+    ],
+    appRoles: ['User.Read.All'],
+  },
+  {
+    n: 13,
+    name: 'web-frontend',
+    kind: 'mi',
+    sub: DEV,
+    rg: 'rg-web-dev',
+    uami: 'id-web-frontend',
+    fics: [
+      {
+        name: 'gitlab-main',
+        issuer: 'https://gitlab.example.com',
+        subject: 'project_path:contoso/web:ref_type:branch:ref:main',
+        audiences: ['https://gitlab.example.com'],
+      },
+    ],
+    roles: [['Key Vault Secrets User', kv(DEV, 'rg-web-dev', 'kv-web-dev')]],
+  },
+  {
+    n: 14,
+    name: 'wimon-monitor',
+    kind: 'mi',
+    sub: PROD,
+    rg: 'rg-wimon',
+    uami: 'id-wimon-monitor',
+    roles: [
+      ['Workload Identity Monitor Reader', sub(PROD)],
+      ['Workload Identity Monitor Reader', sub(DEV)],
+    ],
+    appRoles: ['Application.Read.All', 'AuditLog.Read.All'],
+  },
+  {
+    n: 99,
+    name: 'shadow-app',
+    kind: 'app',
+    owners: [],
+    passwords: [
+      {
+        displayName: 'automation',
+        hint: 'Zq8',
+        keyId: '50000000-0000-4000-8000-000000009901',
+        start: '2026-10-01T00:00:00Z',
+        end: '2027-03-01T00:00:00Z',
+      },
+    ],
+    roles: [['Reader', rg(PROD, 'rg-reporting')]],
+  },
+];
+
+const files = new Map();
+const put = (p, body) => files.set(p, body);
+const list = (context, value) => (context ? { '@odata.context': context, value } : { value });
+const GRAPH_CTX = 'https://graph.microsoft.com/v1.0/$metadata#';
+
+// ---- ARM: role definitions (tenant-wide list), role assignments per subscription, UAMIs and their FICs
+put(
+  'arm/providers/Microsoft.Authorization/roleDefinitions',
+  list(
+    null,
+    Object.entries(ROLES).map(([roleName, [guid, description, type]]) => ({
+      properties: {
+        roleName,
+        type: type ?? 'BuiltInRole',
+        description,
+        assignableScopes: type ? [sub(PROD), sub(DEV)] : ['/'],
+        permissions: [{ actions: ['*/read'], notActions: [], dataActions: [], notDataActions: [] }],
+        createdOn: '2015-02-02T21:55:09.8806423Z',
+        updatedOn: '2024-04-18T19:13:48.1582106Z',
+        createdBy: null,
+        updatedBy: null,
+      },
+      id: `/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      type: 'Microsoft.Authorization/roleDefinitions',
+      name: guid,
+    })),
+  ),
+);
+
+let assignmentSeq = 0;
+const assignment = (subscriptionForDefinition, scope, principalId, principalType, roleName, createdOn) => {
+  assignmentSeq += 1;
+  const name = `60000000-0000-4000-8000-${String(assignmentSeq).padStart(12, '0')}`;
+  return {
+    properties: {
+      roleDefinitionId: `${sub(subscriptionForDefinition)}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[roleName][0]}`,
+      principalId,
+      principalType,
+      scope,
+      condition: null,
+      conditionVersion: null,
+      createdOn,
+      updatedOn: createdOn,
+      createdBy: '40000000-0000-4000-8000-000000000001',
+      updatedBy: '40000000-0000-4000-8000-000000000001',
+      delegatedManagedIdentityResourceId: null,
+      description: null,
+    },
+    id: `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    type: 'Microsoft.Authorization/roleAssignments',
+    name,
+  };
+};
+const bySub = { [PROD]: [], [DEV]: [] };
+const mgAssignments = [];
+for (const identity of identities) {
+  for (const [roleName, scope] of identity.roles ?? []) {
+    const principalType = 'ServicePrincipal';
+    if (scope.startsWith('/providers/Microsoft.Management')) {
+      const a = assignment(
+        PROD,
+        scope,
+        oid(identity.n),
+        principalType,
+        roleName,
+        '2026-11-20T16:02:11.0000000Z',
+      );
+      // Listing a subscription returns the assignments inherited from its management groups too.
+      a.properties.roleDefinitionId = `/providers/Microsoft.Authorization/roleDefinitions/${ROLES[roleName][0]}`;
+      mgAssignments.push(a);
+      continue;
+    }
+    const s = scope.split('/')[2];
+    bySub[s].push(
+      assignment(s, scope, oid(identity.n), principalType, roleName, '2026-03-14T10:21:05.0000000Z'),
+    );
+  }
+}
+// People are not workload identities: an Owner user assignment the monitor must ignore.
+bySub[PROD].push(
+  assignment(PROD, sub(PROD), USERS.alice.id, 'User', 'Owner', '2025-01-09T12:00:00.0000000Z'),
+);
+for (const s of [PROD, DEV])
+  put(
+    `arm/subscriptions/${s}/providers/Microsoft.Authorization/roleAssignments`,
+    list(null, [...bySub[s], ...mgAssignments]),
+  );
+put(
+  `arm/providers/Microsoft.Management/managementGroups/${MG}/providers/Microsoft.Authorization/roleAssignments`,
+  list(null, mgAssignments),
+);
+
+for (const s of [PROD, DEV]) {
+  const uamis = identities
+    .filter((i) => i.kind === 'mi' && i.sub === s)
+    .map((i) => ({
+      id: `/subscriptions/${s}/resourcegroups/${i.rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.uami}`,
+      location: 'westeurope',
+      name: i.uami,
+      properties: {
+        clientId: appId(i.n),
+        principalId: oid(i.n),
+        tenantId: TENANT,
+        isolationScope: 'None',
+        assignmentRestrictions: { providers: [] },
+      },
+      tags: { workload: i.name },
+      type: 'Microsoft.ManagedIdentity/userAssignedIdentities',
+    }));
+  put(`arm/subscriptions/${s}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`, list(null, uamis));
+}
+for (const i of identities.filter((x) => x.kind === 'mi')) {
+  const base = `/subscriptions/${i.sub}/resourcegroups/${i.rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.uami}`;
+  put(
+    `arm/subscriptions/${i.sub}/resourceGroups/${i.rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.uami}/federatedIdentityCredentials`,
+    list(
+      null,
+      (i.fics ?? []).map((f) => ({
+        id: `${base}/federatedIdentityCredentials/${f.name}`,
+        name: f.name,
+        properties: { issuer: f.issuer, subject: f.subject, audiences: f.audiences },
+        type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+      })),
+    ),
+  );
+}
+
+// ---- Graph: applications, service principals, relations
+const password = (p) => ({
+  customKeyIdentifier: null,
+  displayName: p.displayName,
+  endDateTime: p.end,
+  hint: p.hint,
+  keyId: p.keyId,
+  secretText: null,
+  startDateTime: p.start,
+});
+const certificate = (c) => ({
+  customKeyIdentifier: c.thumb,
+  displayName: c.displayName,
+  endDateTime: c.end,
+  key: null,
+  keyId: c.keyId,
+  startDateTime: c.start,
+  type: 'AsymmetricX509Cert',
+  usage: 'Verify',
+});
+const apps = identities.filter((i) => i.kind === 'app');
+put(
+  'graph/v1.0/applications',
+  list(
+    `${GRAPH_CTX}applications`,
+    apps.map((i) => ({
+      id: appObj(i.n),
+      deletedDateTime: null,
+      appId: appId(i.n),
+      applicationTemplateId: null,
+      disabledByMicrosoftStatus: null,
+      createdDateTime: '2025-06-02T09:14:27Z',
+      displayName: i.name,
+      description: null,
+      groupMembershipClaims: null,
+      identifierUris: [],
+      isDeviceOnlyAuthSupported: null,
+      isFallbackPublicClient: null,
+      notes: null,
+      publisherDomain: 'contoso.onmicrosoft.com',
+      serviceManagementReference: null,
+      signInAudience: 'AzureADMyOrg',
+      tags: [],
+      tokenEncryptionKeyId: null,
+      defaultRedirectUri: null,
+      certification: null,
+      optionalClaims: null,
+      addIns: [],
+      api: {
+        acceptMappedClaims: null,
+        knownClientApplications: [],
+        requestedAccessTokenVersion: 2,
+        oauth2PermissionScopes: [],
+        preAuthorizedApplications: [],
+      },
+      appRoles: [],
+      parentalControlSettings: { countriesBlockedForMinors: [], legalAgeGroupRule: 'Allow' },
+      info: {
+        logoUrl: null,
+        marketingUrl: null,
+        privacyStatementUrl: null,
+        supportUrl: null,
+        termsOfServiceUrl: null,
+      },
+      keyCredentials: (i.certs ?? []).map(certificate),
+      passwordCredentials: (i.passwords ?? []).map(password),
+      publicClient: { redirectUris: [] },
+      requiredResourceAccess: [],
+      verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+      web: {
+        homePageUrl: null,
+        logoutUrl: null,
+        redirectUris: [],
+        implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
+      },
+      spa: { redirectUris: [] },
+    })),
+  ),
+);
+const sp = (i) => {
+  const mi = i.kind === 'mi';
+  return {
+    id: oid(i.n),
+    deletedDateTime: null,
+    accountEnabled: true,
+    alternativeNames: mi
+      ? [
+          'isExplicit=True',
+          `/subscriptions/${i.sub}/resourcegroups/${i.rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.uami}`,
+        ]
+      : [],
+    appDisplayName: mi ? null : i.name,
+    appDescription: null,
+    appId: appId(i.n),
+    applicationTemplateId: null,
+    appOwnerOrganizationId: mi ? MICROSOFT_TENANT : TENANT,
+    appRoleAssignmentRequired: false,
+    createdDateTime: '2025-06-02T09:14:30Z',
+    description: null,
+    disabledByMicrosoftStatus: null,
+    displayName: mi ? i.uami : i.name,
+    homepage: null,
+    loginUrl: null,
+    logoutUrl: null,
+    notes: null,
+    notificationEmailAddresses: [],
+    preferredSingleSignOnMode: null,
+    preferredTokenSigningKeyThumbprint: null,
+    replyUrls: [],
+    servicePrincipalNames: mi
+      ? [appId(i.n), `https://identity.azure.net/${Buffer.from(i.uami).toString('base64')}`]
+      : [appId(i.n)],
+    servicePrincipalType: mi ? 'ManagedIdentity' : 'Application',
+    signInAudience: mi ? null : 'AzureADMyOrg',
+    tags: [],
+    tokenEncryptionKeyId: null,
+    samlSingleSignOnSettings: null,
+    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+    addIns: [],
+    appRoles: [],
+    info: {
+      logoUrl: null,
+      marketingUrl: null,
+      privacyStatementUrl: null,
+      supportUrl: null,
+      termsOfServiceUrl: null,
+    },
+    keyCredentials: [],
+    oauth2PermissionScopes: [],
+    passwordCredentials: [],
+    resourceSpecificApplicationPermissions: [],
+  };
+};
+const graphSp = {
+  ...sp({ n: 0, name: 'Microsoft Graph', kind: 'app' }),
+  id: GRAPH_SP,
+  appId: GRAPH_APP_ID,
+  appDisplayName: 'Microsoft Graph',
+  displayName: 'Microsoft Graph',
+  appOwnerOrganizationId: MICROSOFT_TENANT,
+  servicePrincipalNames: [GRAPH_APP_ID, 'https://graph.microsoft.com'],
+  signInAudience: 'AzureADMultipleOrgs',
+  appRoles: Object.entries(GRAPH_ROLES).map(([value, id]) => ({
+    allowedMemberTypes: ['Application'],
+    description: `Allows the app to ${value}.`,
+    displayName: value,
+    id,
+    isEnabled: true,
+    origin: 'Application',
+    value,
+  })),
+};
+put('graph/v1.0/servicePrincipals', list(`${GRAPH_CTX}servicePrincipals`, [graphSp, ...identities.map(sp)]));
+for (const i of apps) {
+  put(
+    `graph/v1.0/applications/${appObj(i.n)}/owners`,
+    list(
+      `${GRAPH_CTX}directoryObjects`,
+      (i.owners ?? []).map((o) => USERS[o]),
+    ),
+  );
+  if (i.fics) {
+    put(
+      `graph/v1.0/applications/${appObj(i.n)}/federatedIdentityCredentials`,
+      list(
+        `${GRAPH_CTX}applications('${appObj(i.n)}')/federatedIdentityCredentials`,
+        i.fics.map((f, k) => ({
+          id: `70000000-0000-4000-8000-${String(i.n * 100 + k).padStart(12, '0')}`,
+          name: f.name,
+          issuer: f.issuer,
+          subject: f.subject,
+          description: null,
+          audiences: f.audiences,
+        })),
+      ),
+    );
+  }
+}
+for (const i of identities.filter((x) => x.appRoles)) {
+  put(
+    `graph/v1.0/servicePrincipals/${oid(i.n)}/appRoleAssignments`,
+    list(
+      `${GRAPH_CTX}servicePrincipals('${oid(i.n)}')/appRoleAssignments`,
+      i.appRoles.map((r, k) => ({
+        id: `QZ${String(i.n).padStart(4, '0')}${k}aGVsbG8td29ybGQtcm9sZS1hc3NpZ25tZW50`,
+        deletedDateTime: null,
+        appRoleId: GRAPH_ROLES[r],
+        createdDateTime: '2026-02-11T08:00:00Z',
+        principalDisplayName: i.kind === 'mi' ? i.uami : i.name,
+        principalId: oid(i.n),
+        principalType: 'ServicePrincipal',
+        resourceDisplayName: 'Microsoft Graph',
+        resourceId: GRAPH_SP,
+      })),
+    ),
+  );
+}
+
+put('fixture', {
+  description: 'Contoso sample tenant: matches baseline.yaml except for the drift listed in README.md',
+  recordedAt: '2026-11-22T09:00:00Z',
+  tenantId: TENANT,
+  subscriptions: [PROD, DEV],
+  managementGroups: [MG],
+  pageSize: { arm: 3, graph: 4 },
+});
+
+for (const [p, body] of files) {
+  const file = path.join(OUT, `${p}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+}
+console.log(`wrote ${files.size} files under ${path.relative(process.cwd(), OUT) || '.'}`);

@@ -1,0 +1,81 @@
+/**
+ * The only code that builds Azure API clients. Endpoints and the credential come from the
+ * caller, so the same code talks to Azure, a sovereign cloud or the local emulator.
+ * Retries (429 with Retry-After, 5xx) are the SDKs' own.
+ */
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import type { TokenCredential } from '@azure/core-auth';
+import { Client, MiddlewareFactory, type Middleware } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { trimEndpoint, type CloudEndpoints } from './endpoints';
+import { RequestCounter } from './request-counter';
+
+/** Stand-in subscription for ARM calls whose path has none (management groups, role definitions by id). */
+const NO_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+
+export class AzureClients {
+  readonly counter = new RequestCounter();
+  private readonly authorization = new Map<string, AuthorizationManagementClient>();
+  private readonly msi = new Map<string, ManagedServiceIdentityClient>();
+  private graphClient: Client | undefined;
+
+  constructor(
+    readonly credential: TokenCredential,
+    readonly endpoints: CloudEndpoints,
+    /** ARM retry tuning (tests shorten the waits); Retry-After from the server always wins. */
+    private readonly retry: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number } = {},
+  ) {}
+
+  private armOptions() {
+    const endpoint = trimEndpoint(this.endpoints.arm);
+    return {
+      endpoint,
+      credentialScopes: [`${endpoint}/.default`],
+      retryOptions: this.retry,
+      additionalPolicies: [{ policy: this.counter.armPolicy(), position: 'perRetry' as const }],
+    };
+  }
+
+  authorizationFor(subscriptionId: string = NO_SUBSCRIPTION): AuthorizationManagementClient {
+    let client = this.authorization.get(subscriptionId);
+    if (!client) {
+      client = new AuthorizationManagementClient(this.credential, subscriptionId, this.armOptions());
+      this.authorization.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  managedIdentitiesFor(subscriptionId: string): ManagedServiceIdentityClient {
+    let client = this.msi.get(subscriptionId);
+    if (!client) {
+      client = new ManagedServiceIdentityClient(this.credential, subscriptionId, this.armOptions());
+      this.msi.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  graph(): Client {
+    if (!this.graphClient) {
+      const base = trimEndpoint(this.endpoints.graph);
+      const authProvider = new TokenCredentialAuthenticationProvider(this.credential, {
+        scopes: [`${base}/.default`],
+      });
+      const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
+      chain.splice(chain.length - 1, 0, this.counter.graphMiddleware() as unknown as Middleware);
+      this.graphClient = Client.initWithMiddleware({
+        middleware: chain,
+        baseUrl: `${base}/`,
+        defaultVersion: 'v1.0',
+        // The client only attaches the token to Graph hosts; a sovereign or local endpoint is one too.
+        customHosts: new Set([new URL(base).hostname]),
+      });
+    }
+    return this.graphClient;
+  }
+}
+
+/** A credential for the local emulator, which accepts any bearer token. Never used against Azure. */
+export const emulatorCredential: TokenCredential = {
+  getToken: async () => ({ token: 'local-emulator-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+};

@@ -1,0 +1,86 @@
+/** `wimon inventory` and `wimon emulator`. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { readInventory } from '../inventory/read-inventory';
+import type { Inventory } from '../model/inventory';
+import { startEmulator } from '../../emulator/server';
+import { ensureEmulatorCertificate } from '../../emulator/certificate';
+import { CliError, EXIT, type CliIo } from './io';
+import { FIXTURE_HELP, openTenant } from './tenant-options';
+
+export function inventorySummary(inv: Inventory) {
+  const count = (pred: (i: Inventory['identities'][number]) => boolean) => inv.identities.filter(pred).length;
+  return {
+    identities: inv.identities.length,
+    applications: count((i) => i.kind === 'application'),
+    managedIdentities: count((i) => i.kind === 'managedIdentity'),
+    credentials: inv.identities.reduce((n, i) => n + i.credentials.length, 0),
+    federatedCredentials: inv.identities.reduce((n, i) => n + i.federatedCredentials.length, 0),
+    appRoleGrants: inv.identities.reduce((n, i) => n + i.appRoleGrants.length, 0),
+    roleAssignments: inv.roleAssignments.length,
+  };
+}
+
+export function registerInventoryCommands(program: Command, io: CliIo): void {
+  program
+    .command('inventory')
+    .description(
+      'read the live tenant (role assignments, identities, credentials, federated credentials, app roles) and print what was read, with completeness per scope',
+    )
+    .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--json', 'print the whole inventory as JSON')
+    .action(async (opts: { fixture?: string; json?: boolean }) => {
+      const tenant = await openTenant(opts, io);
+      try {
+        const inv = await readInventory(tenant.clients, tenant.scope, new Date());
+        if (opts.json) {
+          io.out(JSON.stringify({ summary: inventorySummary(inv), ...inv }, null, 2));
+        } else {
+          const s = inventorySummary(inv);
+          io.out(
+            `Read ${s.identities} workload identities (${s.applications} applications, ${s.managedIdentities} managed identities), ` +
+              `${s.roleAssignments} role assignments, ${s.credentials} secrets/certificates, ${s.federatedCredentials} federated credentials, ` +
+              `${s.appRoleGrants} application permissions in ${inv.requests.total} requests.`,
+          );
+          const table = new Table({ head: ['scope', 'complete', 'error'], style: { head: [], border: [] } });
+          for (const sc of inv.scopes) table.push([sc.scope, sc.complete ? 'yes' : 'NO', sc.error ?? '']);
+          io.out(table.toString());
+        }
+        if (inv.scopes.some((sc) => !sc.complete))
+          throw new CliError('some scopes could not be read completely (see above)', EXIT.problems);
+      } finally {
+        await tenant.close();
+      }
+    });
+
+  program
+    .command('emulator')
+    .description(
+      'serve a tenant fixture folder over HTTPS as local ARM and Microsoft Graph endpoints (for trying the monitor without Azure)',
+    )
+    .requiredOption('--fixture <dir>', 'fixture folder (see docs/emulator.md)')
+    .action(async (opts: { fixture: string }) => {
+      const emulator = await startEmulator({ fixture: path.resolve(io.cwd, opts.fixture) });
+      const { certPath } = ensureEmulatorCertificate();
+      const m = emulator.fixture.manifest;
+      io.out(
+        [
+          `Emulating ${opts.fixture} (recorded ${m.recordedAt}). Point the monitor at it with:`,
+          `  export NODE_EXTRA_CA_CERTS=${certPath}`,
+          `  export WIMON_ARM_ENDPOINT=${emulator.endpoints.arm}`,
+          `  export WIMON_GRAPH_ENDPOINT=${emulator.endpoints.graph}`,
+          `  export WIMON_SUBSCRIPTIONS=${m.subscriptions.join(',')}`,
+          m.managementGroups.length ? `  export WIMON_MANAGEMENT_GROUPS=${m.managementGroups.join(',')}` : '',
+          'Any bearer token is accepted (az login is not needed against the emulator). Ctrl+C stops it.',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await emulator.stop();
+    });
+}

@@ -1,0 +1,29 @@
+/** Describes a failed API call for a run record: status and error code, never headers or tokens. */
+export function describeApiError(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+    const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    const message = typeof e.message === 'string' ? e.message.split('\n')[0]!.slice(0, 300) : undefined;
+    return [status ? `HTTP ${status}` : undefined, code, message].filter(Boolean).join(' ');
+  }
+  return String(error).slice(0, 300);
+}
+
+/** Runs `work` over items with at most `limit` in flight. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

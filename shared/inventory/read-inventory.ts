@@ -1,0 +1,164 @@
+/**
+ * Reads the whole live state the rules need: ARM scopes (subscriptions, management groups) in
+ * parallel with the Graph directory, then the per-object Graph lookups in batches.
+ * A scope that fails is reported incomplete with its error; it is never reported as empty.
+ */
+import type { AzureClients } from '../azure/clients';
+import type { Inventory, LiveIdentity, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
+import {
+  readManagementGroup,
+  readSubscription,
+  RoleDefinitionCache,
+  type ArmScopeRead,
+  type ManagedIdentityResource,
+} from './arm-reader';
+import { describeApiError, mapLimit } from './errors';
+import {
+  credentialsOf,
+  GraphReader,
+  type GraphApplication,
+  type GraphServicePrincipal,
+} from './graph-reader';
+
+export interface InventoryScope {
+  subscriptions: string[];
+  managementGroups: string[];
+}
+
+export interface ReadOptions {
+  /** ARM scopes read at once; ARM throttles per subscription and per principal. */
+  scopeConcurrency?: number;
+  graph?: ConstructorParameters<typeof GraphReader>[1];
+}
+
+export async function readInventory(
+  clients: AzureClients,
+  scope: InventoryScope,
+  now: Date,
+  options: ReadOptions = {},
+): Promise<Inventory> {
+  const graph = new GraphReader(clients.graph(), options.graph);
+  const armWork = mapLimit(
+    [
+      ...scope.subscriptions.map((s) => ({ kind: 'subscription' as const, id: s })),
+      ...scope.managementGroups.map((m) => ({ kind: 'managementGroup' as const, id: m })),
+    ],
+    options.scopeConcurrency ?? 4,
+    (s) => (s.kind === 'subscription' ? readSubscription(clients, s.id) : readManagementGroup(clients, s.id)),
+  );
+  const directoryWork = Promise.all([graph.listApplications(), graph.listServicePrincipals()]).then(
+    ([applications, servicePrincipals]) => ({
+      applications,
+      servicePrincipals,
+      error: undefined as string | undefined,
+    }),
+    (error: unknown) => ({
+      applications: [] as GraphApplication[],
+      servicePrincipals: [] as GraphServicePrincipal[],
+      error: describeApiError(error),
+    }),
+  );
+  const [armReads, directory] = await Promise.all([armWork, directoryWork]);
+
+  const roleAssignments = await resolveAssignments(clients, armReads);
+  const managedIdentities = new Map<string, ManagedIdentityResource>();
+  for (const read of armReads)
+    for (const mi of read.managedIdentities) managedIdentities.set(mi.principalId, mi);
+
+  const scopes: ScopeCompleteness[] = armReads.map((r) => r.completeness);
+  let identities: LiveIdentity[] = [];
+  if (directory.error) {
+    scopes.push({ scope: 'directory', kind: 'directory', complete: false, error: directory.error });
+  } else {
+    try {
+      identities = await buildIdentities(
+        graph,
+        directory.applications,
+        directory.servicePrincipals,
+        roleAssignments,
+        managedIdentities,
+      );
+      scopes.push({ scope: 'directory', kind: 'directory', complete: true });
+    } catch (error) {
+      scopes.push({ scope: 'directory', kind: 'directory', complete: false, error: describeApiError(error) });
+    }
+  }
+  return {
+    readAt: now.toISOString(),
+    identities,
+    roleAssignments,
+    scopes,
+    requests: clients.counter.snapshot(),
+  };
+}
+
+async function resolveAssignments(
+  clients: AzureClients,
+  reads: ArmScopeRead[],
+): Promise<LiveRoleAssignment[]> {
+  // Management-group assignments show up in every subscription below them: keep one of each.
+  const unique = new Map<string, ArmScopeRead['assignments'][number]>();
+  for (const read of reads) for (const a of read.assignments) unique.set(a.id.toLowerCase(), a);
+  const cache = new RoleDefinitionCache(clients);
+  return Promise.all(
+    [...unique.values()].map(async ({ roleDefinitionRef, ...a }) => ({
+      ...a,
+      ...(await cache.resolve(roleDefinitionRef)),
+    })),
+  );
+}
+
+async function buildIdentities(
+  graph: GraphReader,
+  applications: GraphApplication[],
+  servicePrincipals: GraphServicePrincipal[],
+  roleAssignments: LiveRoleAssignment[],
+  managedIdentities: Map<string, ManagedIdentityResource>,
+): Promise<LiveIdentity[]> {
+  const appsByAppId = new Map(applications.map((a) => [a.appId.toLowerCase(), a]));
+  const principalsWithRoles = new Set(roleAssignments.map((a) => a.principalId));
+  // Workload identities: managed identities, service principals of apps registered here, and any
+  // other service principal that holds Azure access in the monitored scope.
+  const workload = servicePrincipals.filter(
+    (sp) =>
+      sp.servicePrincipalType === 'ManagedIdentity' ||
+      appsByAppId.has(sp.appId.toLowerCase()) ||
+      principalsWithRoles.has(sp.id.toLowerCase()),
+  );
+  const appObjects = workload
+    .map((sp) => appsByAppId.get(sp.appId.toLowerCase()))
+    .filter((a): a is GraphApplication => a !== undefined);
+  const [owners, appFics, grants] = await Promise.all([
+    graph.owners(appObjects.map((a) => `/applications/${a.id}`)),
+    graph.applicationFederatedCredentials(appObjects.map((a) => a.id)),
+    graph.appRoleGrants(workload.map((sp) => sp.id)),
+  ]);
+  return workload.map((sp): LiveIdentity => {
+    const app = appsByAppId.get(sp.appId.toLowerCase());
+    const objectId = sp.id.toLowerCase();
+    const mi = managedIdentities.get(objectId);
+    const isManaged = sp.servicePrincipalType === 'ManagedIdentity';
+    return {
+      objectId,
+      appId: sp.appId.toLowerCase(),
+      displayName: sp.displayName ?? app?.displayName ?? sp.appId,
+      kind: isManaged ? 'managedIdentity' : 'application',
+      servicePrincipalType: sp.servicePrincipalType ?? 'Unknown',
+      accountEnabled: sp.accountEnabled ?? true,
+      applicationObjectId: app ? app.id.toLowerCase() : null,
+      managedIdentityResourceId:
+        mi?.resourceId ?? sp.alternativeNames.find((n) => n.startsWith('/subscriptions/')) ?? null,
+      createdDateTime: sp.createdDateTime ?? app?.createdDateTime ?? null,
+      credentials: [
+        ...(app ? credentialsOf(app, 'application') : []),
+        ...credentialsOf(sp, 'servicePrincipal'),
+      ],
+      federatedCredentials: [
+        ...(app ? (appFics.get(app.id) ?? []) : []),
+        ...(mi?.federatedCredentials ?? []),
+      ],
+      owners: app ? (owners.get(`/applications/${app.id}`) ?? []) : [],
+      appRoleGrants: grants.get(sp.id) ?? [],
+    };
+  });
+}

@@ -1,0 +1,97 @@
+/** The live state of a tenant as the rules see it: typed values, never raw API JSON. */
+
+export type IdentityKind = 'application' | 'managedIdentity';
+
+export interface LiveCredential {
+  keyId: string;
+  type: 'secret' | 'certificate';
+  displayName: string | null;
+  /** The first characters Graph shows for a secret (never the secret itself). */
+  hint: string | null;
+  start: string | null;
+  end: string | null;
+  /** Where it is attached: the app registration or the service principal itself. */
+  on: 'application' | 'servicePrincipal';
+}
+
+export interface LiveFederatedCredential {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  /** App registration (Graph) or user-assigned managed identity (ARM). */
+  on: 'application' | 'managedIdentity';
+}
+
+export interface LiveOwner {
+  objectId: string;
+  displayName: string | null;
+  mail: string | null;
+  type: 'user' | 'servicePrincipal' | 'other';
+}
+
+export interface AppRoleGrant {
+  id: string;
+  resourceId: string;
+  resourceDisplayName: string;
+  appRoleId: string;
+  /** The permission's value (e.g. User.Read.All), or the app role id when the resource does not list it. */
+  permission: string;
+  createdDateTime: string | null;
+}
+
+export interface LiveIdentity {
+  /** Service principal object id: the principalId of its role assignments. */
+  objectId: string;
+  appId: string;
+  displayName: string;
+  kind: IdentityKind;
+  servicePrincipalType: string;
+  accountEnabled: boolean;
+  /** Object id of the app registration, for applications registered in this tenant. */
+  applicationObjectId: string | null;
+  /** ARM id of the user-assigned identity; null for system-assigned or applications. */
+  managedIdentityResourceId: string | null;
+  createdDateTime: string | null;
+  credentials: LiveCredential[];
+  federatedCredentials: LiveFederatedCredential[];
+  owners: LiveOwner[];
+  appRoleGrants: AppRoleGrant[];
+}
+
+export interface LiveRoleAssignment {
+  id: string;
+  scope: string;
+  principalId: string;
+  principalType: string;
+  /** Role definition GUID, lower-case (ARM writes the id in two forms; the GUID is what identifies it). */
+  roleDefinitionId: string;
+  roleName: string;
+  roleType: string;
+  createdOn: string | null;
+  createdBy: string | null;
+}
+
+export type ScopeKind = 'subscription' | 'managementGroup' | 'directory';
+
+export interface ScopeCompleteness {
+  /** ARM scope (`/subscriptions/<id>`, `/providers/Microsoft.Management/managementGroups/<id>`) or `directory` for Graph. */
+  scope: string;
+  kind: ScopeKind;
+  complete: boolean;
+  /** Why the scope could not be read completely (status and code, never a token). */
+  error?: string;
+}
+
+export interface Inventory {
+  readAt: string;
+  identities: LiveIdentity[];
+  roleAssignments: LiveRoleAssignment[];
+  scopes: ScopeCompleteness[];
+  requests: { arm: number; graph: number; total: number };
+}
+
+export function isComplete(inventory: Pick<Inventory, 'scopes'>): boolean {
+  return inventory.scopes.every((s) => s.complete);
+}

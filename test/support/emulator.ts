@@ -1,0 +1,35 @@
+import { afterAll, beforeAll } from 'vitest';
+import { AzureClients, emulatorCredential } from '../../shared/azure/clients';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
+import { Fixture } from '../../emulator/fixture';
+import { CONTOSO } from './sample';
+
+export function clientsFor(emulator: RunningEmulator): AzureClients {
+  return new AzureClients(
+    emulatorCredential,
+    { arm: emulator.endpoints.arm, graph: emulator.endpoints.graph, authorityHost: 'https://127.0.0.1' },
+    { retryDelayInMs: 20, maxRetryDelayInMs: 200 },
+  );
+}
+
+export function contosoScope(emulator: RunningEmulator) {
+  const m = emulator.fixture.manifest;
+  return { subscriptions: m.subscriptions, managementGroups: m.managementGroups };
+}
+
+/** A fresh emulator on a private copy of the contoso fixture for each test file. */
+export function useContosoEmulator(options: Partial<EmulatorOptions> = {}): { get: () => RunningEmulator } {
+  let emulator: RunningEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator({ fixture: Fixture.load(CONTOSO), ...options });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  return {
+    get: () => {
+      if (!emulator) throw new Error('emulator not started');
+      return emulator;
+    },
+  };
+}
