@@ -102,6 +102,8 @@ export const identitySchema = z
     appId: guid.optional(),
     type: z.enum(IDENTITY_TYPES),
     environment: z.string().min(1),
+    /** Other environments this identity may hold access in (e.g. a monitor or backup identity that spans them). */
+    allowedEnvironments: z.array(z.string().min(1)).default([]),
     purpose: z.enum(PURPOSES),
     description: z.string().max(1000).optional(),
     owners: z.array(email).min(1, { error: 'every identity needs at least one owner' }),
@@ -184,6 +186,15 @@ export function baselineSchema(today: string) {
             });
           } else seen[key].set(normalized, i);
         }
+        identity.allowedEnvironments.forEach((env, k) => {
+          if (!Object.hasOwn(b.policy.environments, env)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['identities', i, 'allowedEnvironments', k],
+              message: `unknown environment '${env}': declare it under policy.environments`,
+            });
+          }
+        });
         if (!Object.hasOwn(b.policy.environments, identity.environment)) {
           const known = Object.keys(b.policy.environments);
           ctx.addIssue({

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, processIo, type CliIo } from './io';
 import { registerBaselineCommands } from './baseline-commands';
 import { registerInventoryCommands } from './inventory-commands';
+import { registerScanCommands } from './scan-commands';
+import { registerDemoCommand } from './demo-command';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 import { ConfigurationError } from '../config/settings';
 
@@ -22,6 +24,8 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
   registerBaselineCommands(program, io);
+  registerDemoCommand(program, io);
+  registerScanCommands(program, io);
   registerInventoryCommands(program, io);
   return program;
 }

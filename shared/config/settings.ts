@@ -56,6 +56,8 @@ export const settingsSchema = z.object({
   WIMON_ARM_ENDPOINT: z.url().default(PUBLIC_CLOUD.arm),
   /** Microsoft Graph endpoint (sovereign clouds, local emulator). */
   WIMON_GRAPH_ENDPOINT: z.url().default(PUBLIC_CLOUD.graph),
+  /** NCRONTAB schedule of the full reconcile (UTC; read by the Functions host). */
+  WIMON_RECONCILE_SCHEDULE: z.string().default('0 0 */6 * * *'),
   /** Microsoft Entra authority host used to get tokens (sovereign clouds). */
   WIMON_AUTHORITY_HOST: z.url().default(PUBLIC_CLOUD.authorityHost),
 });

@@ -1,0 +1,64 @@
+/**
+ * Run records, in table `<prefix>runs`: PK = kind (reconcile, …), RK = inverted start time so the
+ * newest run lists first; `record` holds the JSON below.
+ */
+import type { TableClient } from '@azure/data-tables';
+import type { ScopeCompleteness } from '../model/inventory';
+import type { Tables } from '../storage/tables';
+import { assertEntityWithinLimits } from '../storage/limits';
+
+export interface RunRecord {
+  id: string;
+  kind: 'reconcile';
+  startedAt: string;
+  endedAt: string;
+  /** When the rules evaluated time-based conditions (differs from startedAt when replaying a recording). */
+  evaluatedAt: string;
+  complete: boolean;
+  scopes: ScopeCompleteness[];
+  requests: { arm: number; graph: number; total: number };
+  baseline: { sequence: number | null; contentHash: string; source: string };
+  /** Open (not exempted) findings after the run, by rule and by severity. */
+  openByRule: Record<string, number>;
+  openBySeverity: Record<string, number>;
+  exempted: number;
+  changes: {
+    opened: number;
+    reopened: number;
+    resolved: number;
+    exempted: number;
+    unchanged: number;
+    keptUnverified: number;
+  };
+}
+
+const MAX_TIME = 9_999_999_999_999;
+
+export class RunStore {
+  constructor(private readonly tables: Tables) {}
+
+  private table(): Promise<TableClient> {
+    return this.tables.table('runs');
+  }
+
+  async append(run: RunRecord): Promise<void> {
+    const entity = {
+      partitionKey: run.kind,
+      rowKey: `${String(MAX_TIME - Date.parse(run.startedAt)).padStart(13, '0')}-${run.id}`,
+      record: JSON.stringify(run),
+    };
+    assertEntityWithinLimits(entity);
+    await (await this.table()).createEntity(entity);
+  }
+
+  async latest(kind: RunRecord['kind'], limit = 10): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
+    for await (const e of (await this.table()).listEntities<{ record: string }>({
+      queryOptions: { filter: `PartitionKey eq '${kind}'` },
+    })) {
+      out.push(JSON.parse(e.record) as RunRecord);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,97 @@
+/** Findings for people: a terminal table grouped by severity, and an HTML report. Tenant text is always escaped. */
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { Finding } from '../model/finding';
+import type { RunRecord } from '../findings/runs';
+import { SEVERITIES, type Severity } from '../rules/catalogue';
+
+const ORDER = new Map(SEVERITIES.map((s, i) => [s, i]));
+
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      (a.state === 'exempted' ? 1 : 0) - (b.state === 'exempted' ? 1 : 0) ||
+      ORDER.get(a.severity)! - ORDER.get(b.severity)! ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      name(a).localeCompare(name(b)),
+  );
+}
+
+export const name = (f: Finding): string => f.identity.name ?? f.identity.displayName ?? f.identity.objectId;
+
+/** Strips control characters so hostile display names cannot move the cursor or rewrite the terminal. */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
+}
+
+export function renderFindingsTable(findings: readonly Finding[], color: boolean): string {
+  const c = color ? pc : pc.createColors(false);
+  const paint: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold(c.red(s)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+  };
+  const sorted = sortFindings(findings);
+  if (sorted.length === 0) return 'No findings: the tenant matches the baseline.';
+  const out: string[] = [];
+  for (const group of [
+    ...SEVERITIES.map((s) => ({
+      title: s,
+      items: sorted.filter((f) => f.state === 'open' && f.severity === s),
+    })),
+    { title: 'exempted', items: sorted.filter((f) => f.state === 'exempted') },
+  ]) {
+    if (!group.items.length) continue;
+    const heading = `${group.title.toUpperCase()} (${group.items.length})`;
+    out.push(group.title === 'exempted' ? c.dim(heading) : paint[group.title as Severity](heading));
+    const table = new Table({
+      head: ['rule', 'identity', 'what to do'],
+      style: { head: [], border: [] },
+      colWidths: [30, 22, 90],
+      wordWrap: true,
+    });
+    for (const f of group.items) {
+      const text =
+        f.state === 'exempted' && f.exemption
+          ? `${f.message} [exempted until ${f.exemption.expires} by ${f.exemption.owner}]`
+          : f.message;
+      table.push([f.ruleId, terminalSafe(name(f)), terminalSafe(text)]);
+    }
+    out.push(table.toString());
+  }
+  return out.join('\n');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+export function renderFindingsHtml(run: RunRecord, findings: readonly Finding[]): string {
+  const rows = sortFindings(findings)
+    .map(
+      (f) =>
+        `<tr class="${f.state === 'exempted' ? 'exempted' : escapeHtml(f.severity)}"><td>${escapeHtml(f.state === 'exempted' ? 'exempted' : f.severity)}</td><td><code>${escapeHtml(f.ruleId)}</code></td><td>${escapeHtml(name(f))}</td><td>${escapeHtml(f.message)}${f.exemption ? `<br><small>Exempted until ${escapeHtml(f.exemption.expires)} by ${escapeHtml(f.exemption.owner)}: ${escapeHtml(f.exemption.reason)}</small>` : ''}</td><td><code>${escapeHtml(f.target)}</code></td><td>${escapeHtml(f.firstSeen.slice(0, 10))}</td></tr>`,
+    )
+    .join('\n');
+  const incomplete = run.scopes.filter((s) => !s.complete);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Workload identity findings</title>
+<style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top;font-size:.9rem}
+tr.critical td:first-child{color:#fff;background:#a4262c}tr.high td:first-child{color:#a4262c;font-weight:600}tr.medium td:first-child{color:#8a6d00}tr.low td:first-child{color:#005a9e}tr.exempted{color:#666}code{font-size:.8rem;word-break:break-all}.warn{background:#fff4ce;padding:.5rem}</style></head>
+<body><h1>Workload identity findings</h1>
+<p>Run ${escapeHtml(run.id)} · evaluated at ${escapeHtml(run.evaluatedAt)} · baseline ${escapeHtml(run.baseline.source)} ${escapeHtml(run.baseline.contentHash.slice(0, 12))} · ${run.requests.total} API requests</p>
+${incomplete.length ? `<p class="warn">Partial run: ${incomplete.map((s) => escapeHtml(`${s.scope} (${s.error ?? 'incomplete'})`)).join(', ')} could not be read completely; findings there were kept as they were.</p>` : '<p>All scopes were read completely.</p>'}
+<h2>Findings (${findings.length})</h2>
+<table><thead><tr><th>Severity</th><th>Rule</th><th>Identity</th><th>What is wrong and what to do</th><th>Target</th><th>First seen</th></tr></thead><tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}
+
+export function findingsJson(run: RunRecord, findings: readonly Finding[]): string {
+  return JSON.stringify({ run, findings: sortFindings(findings) }, null, 2);
+}

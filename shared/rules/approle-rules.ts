@@ -1,0 +1,49 @@
+/** approle.unexpected, approle.privileged (tier-0 permissions are reported as privileged only). */
+import type { LiveIdentity } from '../model/inventory';
+import type { FindingCandidate } from '../model/finding';
+import { candidate, identityOf, label, type RuleContext } from './context';
+import { DIRECTORY } from './read-scope';
+
+export const grantKey = (g: { resourceDisplayName: string; permission: string }): string =>
+  `${g.resourceDisplayName}/${g.permission}`;
+
+export function appRoleRules(ctx: RuleContext, live: LiveIdentity): FindingCandidate[] {
+  const declared = ctx.declaredByObjectId.get(live.objectId);
+  const identity = identityOf(declared, live, live.objectId);
+  const privileged = new Set(ctx.baseline.policy.privilegedAppRoles.map((r) => r.toLowerCase()));
+  const allowed = new Set((declared?.appRoles ?? []).map((r) => r.toLowerCase()));
+  const out: FindingCandidate[] = [];
+  for (const g of live.appRoleGrants) {
+    const key = grantKey(g);
+    const evidence = {
+      grantId: g.id,
+      resource: g.resourceDisplayName,
+      resourceId: g.resourceId,
+      permission: g.permission,
+      appRoleId: g.appRoleId,
+      granted: g.createdDateTime,
+    };
+    if (privileged.has(key.toLowerCase())) {
+      out.push(
+        candidate('approle.privileged', {
+          identity,
+          target: key,
+          evidence,
+          readScope: DIRECTORY,
+          message: `${label(identity)} holds the tier-0 permission ${key}, which lets it take over the tenant: revoke it.`,
+        }),
+      );
+    } else if (declared && !allowed.has(key.toLowerCase())) {
+      out.push(
+        candidate('approle.unexpected', {
+          identity,
+          target: key,
+          evidence,
+          readScope: DIRECTORY,
+          message: `${label(identity)} holds ${key}, which the baseline does not declare: revoke it or declare it.`,
+        }),
+      );
+    }
+  }
+  return out;
+}

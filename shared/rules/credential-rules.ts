@@ -1,0 +1,98 @@
+/** credential.type-not-allowed, credential.lifetime-too-long, credential.expiring, credential.expired. */
+import type { DeclaredIdentity, Policy } from '../baseline/schema';
+import type { LiveCredential, LiveIdentity } from '../model/inventory';
+import type { FindingCandidate } from '../model/finding';
+import type { Severity } from './catalogue';
+import { candidate, DAY_MS, identityOf, label, type RuleContext } from './context';
+import { DIRECTORY } from './read-scope';
+
+export function credentialName(c: LiveCredential): string {
+  return `${c.type} '${c.displayName ?? c.keyId}'`;
+}
+
+/** The warning window a credential is in (the smallest window that still contains it), or undefined. */
+export function expiryStage(daysLeft: number, windows: readonly number[]): number | undefined {
+  const containing = windows.filter((w) => daysLeft <= w);
+  return containing.length ? Math.min(...containing) : undefined;
+}
+
+export function severityForStage(stage: number): Severity {
+  if (stage <= 7) return 'high';
+  if (stage <= 14) return 'medium';
+  return 'low';
+}
+
+export function credentialRules(
+  ctx: RuleContext,
+  declared: DeclaredIdentity,
+  live: LiveIdentity,
+): FindingCandidate[] {
+  const identity = identityOf(declared, live, live.objectId);
+  const policy: Policy = ctx.baseline.policy;
+  const out: FindingCandidate[] = [];
+  for (const c of live.credentials) {
+    const base = { identity, target: c.keyId, readScope: DIRECTORY };
+    const evidence = {
+      keyId: c.keyId,
+      type: c.type,
+      displayName: c.displayName,
+      hint: c.hint,
+      start: c.start,
+      end: c.end,
+      attachedTo: c.on,
+    };
+    if (!declared.credentials.includes(c.type)) {
+      out.push(
+        candidate('credential.type-not-allowed', {
+          ...base,
+          message: `${label(identity)} has a ${credentialName(c)}, but only ${declared.credentials.join(', ') || 'no'} credentials are allowed: remove it.`,
+          evidence: { ...evidence, allowed: declared.credentials },
+        }),
+      );
+    }
+    const start = c.start ? Date.parse(c.start) : NaN;
+    const end = c.end ? Date.parse(c.end) : NaN;
+    if (Number.isFinite(start) && Number.isFinite(end)) {
+      const lifetimeDays = (end - start) / DAY_MS;
+      if (lifetimeDays > policy.maxCredentialLifetimeDays) {
+        out.push(
+          candidate('credential.lifetime-too-long', {
+            ...base,
+            message: `${credentialName(c)} on ${label(identity)} is valid for ${Math.round(lifetimeDays)} days, more than the ${policy.maxCredentialLifetimeDays} allowed: replace it with a shorter-lived one.`,
+            evidence: {
+              ...evidence,
+              lifetimeDays: Math.round(lifetimeDays),
+              maxDays: policy.maxCredentialLifetimeDays,
+            },
+          }),
+        );
+      }
+    }
+    if (Number.isFinite(end)) {
+      const daysLeft = (end - ctx.now.getTime()) / DAY_MS;
+      if (daysLeft <= 0) {
+        out.push(
+          candidate('credential.expired', {
+            ...base,
+            message: `${credentialName(c)} on ${label(identity)} expired on ${c.end!.slice(0, 10)} and is still attached: remove it.`,
+            evidence,
+          }),
+        );
+      } else {
+        const stage = expiryStage(daysLeft, policy.expiryWarningDays);
+        if (stage !== undefined) {
+          const days = Math.ceil(daysLeft);
+          out.push(
+            candidate('credential.expiring', {
+              ...base,
+              severity: severityForStage(stage),
+              message: `Rotate or remove ${credentialName(c)} on ${label(identity)}: it expires in ${days} day${days === 1 ? '' : 's'} (${c.end!.slice(0, 10)}).`,
+              evidence: { ...evidence, daysLeft: days, stage },
+            }),
+          );
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/** All drift and lifecycle rules: baseline × live inventory × now → findings. Pure. */
+import type { Baseline } from '../baseline/schema';
+import type { Inventory } from '../model/inventory';
+import { findingKey, type FindingCandidate } from '../model/finding';
+import { appRoleRules } from './approle-rules';
+import { buildContext } from './context';
+import { credentialRules } from './credential-rules';
+import { applyExemptions } from './exemptions';
+import { ficRules } from './fic-rules';
+import { retiredPresentRule, reviewOverdueRule, unbaselinedRules } from './identity-rules';
+import { isScopeReadCompletely } from './read-scope';
+import { declaredRoleRules, privilegedBroadRule } from './role-rules';
+
+/** Rules that assert something is absent: only trustworthy where the read was complete. */
+const ABSENCE_RULES = new Set(['role.missing', 'fic.missing']);
+
+export function evaluate(baseline: Baseline, inventory: Inventory, now: Date): FindingCandidate[] {
+  const ctx = buildContext(baseline, inventory, now);
+  const out: FindingCandidate[] = [];
+  for (const declared of baseline.identities) {
+    if (declared.status === 'retired') {
+      out.push(...retiredPresentRule(ctx, declared));
+      continue;
+    }
+    out.push(...declaredRoleRules(ctx, declared), ...reviewOverdueRule(ctx, declared));
+    const live = ctx.liveByObjectId.get(declared.objectId.toLowerCase());
+    if (live)
+      out.push(
+        ...credentialRules(ctx, declared, live),
+        ...ficRules(ctx, declared, live),
+        ...appRoleRules(ctx, live),
+      );
+  }
+  for (const live of inventory.identities) {
+    if (ctx.declaredByObjectId.has(live.objectId)) continue;
+    out.push(
+      ...unbaselinedRules(ctx, live),
+      ...privilegedBroadRule(ctx, live.objectId, ctx.assignmentsByPrincipal.get(live.objectId) ?? []),
+      ...appRoleRules(ctx, live),
+    );
+  }
+  const trustworthy = out.filter(
+    (c) => !ABSENCE_RULES.has(c.ruleId) || isScopeReadCompletely(c.readScope, inventory),
+  );
+  return dedupe(applyExemptions(trustworthy, baseline, now));
+}
+
+function dedupe(list: FindingCandidate[]): FindingCandidate[] {
+  const seen = new Map<string, FindingCandidate>();
+  for (const c of list) {
+    const key = findingKey(c.ruleId, c.identity.objectId, c.target);
+    if (!seen.has(key)) seen.set(key, c);
+  }
+  return [...seen.values()];
+}

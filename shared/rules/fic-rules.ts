@@ -1,0 +1,110 @@
+/** fic.unexpected, fic.missing, fic.issuer-untrusted, fic.broad-subject, fic.audience-nonstandard. */
+import {
+  STANDARD_FIC_AUDIENCE,
+  type DeclaredFederatedCredential,
+  type DeclaredIdentity,
+} from '../baseline/schema';
+import type { LiveFederatedCredential, LiveIdentity } from '../model/inventory';
+import type { FindingCandidate } from '../model/finding';
+import { candidate, identityOf, label, type RuleContext } from './context';
+import { DIRECTORY, readScopeFor } from './read-scope';
+
+export const normalizeIssuer = (issuer: string): string => issuer.trim().replace(/\/+$/, '').toLowerCase();
+
+export function ficTarget(f: { issuer: string; subject: string }): string {
+  return `${normalizeIssuer(f.issuer)} ${f.subject}`;
+}
+
+function sameAudiences(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a.map((s) => s.toLowerCase()));
+  const y = new Set(b.map((s) => s.toLowerCase()));
+  return x.size === y.size && [...x].every((v) => y.has(v));
+}
+
+export function ficMatches(d: DeclaredFederatedCredential, l: LiveFederatedCredential): boolean {
+  return (
+    normalizeIssuer(d.issuer) === normalizeIssuer(l.issuer) &&
+    d.subject === l.subject &&
+    sameAudiences(d.audiences, l.audiences)
+  );
+}
+
+const GITHUB = 'https://token.actions.githubusercontent.com';
+
+/** Why a subject is too broad, or undefined when it is pinned. */
+export function broadSubjectReason(issuer: string, subject: string): string | undefined {
+  if (/[*?]/.test(subject)) return 'it contains a wildcard';
+  if (normalizeIssuer(issuer) === GITHUB) {
+    if (/:pull_request$/.test(subject)) return 'pull-request tokens from any branch or fork can use it';
+    if (!/:environment:[^:]+$|:ref:refs\/(heads|tags)\/[^*]+$/.test(subject))
+      return 'it is not pinned to an environment or branch';
+  }
+  return undefined;
+}
+
+export function ficRules(
+  ctx: RuleContext,
+  declared: DeclaredIdentity,
+  live: LiveIdentity,
+): FindingCandidate[] {
+  const identity = identityOf(declared, live, live.objectId);
+  const trusted = new Set(ctx.baseline.policy.trustedIssuers.map(normalizeIssuer));
+  // Application FICs come from Graph; a user-assigned identity's from its subscription in ARM.
+  const readScope =
+    live.managedIdentityResourceId && live.kind === 'managedIdentity'
+      ? readScopeFor(live.managedIdentityResourceId, ctx.inventory)
+      : DIRECTORY;
+  const out: FindingCandidate[] = [];
+  for (const f of live.federatedCredentials) {
+    const target = ficTarget(f);
+    const evidence = { name: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences, on: f.on };
+    const base = { identity, target, evidence, readScope };
+    if (!declared.federatedCredentials.some((d) => ficMatches(d, f))) {
+      out.push(
+        candidate('fic.unexpected', {
+          ...base,
+          message: `${label(identity)} trusts tokens from ${f.issuer} for subject '${f.subject}', which the baseline does not declare: remove it or declare it.`,
+        }),
+      );
+    }
+    if (!trusted.has(normalizeIssuer(f.issuer))) {
+      out.push(
+        candidate('fic.issuer-untrusted', {
+          ...base,
+          message: `${label(identity)} trusts tokens from ${f.issuer}, an issuer not in policy.trustedIssuers: remove the federated credential or review and trust the issuer.`,
+        }),
+      );
+    }
+    const reason = broadSubjectReason(f.issuer, f.subject);
+    if (reason) {
+      out.push(
+        candidate('fic.broad-subject', {
+          ...base,
+          message: `Federated credential '${f.subject}' on ${label(identity)} is too broad because ${reason}: pin it to one environment or branch.`,
+          evidence: { ...evidence, reason },
+        }),
+      );
+    }
+    if (!(f.audiences.length === 1 && f.audiences[0] === STANDARD_FIC_AUDIENCE)) {
+      out.push(
+        candidate('fic.audience-nonstandard', {
+          ...base,
+          message: `Federated credential '${f.subject}' on ${label(identity)} accepts audience ${f.audiences.join(', ')}: use ${STANDARD_FIC_AUDIENCE}.`,
+        }),
+      );
+    }
+  }
+  for (const d of declared.federatedCredentials) {
+    if (live.federatedCredentials.some((f) => ficMatches(d, f))) continue;
+    out.push(
+      candidate('fic.missing', {
+        identity,
+        target: ficTarget(d),
+        message: `${label(identity)} is declared to trust ${d.issuer} for subject '${d.subject}' but does not: create it if the workload needs it, or remove it from the baseline.`,
+        evidence: { issuer: d.issuer, subject: d.subject, audiences: d.audiences },
+        readScope,
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+/** identity.unbaselined, identity.no-owner, identity.review-overdue, identity.retired-present. */
+import type { DeclaredIdentity } from '../baseline/schema';
+import type { LiveIdentity } from '../model/inventory';
+import type { FindingCandidate } from '../model/finding';
+import { candidate, dateOf, identityOf, label, type RuleContext } from './context';
+import { DIRECTORY } from './read-scope';
+
+function holdings(ctx: RuleContext, objectId: string, live: LiveIdentity | undefined): string[] {
+  const out: string[] = [];
+  const roles = ctx.assignmentsByPrincipal.get(objectId) ?? [];
+  if (roles.length) out.push(`${roles.length} role assignment${roles.length === 1 ? '' : 's'}`);
+  if (live?.appRoleGrants.length)
+    out.push(
+      `${live.appRoleGrants.length} application permission${live.appRoleGrants.length === 1 ? '' : 's'}`,
+    );
+  const creds = live?.credentials.length ?? 0;
+  if (creds) out.push(`${creds} secret/certificate credential${creds === 1 ? '' : 's'}`);
+  const fics = live?.federatedCredentials.length ?? 0;
+  if (fics) out.push(`${fics} federated credential${fics === 1 ? '' : 's'}`);
+  return out;
+}
+
+export function unbaselinedRules(ctx: RuleContext, live: LiveIdentity): FindingCandidate[] {
+  const held = holdings(ctx, live.objectId, live);
+  if (held.length === 0) return [];
+  const identity = identityOf(undefined, live, live.objectId);
+  const out = [
+    candidate('identity.unbaselined', {
+      identity,
+      target: live.objectId,
+      message: `${live.kind === 'managedIdentity' ? 'Managed identity' : 'Application'} ${label(identity)} holds ${held.join(', ')} but is not in the baseline: declare it with an owner, or remove its access.`,
+      evidence: {
+        kind: live.kind,
+        servicePrincipalType: live.servicePrincipalType,
+        holds: held,
+        managedIdentityResourceId: live.managedIdentityResourceId,
+      },
+      readScope: DIRECTORY,
+    }),
+  ];
+  if (live.owners.length === 0) {
+    out.push(
+      candidate('identity.no-owner', {
+        identity,
+        target: live.objectId,
+        message: `${label(identity)} has no owner in the baseline or in Entra: name one.`,
+        evidence: { entraOwners: 0 },
+        readScope: DIRECTORY,
+      }),
+    );
+  }
+  return out;
+}
+
+export function reviewOverdueRule(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
+  const today = dateOf(ctx.now);
+  if (declared.reviewBy >= today) return [];
+  const objectId = declared.objectId.toLowerCase();
+  const identity = identityOf(declared, ctx.liveByObjectId.get(objectId), objectId);
+  return [
+    candidate('identity.review-overdue', {
+      identity,
+      target: objectId,
+      message: `The review of ${label(identity)} was due on ${declared.reviewBy}: review its access and credentials and move reviewBy forward.`,
+      evidence: { reviewBy: declared.reviewBy, owners: declared.owners },
+      readScope: DIRECTORY,
+    }),
+  ];
+}
+
+export function retiredPresentRule(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
+  const objectId = declared.objectId.toLowerCase();
+  const live = ctx.liveByObjectId.get(objectId);
+  const held = holdings(ctx, objectId, live);
+  if (!live && held.length === 0) return [];
+  const identity = identityOf(declared, live, objectId);
+  return [
+    candidate('identity.retired-present', {
+      identity,
+      target: objectId,
+      message: `${label(identity)} is retired in the baseline but ${live ? 'still exists' : 'still has access'}${held.length ? ` (${held.join(', ')})` : ''}: delete it or remove what it holds.`,
+      evidence: { exists: Boolean(live), holds: held },
+      readScope: live ? DIRECTORY : 'arm',
+    }),
+  ];
+}

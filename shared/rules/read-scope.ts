@@ -1,0 +1,19 @@
+/** Which inventory scope must be read completely before a finding about `scope` may be resolved. */
+import type { Inventory } from '../model/inventory';
+import { isSameOrAncestor } from '../model/arm-scope';
+
+/** `arm` means: every ARM scope of the run (used for assignments above any monitored scope). */
+export const ALL_ARM = 'arm';
+export const DIRECTORY = 'directory';
+
+export function readScopeFor(armScope: string, inventory: Pick<Inventory, 'scopes'>): string {
+  const match = inventory.scopes.find((s) => s.kind !== 'directory' && isSameOrAncestor(s.scope, armScope));
+  return match ? match.scope.toLowerCase() : ALL_ARM;
+}
+
+export function isScopeReadCompletely(readScope: string, inventory: Pick<Inventory, 'scopes'>): boolean {
+  if (readScope === ALL_ARM)
+    return inventory.scopes.filter((s) => s.kind !== 'directory').every((s) => s.complete);
+  const found = inventory.scopes.find((s) => s.scope.toLowerCase() === readScope.toLowerCase());
+  return found?.complete ?? false;
+}
