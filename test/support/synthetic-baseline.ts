@@ -23,6 +23,7 @@ export function syntheticBaseline(count: number): Baseline {
       appId: `20000000-0000-4000-8000-${hex(i)}`,
       type: i % 2 ? ('application' as const) : ('managedIdentity' as const),
       environment: 'prod',
+      allowedEnvironments: [],
       purpose: 'runtime' as const,
       description: `Synthetic workload ${i} — ünïcödé 😀`,
       owners: [`owner${i % 97}@contoso.com`],
