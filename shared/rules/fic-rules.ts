@@ -7,7 +7,7 @@ import {
 import type { LiveFederatedCredential, LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
-import { DIRECTORY, readScopeFor } from './read-scope';
+import { allOf, DIRECTORY, readScopeFor } from './read-scope';
 
 export const normalizeIssuer = (issuer: string): string => issuer.trim().replace(/\/+$/, '').toLowerCase();
 
@@ -52,7 +52,7 @@ export function ficRules(
   // Application FICs come from Graph; a user-assigned identity's from its subscription in ARM.
   const readScope =
     live.managedIdentityResourceId && live.kind === 'managedIdentity'
-      ? readScopeFor(live.managedIdentityResourceId, ctx.inventory)
+      ? allOf(DIRECTORY, readScopeFor(live.managedIdentityResourceId, ctx.inventory))
       : DIRECTORY;
   const out: FindingCandidate[] = [];
   for (const f of live.federatedCredentials) {

@@ -11,7 +11,15 @@ export function readScopeFor(armScope: string, inventory: Pick<Inventory, 'scope
   return match ? match.scope.toLowerCase() : ALL_ARM;
 }
 
+/** A finding that needs several reads (e.g. a managed identity from Graph and its federated credentials from ARM). */
+export function allOf(...scopes: string[]): string {
+  return [...new Set(scopes)].join(SEPARATOR);
+}
+const SEPARATOR = ' + ';
+
 export function isScopeReadCompletely(readScope: string, inventory: Pick<Inventory, 'scopes'>): boolean {
+  if (readScope.includes(SEPARATOR))
+    return readScope.split(SEPARATOR).every((part) => isScopeReadCompletely(part, inventory));
   if (readScope === ALL_ARM)
     return inventory.scopes.filter((s) => s.kind !== 'directory').every((s) => s.complete);
   const found = inventory.scopes.find((s) => s.scope.toLowerCase() === readScope.toLowerCase());
