@@ -1,5 +1,5 @@
 /** `wimon baseline validate|plan|apply|show|history`. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -12,6 +12,11 @@ import { loadSettings } from '../config/settings';
 import { Tables } from '../storage/tables';
 import { CliError, EXIT, type CliIo } from './io';
 import { parseNow } from './options';
+import { FIXTURE_HELP, openTenant, type TenantOptions } from './tenant-options';
+import { evaluate } from '../rules/evaluate';
+import { findingKey, type FindingCandidate } from '../model/finding';
+import { readInventory } from '../inventory/read-inventory';
+import { draftBaselineYaml } from '../baseline/export';
 
 export function readBaselineFile(file: string, io: CliIo, now: Date): Baseline {
   const full = path.resolve(io.cwd, file);
@@ -75,34 +80,60 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
 
   baseline
     .command('plan')
-    .description('show what applying the file would change in the stored baseline, field by field')
+    .description(
+      'show what applying the file would change in the stored baseline, field by field, and which findings it would raise or clear against the live tenant',
+    )
     .argument('<file>', 'baseline YAML file')
-    .option('--now <date>', 'validate as of this date')
+    .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--no-findings', 'do not read the tenant; show only the baseline diff')
+    .option('--now <date>', 'validate and evaluate as of this date')
     .option('--json', 'print the plan as JSON')
-    .action(async (file: string, opts: { now?: string; json?: boolean }) => {
-      const proposed = readBaselineFile(file, io, parseNow(opts.now));
-      const stored = await openStore(io).current();
-      const diff = diffBaselines(stored?.baseline, proposed);
-      if (opts.json) {
+    .action(
+      async (file: string, opts: { fixture?: string; findings: boolean; now?: string; json?: boolean }) => {
+        const proposed = readBaselineFile(file, io, parseNow(opts.now));
+        const stored = await openStore(io).current();
+        const diff = diffBaselines(stored?.baseline, proposed);
+        const effect = opts.findings ? await findingsEffect(opts, io, stored?.baseline, proposed) : undefined;
+        if (opts.json) {
+          io.out(
+            JSON.stringify(
+              {
+                storedSequence: stored?.sequence ?? 0,
+                storedHash: stored?.contentHash ?? null,
+                diff,
+                findings: effect ?? null,
+              },
+              null,
+              2,
+            ),
+          );
+          return;
+        }
         io.out(
-          JSON.stringify(
-            { storedSequence: stored?.sequence ?? 0, storedHash: stored?.contentHash ?? null, diff },
-            null,
-            2,
-          ),
+          stored
+            ? `Stored baseline: sequence ${stored.sequence}, applied by ${stored.appliedBy} at ${stored.appliedAt}`
+            : 'Stored baseline: none yet (everything below is new)',
         );
-        return;
-      }
-      io.out(
-        stored
-          ? `Stored baseline: sequence ${stored.sequence}, applied by ${stored.appliedBy} at ${stored.appliedAt}`
-          : 'Stored baseline: none yet (everything below is new)',
-      );
-      io.out(renderDiff(diff));
-      io.out(
-        `\nTo apply exactly this plan: wimon baseline apply ${file} --expect-sequence ${stored?.sequence ?? 0}`,
-      );
-    });
+        io.out(renderDiff(diff));
+        if (effect) {
+          io.out(
+            `\nAgainst the live tenant (as of ${effect.evaluatedAt}${effect.complete ? '' : ', PARTIAL read'}):`,
+          );
+          io.out(
+            `  would raise ${effect.raise.length}, clear ${effect.clear.length}, keep ${effect.keep} finding(s)`,
+          );
+          for (const f of effect.raise) io.out(`  + ${f}`);
+          for (const f of effect.clear) io.out(`  - ${f}`);
+        } else if (opts.findings) {
+          io.out(
+            '\n(No tenant configured: set WIMON_SUBSCRIPTIONS or pass --fixture to see which findings this change raises or clears.)',
+          );
+        }
+        io.out(
+          `\nTo apply exactly this plan: wimon baseline apply ${file} --expect-sequence ${stored?.sequence ?? 0}`,
+        );
+      },
+    );
 
   baseline
     .command('apply')
@@ -157,6 +188,43 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
     });
 
   baseline
+    .command('export')
+    .description(
+      'draft a baseline from the live tenant (current roles, federated credentials, credential types, app roles, Entra owners); TODO comments mark what to fill in',
+    )
+    .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--out <file>', 'write the draft here instead of printing it')
+    .action(async (opts: { fixture?: string; out?: string }) => {
+      const tenant = await openTenant(opts, io);
+      try {
+        const now = tenant.recordedAt ?? new Date();
+        const inventory = await readInventory(tenant.clients, tenant.scope, now);
+        const incomplete = inventory.scopes.filter((s) => !s.complete);
+        if (incomplete.length) {
+          throw new CliError(
+            `cannot export from a partial read: ${incomplete.map((s) => `${s.scope} (${s.error})`).join('; ')}`,
+            EXIT.problems,
+          );
+        }
+        const scopes = [
+          ...tenant.scope.subscriptions.map((s) => `/subscriptions/${s}`),
+          ...tenant.scope.managementGroups.map(
+            (m) => `/providers/Microsoft.Management/managementGroups/${m}`,
+          ),
+        ];
+        const yaml = draftBaselineYaml(inventory, now, scopes);
+        if (opts.out) {
+          writeFileSync(path.resolve(io.cwd, opts.out), yaml);
+          io.out(
+            `Wrote a draft baseline with ${inventory.identities.length} identities to ${opts.out}. Next: fill in the TODOs, then \`wimon baseline validate ${opts.out}\`.`,
+          );
+        } else io.out(yaml);
+      } finally {
+        await tenant.close();
+      }
+    });
+
+  baseline
     .command('history')
     .description('list the audit records of past applies, newest first')
     .option('--limit <n>', 'how many records', '20')
@@ -171,4 +239,54 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
       for (const r of records)
         io.out(`#${r.sequence}  ${r.appliedAt}  ${r.appliedBy}  ${r.contentHash.slice(0, 12)}  ${r.summary}`);
     });
+}
+
+/** Which findings the proposed baseline raises or clears compared with the stored one, against the live tenant. */
+async function findingsEffect(
+  opts: TenantOptions,
+  io: CliIo,
+  stored: Baseline | undefined,
+  proposed: Baseline,
+) {
+  const settings = loadSettings(io.env);
+  if (
+    !opts.fixture &&
+    settings.WIMON_SUBSCRIPTIONS.length === 0 &&
+    settings.WIMON_MANAGEMENT_GROUPS.length === 0
+  )
+    return undefined;
+  const tenant = await openTenant(opts, io);
+  try {
+    const now = tenant.recordedAt ?? new Date();
+    const inventory = await readInventory(tenant.clients, tenant.scope, now);
+    const describe = (c: FindingCandidate) =>
+      `${c.ruleId} ${c.identity.name ?? c.identity.displayName ?? c.identity.objectId} ${c.target}${c.exemption ? ' (exempted)' : ''}`;
+    const before = new Map(
+      (stored ? evaluate(stored, inventory, now) : []).map((c) => [
+        findingKey(c.ruleId, c.identity.objectId, c.target) + (c.exemption ? 'x' : ''),
+        c,
+      ]),
+    );
+    const after = new Map(
+      evaluate(proposed, inventory, now).map((c) => [
+        findingKey(c.ruleId, c.identity.objectId, c.target) + (c.exemption ? 'x' : ''),
+        c,
+      ]),
+    );
+    return {
+      evaluatedAt: now.toISOString(),
+      complete: inventory.scopes.every((s) => s.complete),
+      raise: [...after]
+        .filter(([k]) => !before.has(k))
+        .map(([, c]) => describe(c))
+        .sort(),
+      clear: [...before]
+        .filter(([k]) => !after.has(k))
+        .map(([, c]) => describe(c))
+        .sort(),
+      keep: [...after.keys()].filter((k) => before.has(k)).length,
+    };
+  } finally {
+    await tenant.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -134,6 +134,38 @@ describe('npm run demo (wimon demo)', () => {
     expect(report.findings).toHaveLength(23);
     expect(readFileSync(path.join(out, 'findings.html'), 'utf8')).toContain(
       '<h1>Workload identity findings</h1>',
+    );
+  });
+});
+
+describe('wimon baseline plan with --fixture', () => {
+  it('lists the findings a baseline change would raise and clear against the live tenant', () => {
+    const env = {
+      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      WIMON_TABLE_PREFIX: testPrefix(),
+    };
+    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const text = readFileSync('examples/contoso/baseline.yaml', 'utf8')
+      // declare orders-worker's extra queue role (clears role.unexpected) …
+      .replace(
+        '      - role: Storage Queue Data Message Processor\n',
+        '      - role: Storage Queue Data Contributor\n        scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders\n      - role: Storage Queue Data Message Processor\n',
+      )
+      // … and move hr-sync's review date into the past further (no change in findings) while making web-frontend's review overdue (raises one)
+      .replace(
+        'reviewBy: 2027-06-30\n    credentials: [managed]\n    roles:\n      - role: Key Vault Secrets User\n        scope: /subscriptions/22222222',
+        'reviewBy: 2026-11-01\n    credentials: [managed]\n    roles:\n      - role: Key Vault Secrets User\n        scope: /subscriptions/22222222',
+      );
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wimon-plan-'));
+    const file = path.join(dir, 'changed.yaml');
+    writeFileSync(file, text);
+    const r = wimon(['baseline', 'plan', file, '--fixture', 'examples/contoso', '--now', '2026-11-22'], env);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/~ orders-worker/);
+    expect(r.stdout).toMatch(/would raise 1, clear 1, keep 22 finding\(s\)/);
+    expect(r.stdout).toMatch(/\+ identity.review-overdue web-frontend/);
+    expect(r.stdout).toMatch(
+      /- role.unexpected orders-worker \/subscriptions\/11111111-1111-4111-8111-111111111111\/resourceGroups\/rg-orders/,
     );
   });
 });
