@@ -1,4 +1,6 @@
 /** The `wimon` command line. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, processIo, type CliIo } from './io';
 import { registerBaselineCommands } from './baseline-commands';
@@ -9,9 +11,12 @@ import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 import { ConfigurationError } from '../config/settings';
 
 function packageVersion(): string {
-  // The compiled file sits in dist/shared/cli; package.json is not part of the TypeScript program.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../../package.json') as { version: string }).version;
+  // Compiled, this file sits in dist/shared/cli; from source in shared/cli. Walk up to package.json.
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
 }
 
 export function buildProgram(io: CliIo): Command {

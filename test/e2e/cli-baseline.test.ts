@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import type { Command } from 'commander';
 import { wimon } from '../support/cli';
+import { buildProgram } from '../../shared/cli/main';
+import { processIo } from '../../shared/cli/io';
 import { positionOf, replaceOnce, sampleBaselineText } from '../support/sample';
 import { testPrefix } from '../support/tables';
 
@@ -84,18 +87,20 @@ describe('wimon baseline (CLI, built, separate process)', () => {
   });
 
   it('has --help on every command', () => {
-    for (const args of [
-      [],
-      ['baseline'],
-      ['baseline', 'validate'],
-      ['baseline', 'plan'],
-      ['baseline', 'apply'],
-      ['baseline', 'show'],
-      ['baseline', 'history'],
-    ]) {
+    const paths: string[][] = [[]];
+    const walk = (cmd: Command, prefix: string[]): void => {
+      for (const sub of cmd.commands) {
+        paths.push([...prefix, sub.name()]);
+        walk(sub, [...prefix, sub.name()]);
+      }
+    };
+    walk(buildProgram(processIo()), []);
+    expect(paths.length).toBeGreaterThan(10);
+    for (const args of paths) {
       const r = wimon([...args, '--help']);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: wimon/);
+      expect(r.stdout.length).toBeGreaterThan(60);
     }
   });
 });
