@@ -8,6 +8,7 @@
  *   Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read
  */
 import { z } from 'zod';
+import { federatedCredentialWireSchema } from './federated-credential-schema';
 import type { AzureClients } from '../azure/clients';
 import type { LiveFederatedCredential, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
 import { describeApiError, mapLimit } from './errors';
@@ -34,14 +35,6 @@ const uamiSchema = z.object({
   name: z.string(),
   principalId: z.string(),
   clientId: z.string(),
-});
-
-const ficSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  issuer: z.string(),
-  subject: z.string(),
-  audiences: z.array(z.string()),
 });
 
 export interface ManagedIdentityResource {
@@ -88,7 +81,7 @@ export async function readSubscription(
       const { resourceGroup, name } = parseResourceId(uami.id);
       const list: LiveFederatedCredential[] = [];
       for await (const raw of msi.federatedIdentityCredentials.list(resourceGroup, name)) {
-        const f = ficSchema.parse(raw);
+        const f = federatedCredentialWireSchema.parse(raw);
         list.push({
           id: f.id,
           name: f.name,

@@ -7,6 +7,7 @@
  * Permissions: Microsoft Graph application permission Application.Read.All.
  */
 import { z } from 'zod';
+import { federatedCredentialWireSchema } from './federated-credential-schema';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { AppRoleGrant, LiveCredential, LiveFederatedCredential, LiveOwner } from '../model/inventory';
 import { mapLimit } from './errors';
@@ -53,13 +54,6 @@ const ownerSchema = z.object({
   id: z.string(),
   displayName: z.string().nullish(),
   mail: z.string().nullish(),
-});
-const ficSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  issuer: z.string(),
-  subject: z.string(),
-  audiences: z.array(z.string()),
 });
 const appRoleAssignmentSchema = z.object({
   id: z.string(),
@@ -219,7 +213,7 @@ export class GraphReader {
     applicationIds: readonly string[],
   ): Promise<Map<string, LiveFederatedCredential[]>> {
     const urls = applicationIds.map((id) => `/applications/${id}/federatedIdentityCredentials`);
-    const lists = await this.batchLists(urls, ficSchema);
+    const lists = await this.batchLists(urls, federatedCredentialWireSchema);
     return new Map(
       applicationIds.map((id, i) => [
         id,
