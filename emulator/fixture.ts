@@ -15,6 +15,8 @@ export const manifestSchema = z.strictObject({
   tenantId: z.string(),
   subscriptions: z.array(z.string()).default([]),
   managementGroups: z.array(z.string()).default([]),
+  /** Workspace (customer) id the Log Analytics API answers for; sign-in records are in logs/<Table>.json. */
+  logAnalyticsWorkspaceId: z.string().optional(),
   /** Largest page the emulated API returns, whatever $top asks (real Graph: 999; ARM varies). */
   pageSize: z
     .strictObject({ arm: z.number().int().min(1).default(1000), graph: z.number().int().min(1).default(999) })

@@ -11,6 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ensureEmulatorCertificate } from './certificate';
 import { Fixture, hasValueArray, type Api } from './fixture';
+import {
+  evaluateSignInQuery,
+  KustoQueryError,
+  parseSignInQuery,
+  parseTimespan,
+  validateSignInRecords,
+} from './log-analytics';
 
 export interface FaultRule {
   api?: Api;
@@ -23,6 +30,8 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** How many matching requests fail (default 1); Infinity for every one. */
   times?: number;
+  /** Log Analytics only: answer 200 with half the rows and a `PartialError` (status is ignored). */
+  partialResult?: boolean;
 }
 
 export interface RequestRecord {
@@ -42,7 +51,7 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  endpoints: { arm: string; graph: string };
+  endpoints: { arm: string; graph: string; logs: string };
   fixture: Fixture;
   /** Every HTTP request and $batch item served, in order. */
   readonly requests: RequestRecord[];
@@ -105,7 +114,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const fault = takeFault(api, method, `${path}${url.search}`, skip !== null);
     let reply: Reply;
     try {
-      if (fault) reply = faultReply(api, fault, path);
+      const logsQuery = /^\/v1\/workspaces\/([^/]+)\/query$/i.exec(path);
+      if (fault && !fault.partialResult) reply = faultReply(api, fault, path);
+      else if (api === 'logs' && method === 'POST' && logsQuery)
+        reply = queryLogs(logsQuery[1]!, body, fault?.partialResult === true);
       else if (api === 'graph' && method === 'POST' && /\/\$batch$/.test(path)) reply = batch(path, body);
       else if (method === 'GET') reply = get(api, url, path);
       else reply = errorReply(api, 405, 'MethodNotAllowed', `${method} is not emulated for ${path}`);
@@ -139,6 +151,64 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       };
     });
     return { status: 200, body: { responses } };
+  };
+
+  const queryLogs = (workspaceId: string, body: unknown, partial: boolean): Reply => {
+    if (workspaceId.toLowerCase() !== (fixture.manifest.logAnalyticsWorkspaceId ?? '').toLowerCase())
+      return errorReply(
+        'logs',
+        404,
+        'WorkspaceNotFoundError',
+        `The workspace ${workspaceId} could not be found`,
+      );
+    const request = body as { query?: unknown; timespan?: unknown } | undefined;
+    try {
+      if (typeof request?.query !== 'string') throw new KustoQueryError('SyntaxError', 'query is required');
+      const table = evaluateSignInQuery(
+        parseSignInQuery(request.query),
+        (name) => {
+          const records = fixture.get('logs', name);
+          return records === undefined ? undefined : validateSignInRecords(name, records);
+        },
+        parseTimespan(request.timespan, new Date(fixture.manifest.recordedAt)),
+      );
+      if (!partial) return { status: 200, body: { tables: [table] } };
+      return {
+        status: 200,
+        body: {
+          tables: [{ ...table, rows: table.rows.slice(0, Math.floor(table.rows.length / 2)) }],
+          error: {
+            code: 'PartialError',
+            message: 'There were some errors when processing your query.',
+            details: [
+              {
+                code: 'EngineError',
+                message: 'Something went wrong processing your query on the server.',
+                innererror: {
+                  code: '-2133196797',
+                  message: 'Query execution has exceeded the allowed limits (80DA0003).',
+                  severity: 2,
+                  severityName: 'Error',
+                },
+              },
+            ],
+          },
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof KustoQueryError)) throw error;
+      return errorReply(
+        'logs',
+        400,
+        'BadArgumentError',
+        'The request had some invalid properties',
+        undefined,
+        {
+          code: error.innerCode,
+          message: error.message,
+        },
+      );
+    }
   };
 
   const get = (api: Api, url: URL, path: string): Reply => {
@@ -276,9 +346,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   const arm = await listen('arm');
   const graph = await listen('graph');
+  const logs = await listen('logs');
 
   return {
-    endpoints: { arm, graph },
+    endpoints: { arm, graph, logs },
     fixture,
     requests,
     requestCount: (api) =>
@@ -372,21 +443,24 @@ function errorReply(
   code: string,
   message: string,
   headers?: Record<string, string>,
+  innererror?: { code: string; message: string },
 ): Reply {
   const body =
     api === 'arm'
       ? { error: { code, message } }
-      : {
-          error: {
-            code,
-            message,
-            innerError: {
-              date: new Date().toISOString().slice(0, 19),
-              'request-id': randomUUID(),
-              'client-request-id': randomUUID(),
+      : api === 'logs'
+        ? { error: { message, code, correlationId: randomUUID(), ...(innererror ? { innererror } : {}) } }
+        : {
+            error: {
+              code,
+              message,
+              innerError: {
+                date: new Date().toISOString().slice(0, 19),
+                'request-id': randomUUID(),
+                'client-request-id': randomUUID(),
+              },
             },
-          },
-        };
+          };
   return { status, body, headers };
 }
 

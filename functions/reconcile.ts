@@ -1,11 +1,10 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { reconcile } from '../shared/app/reconcile';
-import { connectToAzure } from '../shared/app/tenant';
 import { runtime } from '../shared/app/runtime';
 
 export async function reconcileTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { settings, tables } = runtime();
-  const { run } = await reconcile({ tables, tenant: connectToAzure(settings), evaluateAt: new Date() });
+  const { tables, tenant } = runtime();
+  const { run } = await reconcile({ tables, tenant: tenant(), evaluateAt: new Date() });
   const open = Object.values(run.openBySeverity).reduce((a, b) => a + b, 0);
   context.log(
     `reconcile ${run.complete ? 'complete' : 'PARTIAL'}: ${open} open (+${run.changes.opened} new, ${run.changes.resolved} resolved), ${run.requests.total} requests`,

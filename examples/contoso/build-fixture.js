@@ -17,6 +17,8 @@ const DEV = '22222222-2222-4222-8222-222222222222';
 const MG = 'contoso';
 const GRAPH_SP = 'a0000000-0000-4000-8000-00000000a001';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+const WORKSPACE = '9d6f3c52-7a41-4e0b-8c2d-5f1e0a7b3c64';
+const RECORDED_AT = '2026-11-22T09:00:00Z';
 const AKS_ISSUER = `https://oidc.prod-aks.azure.com/${TENANT}/5e1d3f0a-7c2b-4e8d-9a6f-0b1c2d3e4f50/`;
 
 const ROLES = {
@@ -308,6 +310,7 @@ const identities = [
     n: 13,
     name: 'web-frontend',
     kind: 'mi',
+    created: '2026-07-01T10:00:00Z',
     sub: DEV,
     rg: 'rg-web-dev',
     uami: 'id-web-frontend',
@@ -576,7 +579,7 @@ const sp = (i) => {
     applicationTemplateId: null,
     appOwnerOrganizationId: mi ? MICROSOFT_TENANT : TENANT,
     appRoleAssignmentRequired: false,
-    createdDateTime: '2025-06-02T09:14:30Z',
+    createdDateTime: i.created ?? '2025-06-02T09:14:30Z',
     description: null,
     disabledByMicrosoftStatus: null,
     displayName: mi ? i.uami : i.name,
@@ -677,12 +680,100 @@ for (const i of identities.filter((x) => x.appRoles)) {
   );
 }
 
+// ---- Log Analytics: Entra sign-in logs (one record per sign-in, columns as Microsoft publishes them)
+// Who last signed in when; `null` = no successful sign-in in the logs. Everything else signs in daily.
+const LAST_SUCCESS = {
+  'legacy-scheduler': '2026-06-20T03:00:00Z', // dormant: 155 days (policy threshold 90); failing since
+  'analytics-batch': '2026-09-20T01:00:00Z', // dormant: 63 days (its own threshold 45)
+  'web-frontend': null, // created 2026-07-01, never signed in
+  'shadow-app': null, // no sign-in in the 174 days the logs cover
+  'old-importer': null, // retired (identity.retired-present says it all)
+};
+const FAILURES = { 'legacy-scheduler': ['2026-11-10T03:00:00Z', '2026-11-21T03:00:00Z'] };
+const RESOURCES = {
+  arm: ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'Windows Azure Service Management API'],
+  vault: ['cfa8b339-82a2-471a-a3c9-0fc0be7a4093', 'Azure Key Vault'],
+  graph: [GRAPH_APP_ID, 'Microsoft Graph'],
+};
+let signInSeq = 0;
+const signIn = (i, time, ok) => {
+  signInSeq += 1;
+  const mi = i.kind === 'mi';
+  const id = `80000000-0000-4000-8000-${String(signInSeq).padStart(12, '0')}`;
+  const resource = i.appRoles ? RESOURCES.graph : mi ? RESOURCES.vault : RESOURCES.arm;
+  const secret = (i.passwords ?? [])[0];
+  const cert = (i.certs ?? [])[0];
+  const fic = mi ? undefined : (i.fics ?? [])[0];
+  return {
+    TenantId: WORKSPACE,
+    SourceSystem: 'Azure AD',
+    TimeGenerated: time,
+    ResourceGroup: 'Microsoft.aadiam',
+    OperationName: 'Sign-in activity',
+    OperationVersion: '1.0',
+    Category: mi ? 'ManagedIdentitySignInLogs' : 'ServicePrincipalSignInLogs',
+    ResultType: ok ? '0' : '700027',
+    ResultSignature: ok ? 'SUCCESS' : 'FAILURE',
+    ResultDescription: ok ? '' : 'Client assertion contains an invalid signature.',
+    DurationMs: 0,
+    CorrelationId: id.replace(/^8/, '9'),
+    Identity: mi ? i.uami : i.name,
+    Level: '4',
+    Location: 'NL',
+    AppId: appId(i.n),
+    ServicePrincipalId: oid(i.n),
+    ServicePrincipalName: mi ? i.uami : i.name,
+    ResourceDisplayName: resource[1],
+    ResourceIdentity: resource[0],
+    ResourceServicePrincipalId: resource[0] === GRAPH_APP_ID ? GRAPH_SP : '',
+    IPAddress: mi ? '' : '20.50.2.17',
+    LocationDetails: mi ? '{}' : '{"city":"Amsterdam","state":"Noord-Holland","countryOrRegion":"NL"}',
+    ConditionalAccessStatus: 'notApplied',
+    ConditionalAccessPolicies: '[]',
+    AuthenticationProcessingDetails:
+      '[{"key":"Azure AD App Authentication Library","value":"Family: MSAL Library: MSAL.Node 3.8.0 Platform: Node"}]',
+    AuthenticationContextClassReferences: '[]',
+    ServicePrincipalCredentialKeyId: secret && !cert ? secret.keyId : '',
+    ServicePrincipalCredentialThumbprint: cert ? cert.thumb : '',
+    FederatedCredentialId:
+      fic && !secret && !cert ? `70000000-0000-4000-8000-${String(i.n * 100).padStart(12, '0')}` : '',
+    UniqueTokenIdentifier: Buffer.from(id).toString('base64').slice(0, 22),
+    Id: id,
+    Type: mi ? 'AADManagedIdentitySignInLogs' : 'AADServicePrincipalSignInLogs',
+  };
+};
+const days = (n) => new Date(Date.parse(RECORDED_AT) - n * 86_400_000).toISOString().replace('.000Z', 'Z');
+const signIns = { AADServicePrincipalSignInLogs: [], AADManagedIdentitySignInLogs: [] };
+for (const i of identities) {
+  const table = i.kind === 'mi' ? 'AADManagedIdentitySignInLogs' : 'AADServicePrincipalSignInLogs';
+  const last = i.name in LAST_SUCCESS ? LAST_SUCCESS[i.name] : days(1);
+  if (last) signIns[table].push(signIn(i, last, true));
+  if (!(i.name in LAST_SUCCESS)) signIns[table].push(signIn(i, days(12), true));
+  for (const t of FAILURES[i.name] ?? []) signIns[table].push(signIn(i, t, false));
+}
+const payments = identities.find((i) => i.name === 'payments-api');
+// The earliest record the workspace still holds (it keeps 180 days; the diagnostic setting dates from June)...
+signIns.AADManagedIdentitySignInLogs.push(signIn(payments, '2026-06-01T00:05:00Z', true));
+// ...and one from before the queried range, which the query's time range must leave out.
+signIns.AADServicePrincipalSignInLogs.push(
+  signIn(
+    identities.find((i) => i.name === 'shadow-app'),
+    '2026-04-02T08:00:00Z',
+    true,
+  ),
+);
+for (const [table, records] of Object.entries(signIns)) {
+  records.sort((a, b) => a.TimeGenerated.localeCompare(b.TimeGenerated));
+  put(`logs/${table}`, records);
+}
+
 put('fixture', {
   description: 'Contoso sample tenant: matches baseline.yaml except for the drift listed in README.md',
-  recordedAt: '2026-11-22T09:00:00Z',
+  recordedAt: RECORDED_AT,
   tenantId: TENANT,
   subscriptions: [PROD, DEV],
   managementGroups: [MG],
+  logAnalyticsWorkspaceId: WORKSPACE,
   pageSize: { arm: 3, graph: 4 },
 });
 

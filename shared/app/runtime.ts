@@ -1,14 +1,33 @@
-/** Wiring shared by the function handlers: settings and storage, built once per worker. */
+/** Wiring shared by the function handlers: settings, storage and the tenant, built once per worker. */
 import { loadSettings, type Settings } from '../config/settings';
 import { Tables } from '../storage/tables';
 import { createCredential } from '../azure/credential';
+import { connectToAzure, type TenantConnection } from './tenant';
 
-let cached: { settings: Settings; tables: Tables } | undefined;
+export interface Runtime {
+  settings: Settings;
+  tables: Tables;
+  tenant(): Pick<TenantConnection, 'clients' | 'scope' | 'logAnalyticsWorkspaceId'>;
+}
 
-export function runtime(): { settings: Settings; tables: Tables } {
+let cached: Runtime | undefined;
+
+export function runtime(): Runtime {
   if (!cached) {
     const settings = loadSettings();
-    cached = { settings, tables: Tables.fromSettings(settings, () => createCredential(settings)) };
+    cached = {
+      settings,
+      tables: Tables.fromSettings(settings, () => createCredential(settings)),
+      tenant: () => connectToAzure(settings),
+    };
   }
   return cached;
+}
+
+/**
+ * Tests run the real handlers in @azure/functions test mode against Azurite and the local
+ * emulator: they hand in those instead of the app settings. Never called by the app itself.
+ */
+export function useRuntimeForTests(replacement: Runtime | undefined): void {
+  cached = replacement;
 }

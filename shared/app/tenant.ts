@@ -12,6 +12,8 @@ import { startEmulator, type RunningEmulator } from '../../emulator/server';
 export interface TenantConnection {
   clients: AzureClients;
   scope: InventoryScope;
+  /** Log Analytics workspace with the Entra sign-in logs (dormancy); undefined when not configured. */
+  logAnalyticsWorkspaceId?: string;
   /** For a replayed fixture: the time it was recorded (used as "now" unless told otherwise). */
   recordedAt?: Date;
   close(): Promise<void>;
@@ -32,7 +34,9 @@ export function connectToAzure(settings: Settings): TenantConnection {
       arm: settings.WIMON_ARM_ENDPOINT,
       graph: settings.WIMON_GRAPH_ENDPOINT,
       authorityHost: settings.WIMON_AUTHORITY_HOST,
+      logs: settings.WIMON_LOGS_ENDPOINT,
     }),
+    logAnalyticsWorkspaceId: settings.WIMON_LOG_ANALYTICS_WORKSPACE_ID,
     scope: {
       subscriptions: settings.WIMON_SUBSCRIPTIONS,
       managementGroups: settings.WIMON_MANAGEMENT_GROUPS,
@@ -53,7 +57,9 @@ export async function connectToFixture(
       arm: emulator.endpoints.arm,
       graph: emulator.endpoints.graph,
       authorityHost: 'https://127.0.0.1',
+      logs: emulator.endpoints.logs,
     }),
+    logAnalyticsWorkspaceId: manifest.logAnalyticsWorkspaceId,
     scope: { subscriptions: manifest.subscriptions, managementGroups: manifest.managementGroups },
     recordedAt: new Date(manifest.recordedAt),
     close: () => emulator.stop(),

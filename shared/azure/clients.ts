@@ -5,10 +5,12 @@
  */
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import { LogsQueryClient } from '@azure/monitor-query-logs';
 import type { TokenCredential } from '@azure/core-auth';
 import { Client, MiddlewareFactory, type Middleware } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import { trimEndpoint, type CloudEndpoints } from './endpoints';
+import { PUBLIC_CLOUD, trimEndpoint, type CloudEndpoints } from './endpoints';
+import { logsErrorDetailPolicy } from './logs-error-detail';
 import { RequestCounter } from './request-counter';
 
 /** Stand-in subscription for ARM calls whose path has none (management groups, role definitions by id). */
@@ -19,6 +21,7 @@ export class AzureClients {
   private readonly authorization = new Map<string, AuthorizationManagementClient>();
   private readonly msi = new Map<string, ManagedServiceIdentityClient>();
   private graphClient: Client | undefined;
+  private logsClient: LogsQueryClient | undefined;
 
   constructor(
     readonly credential: TokenCredential,
@@ -53,6 +56,23 @@ export class AzureClients {
       this.msi.set(subscriptionId, client);
     }
     return client;
+  }
+
+  /** Log Analytics queries; the token audience follows the endpoint (sovereign clouds have their own). */
+  logs(): LogsQueryClient {
+    if (!this.logsClient) {
+      const base = trimEndpoint(this.endpoints.logs ?? PUBLIC_CLOUD.logs);
+      this.logsClient = new LogsQueryClient(this.credential, {
+        endpoint: `${base}/v1`,
+        credentials: { scopes: [`${base}/.default`] },
+        retryOptions: this.retry,
+        additionalPolicies: [
+          { policy: this.counter.armPolicy('logs'), position: 'perRetry' },
+          { policy: logsErrorDetailPolicy(), position: 'perRetry' },
+        ],
+      });
+    }
+    return this.logsClient;
   }
 
   graph(): Client {

@@ -3,16 +3,19 @@
  * request-budget tests and benchmark.
  */
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { RequestCounts } from '../model/inventory';
 
 export class RequestCounter {
   arm = 0;
   graph = 0;
+  logs = 0;
 
-  armPolicy(): PipelinePolicy {
+  /** A core-rest-pipeline policy (ARM SDKs, Log Analytics), added per retry so retries count too. */
+  armPolicy(api: 'arm' | 'logs' = 'arm'): PipelinePolicy {
     return {
       name: 'wimonRequestCounter',
       sendRequest: (request, next) => {
-        this.arm += 1;
+        this[api] += 1;
         return next(request);
       },
     };
@@ -36,7 +39,10 @@ export class RequestCounter {
     };
   }
 
-  snapshot(): { arm: number; graph: number; total: number } {
-    return { arm: this.arm, graph: this.graph, total: this.arm + this.graph };
+  snapshot(): RequestCounts {
+    const base = { arm: this.arm, graph: this.graph };
+    return this.logs
+      ? { ...base, logs: this.logs, total: this.arm + this.graph + this.logs }
+      : { ...base, total: this.arm + this.graph };
   }
 }

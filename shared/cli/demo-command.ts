@@ -1,12 +1,15 @@
 /**
  * `wimon demo`: the main job on the embedded default. In-memory Azurite + the emulator serving
- * examples/contoso, apply the sample baseline, one reconcile, reports written to --out.
+ * examples/contoso, apply the sample baseline, one reconcile and one dormancy check, reports
+ * written to --out.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { connectToFixture } from '../app/tenant';
 import { reconcile } from '../app/reconcile';
+import { checkDormancy } from '../app/dormancy';
+import { FindingStore } from '../findings/store';
 import { BaselineStore } from '../baseline/store';
 import { Tables } from '../storage/tables';
 import { findingsJson, renderFindingsHtml, renderFindingsTable } from '../report/findings-report';
@@ -53,15 +56,21 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         );
         const result = await reconcile({ tables, tenant, evaluateAt });
         io.out(
-          `Reconciled the sample tenant as of ${result.run.evaluatedAt} (its recording time) in ${result.run.requests.total} API requests.\n`,
+          `Reconciled the sample tenant as of ${result.run.evaluatedAt} (its recording time) in ${result.run.requests.total} API requests.`,
         );
-        io.out(renderFindingsTable(result.findings, io.isTty && !io.env.NO_COLOR));
-        mkdirSync(outDir, { recursive: true });
-        writeFileSync(path.join(outDir, 'findings.json'), findingsJson(result.run, result.findings));
-        writeFileSync(path.join(outDir, 'findings.html'), renderFindingsHtml(result.run, result.findings));
-        const open = result.findings.filter((f) => f.state === 'open').length;
+        const dormancy = await checkDormancy({ tables, tenant, evaluateAt });
         io.out(
-          `\n${open} open findings, ${result.run.exempted} exempted. Reports: ${path.join(outDir, 'findings.html')} and findings.json ` +
+          `Checked ${dormancy.run.dormancy.checked} identities against ${dormancy.run.dormancy.windowDays} days of sign-in logs: ${dormancy.findings.length} dormant or never signed in.\n`,
+        );
+        const findings = await new FindingStore(tables).current();
+        io.out(renderFindingsTable(findings, io.isTty && !io.env.NO_COLOR));
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(path.join(outDir, 'findings.json'), findingsJson(result.run, findings));
+        writeFileSync(path.join(outDir, 'findings.html'), renderFindingsHtml(result.run, findings));
+        const open = findings.filter((f) => f.state === 'open').length;
+        const exempted = findings.length - open;
+        io.out(
+          `\n${open} open findings, ${exempted} exempted. Reports: ${path.join(outDir, 'findings.html')} and findings.json ` +
             `(done in ${((Date.now() - started) / 1000).toFixed(1)} s; nothing left running).`,
         );
       } finally {

@@ -7,6 +7,7 @@ import { registerBaselineCommands } from './baseline-commands';
 import { registerInventoryCommands } from './inventory-commands';
 import { registerScanCommands } from './scan-commands';
 import { registerDemoCommand } from './demo-command';
+import { registerDormancyCommand } from './dormancy-command';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 import { ConfigurationError } from '../config/settings';
 
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerBaselineCommands(program, io);
   registerDemoCommand(program, io);
   registerScanCommands(program, io);
+  registerDormancyCommand(program, io);
   registerInventoryCommands(program, io);
   return program;
 }

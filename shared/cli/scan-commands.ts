@@ -1,71 +1,40 @@
 /** `wimon scan`, `wimon findings`, `wimon runs`. */
 import type { Command } from 'commander';
-import { reconcile, NoBaselineError } from '../app/reconcile';
+import { reconcile } from '../app/reconcile';
 import { FindingStore } from '../findings/store';
 import { RunStore } from '../findings/runs';
 import type { FindingState } from '../model/finding';
 import { findingsJson, renderFindingsTable, sortFindings } from '../report/findings-report';
-import { readBaselineFile } from './baseline-commands';
-import { CliError, EXIT, type CliIo } from './io';
-import { parseNow } from './options';
+import { CliError, type CliIo } from './io';
 import { openTables } from './storage-options';
-import { FIXTURE_HELP, openTenant } from './tenant-options';
+import { addRunOptions, partialRunNotice, withPreparedRun, type RunOptions } from './run-options';
 
 export function registerScanCommands(program: Command, io: CliIo): void {
-  program
-    .command('scan')
-    .description(
-      'run one full reconcile: read the tenant, evaluate every rule against the baseline, update the findings store, print the findings',
-    )
-    .option(
-      '--baseline <file>',
-      'evaluate against this baseline file instead of the stored one (the stored one is not changed)',
-    )
-    .option('--fixture <dir>', FIXTURE_HELP)
-    .option(
-      '--now <date>',
-      "evaluate time-based rules as of this date (default: now; a fixture's recording time when replaying one)",
-    )
+  addRunOptions(
+    program
+      .command('scan')
+      .description(
+        'run one full reconcile: read the tenant, evaluate every rule against the baseline, update the findings store, print the findings',
+      ),
+  )
     .option('--json', 'print {"run": {...}, "findings": [...]} as JSON')
-    .action(async (opts: { baseline?: string; fixture?: string; now?: string; json?: boolean }) => {
-      const tenant = await openTenant(opts, io);
-      const storage = await openTables(io);
-      try {
-        const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
-        const baseline = opts.baseline
-          ? { baseline: readBaselineFile(opts.baseline, io, evaluateAt), source: opts.baseline }
-          : undefined;
-        const result = await reconcile({ tables: storage.tables, tenant, evaluateAt, baseline });
+    .action((opts: RunOptions) =>
+      withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
+        const result = await reconcile({ tables, tenant, evaluateAt, baseline });
         if (opts.json) {
           io.out(findingsJson(result.run, result.findings));
-        } else {
-          io.out(renderFindingsTable(result.findings, io.isTty && !io.env.NO_COLOR));
-          const c = result.run.changes;
-          io.out(
-            `\n${result.findings.filter((f) => f.state === 'open').length} open, ${result.run.exempted} exempted · this run: ${c.opened} new, ${c.reopened} reopened, ${c.resolved} resolved · ${result.run.requests.total} API requests` +
-              (opts.fixture ? ` · evaluated as of ${result.run.evaluatedAt}` : ''),
-          );
-          if (!result.run.complete) {
-            io.out(
-              `PARTIAL RUN: ${result.run.scopes
-                .filter((s) => !s.complete)
-                .map((s) => `${s.scope} (${s.error})`)
-                .join('; ')}. Findings in those scopes were neither raised from absence nor resolved.`,
-            );
-          }
-          if (storage.ephemeral)
-            io.out(
-              '(No storage configured: findings were kept in a temporary in-memory store. Set WIMON_STORAGE_CONNECTION_STRING or WIMON_TABLE_ENDPOINT to keep them.)',
-            );
+          return;
         }
-      } catch (error) {
-        if (error instanceof NoBaselineError) throw new CliError(error.message, EXIT.usage);
-        throw error;
-      } finally {
-        await tenant.close();
-        await storage.close();
-      }
-    });
+        io.out(renderFindingsTable(result.findings, io.isTty && !io.env.NO_COLOR));
+        const c = result.run.changes;
+        io.out(
+          `\n${result.findings.filter((f) => f.state === 'open').length} open, ${result.run.exempted} exempted · this run: ${c.opened} new, ${c.reopened} reopened, ${c.resolved} resolved · ${result.run.requests.total} API requests` +
+            (opts.fixture ? ` · evaluated as of ${result.run.evaluatedAt}` : ''),
+        );
+        const partial = partialRunNotice(result.run);
+        if (partial) io.out(partial);
+      }),
+    );
 
   program
     .command('findings')
@@ -95,13 +64,16 @@ export function registerScanCommands(program: Command, io: CliIo): void {
 
   program
     .command('runs')
-    .description('list the latest reconcile runs with their completeness and counts')
+    .description('list the latest runs (reconcile or dormancy) with their completeness and counts')
+    .option('--kind <kind>', 'reconcile or dormancy', 'reconcile')
     .option('--limit <n>', 'how many', '10')
     .option('--json', 'print as JSON')
-    .action(async (opts: { limit: string; json?: boolean }) => {
+    .action(async (opts: { kind: string; limit: string; json?: boolean }) => {
+      if (opts.kind !== 'reconcile' && opts.kind !== 'dormancy')
+        throw new CliError('--kind must be reconcile or dormancy');
       const storage = await openTables(io);
       try {
-        const runs = await new RunStore(storage.tables).latest('reconcile', Number(opts.limit) || 10);
+        const runs = await new RunStore(storage.tables).latest(opts.kind, Number(opts.limit) || 10);
         if (opts.json) io.out(JSON.stringify(runs, null, 2));
         else
           for (const r of runs)

@@ -58,6 +58,17 @@ export const settingsSchema = z.object({
   WIMON_GRAPH_ENDPOINT: z.url().default(PUBLIC_CLOUD.graph),
   /** NCRONTAB schedule of the full reconcile (UTC; read by the Functions host). */
   WIMON_RECONCILE_SCHEDULE: z.string().default('0 0 */6 * * *'),
+  /** Workspace (customer) id of the Log Analytics workspace that receives Entra sign-in logs; dormancy is off without it. */
+  WIMON_LOG_ANALYTICS_WORKSPACE_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(GUID_LIST_ITEM, { error: 'WIMON_LOG_ANALYTICS_WORKSPACE_ID must be the workspace id (a GUID)' })
+      .optional(),
+  ),
+  /** Log Analytics query endpoint (sovereign clouds, local emulator). */
+  WIMON_LOGS_ENDPOINT: z.url().default(PUBLIC_CLOUD.logs),
+  /** NCRONTAB schedule of the dormancy check (UTC; read by the Functions host). */
+  WIMON_DORMANCY_SCHEDULE: z.string().default('0 30 5 * * *'),
   /** Microsoft Entra authority host used to get tokens (sovereign clouds). */
   WIMON_AUTHORITY_HOST: z.url().default(PUBLIC_CLOUD.authorityHost),
 });

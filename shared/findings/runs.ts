@@ -3,20 +3,21 @@
  * newest run lists first; `record` holds the JSON below.
  */
 import type { TableClient } from '@azure/data-tables';
-import type { ScopeCompleteness } from '../model/inventory';
+import type { RequestCounts, ScopeCompleteness } from '../model/inventory';
 import type { Tables } from '../storage/tables';
 import { assertEntityWithinLimits } from '../storage/limits';
 
 export interface RunRecord {
   id: string;
-  kind: 'reconcile';
+  /** reconcile: the full drift check; dormancy: the sign-in log check. */
+  kind: 'reconcile' | 'dormancy';
   startedAt: string;
   endedAt: string;
   /** When the rules evaluated time-based conditions (differs from startedAt when replaying a recording). */
   evaluatedAt: string;
   complete: boolean;
   scopes: ScopeCompleteness[];
-  requests: { arm: number; graph: number; total: number };
+  requests: RequestCounts;
   baseline: { sequence: number | null; contentHash: string; source: string };
   /** Open (not exempted) findings after the run, by rule and by severity. */
   openByRule: Record<string, number>;
@@ -29,6 +30,14 @@ export interface RunRecord {
     exempted: number;
     unchanged: number;
     keptUnverified: number;
+  };
+  /** Dormancy runs: what the sign-in logs could and could not say. */
+  dormancy?: {
+    windowDays: number;
+    logsCoverFrom: string | null;
+    signInRows: number;
+    checked: number;
+    undetermined: Array<{ objectId: string; name: string; reason: string }>;
   };
 }
 

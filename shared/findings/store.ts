@@ -109,6 +109,11 @@ export class FindingStore {
     return out;
   }
 
+  /** Open and exempted findings. */
+  async current(): Promise<Finding[]> {
+    return [...(await this.list({ state: 'open' })), ...(await this.list({ state: 'exempted' }))];
+  }
+
   /**
    * Brings the store in line with one evaluation. `inView(f)` says whether a stored finding was
    * within what this evaluation looked at (all findings for a reconcile, one identity's for an

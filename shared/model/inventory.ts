@@ -73,10 +73,14 @@ export interface LiveRoleAssignment {
   createdBy: string | null;
 }
 
-export type ScopeKind = 'subscription' | 'managementGroup' | 'directory';
+export type ScopeKind = 'subscription' | 'managementGroup' | 'directory' | 'signInLogs';
+
+export function isArmScopeKind(kind: ScopeKind): boolean {
+  return kind === 'subscription' || kind === 'managementGroup';
+}
 
 export interface ScopeCompleteness {
-  /** ARM scope (`/subscriptions/<id>`, `/providers/Microsoft.Management/managementGroups/<id>`) or `directory` for Graph. */
+  /** ARM scope (`/subscriptions/<id>`, `/providers/Microsoft.Management/managementGroups/<id>`), `directory` for Graph, `signInLogs` for Log Analytics. */
   scope: string;
   kind: ScopeKind;
   complete: boolean;
@@ -89,7 +93,15 @@ export interface Inventory {
   identities: LiveIdentity[];
   roleAssignments: LiveRoleAssignment[];
   scopes: ScopeCompleteness[];
-  requests: { arm: number; graph: number; total: number };
+  requests: RequestCounts;
+}
+
+export interface RequestCounts {
+  arm: number;
+  graph: number;
+  /** Log Analytics queries (absent where none were sent). */
+  logs?: number;
+  total: number;
 }
 
 export function isComplete(inventory: Pick<Inventory, 'scopes'>): boolean {

@@ -5,7 +5,13 @@ import type { FindingCandidate } from '../model/finding';
 import { candidate, dateOf, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
 
-function holdings(ctx: RuleContext, objectId: string, live: LiveIdentity | undefined): string[] {
+/** What an identity still holds, in words. `unexpiredOnly` leaves out credentials that can no longer sign in. */
+export function holdings(
+  ctx: RuleContext,
+  objectId: string,
+  live: LiveIdentity | undefined,
+  options: { unexpiredOnly?: boolean } = {},
+): string[] {
   const out: string[] = [];
   const roles = ctx.assignmentsByPrincipal.get(objectId) ?? [];
   if (roles.length) out.push(`${roles.length} role assignment${roles.length === 1 ? '' : 's'}`);
@@ -13,7 +19,10 @@ function holdings(ctx: RuleContext, objectId: string, live: LiveIdentity | undef
     out.push(
       `${live.appRoleGrants.length} application permission${live.appRoleGrants.length === 1 ? '' : 's'}`,
     );
-  const creds = live?.credentials.length ?? 0;
+  const creds =
+    live?.credentials.filter(
+      (c) => !options.unexpiredOnly || c.end === null || Date.parse(c.end) > ctx.now.getTime(),
+    ).length ?? 0;
   if (creds) out.push(`${creds} secret/certificate credential${creds === 1 ? '' : 's'}`);
   const fics = live?.federatedCredentials.length ?? 0;
   if (fics) out.push(`${fics} federated credential${fics === 1 ? '' : 's'}`);

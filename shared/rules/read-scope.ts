@@ -1,13 +1,14 @@
 /** Which inventory scope must be read completely before a finding about `scope` may be resolved. */
-import type { Inventory } from '../model/inventory';
+import { isArmScopeKind, type Inventory } from '../model/inventory';
 import { isSameOrAncestor } from '../model/arm-scope';
 
 /** `arm` means: every ARM scope of the run (used for assignments above any monitored scope). */
 export const ALL_ARM = 'arm';
 export const DIRECTORY = 'directory';
+export const SIGN_IN_LOGS = 'signinlogs';
 
 export function readScopeFor(armScope: string, inventory: Pick<Inventory, 'scopes'>): string {
-  const match = inventory.scopes.find((s) => s.kind !== 'directory' && isSameOrAncestor(s.scope, armScope));
+  const match = inventory.scopes.find((s) => isArmScopeKind(s.kind) && isSameOrAncestor(s.scope, armScope));
   return match ? match.scope.toLowerCase() : ALL_ARM;
 }
 
@@ -21,7 +22,7 @@ export function isScopeReadCompletely(readScope: string, inventory: Pick<Invento
   if (readScope.includes(SEPARATOR))
     return readScope.split(SEPARATOR).every((part) => isScopeReadCompletely(part, inventory));
   if (readScope === ALL_ARM)
-    return inventory.scopes.filter((s) => s.kind !== 'directory').every((s) => s.complete);
+    return inventory.scopes.filter((s) => isArmScopeKind(s.kind)).every((s) => s.complete);
   const found = inventory.scopes.find((s) => s.scope.toLowerCase() === readScope.toLowerCase());
   return found?.complete ?? false;
 }

@@ -33,6 +33,17 @@ const SEEDED = [
   'role.unexpected · orders-worker · high · open',
 ].sort();
 
+/** The dormancy seeded in examples/contoso/logs (found by `wimon dormancy` and the demo, not by scan). */
+const SEEDED_DORMANCY = [
+  'identity.dormant · analytics-batch · medium · open',
+  'identity.dormant · legacy-scheduler · medium · open',
+  'identity.dormant · shadow-app · medium · open',
+  'identity.never-signed-in · web-frontend · medium · open',
+].sort();
+
+const describeFinding = (f: JsonFinding) =>
+  `${f.ruleId} · ${f.identity.name ?? f.identity.displayName} · ${f.severity} · ${f.state}`;
+
 interface JsonFinding {
   key: string;
   ruleId: string;
@@ -58,17 +69,16 @@ describe('wimon scan --fixture examples/contoso (CLI, emulator, Azurite)', () =>
       run: { complete: boolean; evaluatedAt: string; changes: { opened: number } };
       findings: JsonFinding[];
     };
-    const got = out.findings
-      .map((f) => `${f.ruleId} · ${f.identity.name ?? f.identity.displayName} · ${f.severity} · ${f.state}`)
-      .sort();
+    const got = out.findings.map(describeFinding).sort();
     expect(got).toEqual(SEEDED);
     expect(out.run.complete).toBe(true);
     expect(out.run.evaluatedAt).toBe('2026-11-22T09:00:00.000Z');
-    // the catalogue is covered, except the rules that belong to the dormancy and Key Vault issues
-    const covered = new Set(out.findings.map((f) => f.ruleId));
+    // the catalogue is covered by scan and the dormancy check, except the Key Vault event rules
+    const covered = new Set([
+      ...out.findings.map((f) => f.ruleId),
+      ...SEEDED_DORMANCY.map((d) => d.split(' · ')[0]!),
+    ]);
     for (const id of [
-      'identity.dormant',
-      'identity.never-signed-in',
       'keyvault.secret-expiring',
       'keyvault.secret-expired',
       'keyvault.certificate-expiring',
@@ -120,18 +130,39 @@ describe('wimon scan --fixture examples/contoso (CLI, emulator, Azurite)', () =>
   });
 });
 
+describe('wimon dormancy --fixture examples/contoso (CLI, emulator with sign-in logs, Azurite)', () => {
+  it('reports the seeded dormant and never-signed-in identities, and keeps them on a second run', () => {
+    const env = {
+      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      WIMON_TABLE_PREFIX: testPrefix(),
+    };
+    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const r = wimon(['dormancy', '--fixture', 'examples/contoso', '--json'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { run: { kind: string; complete: boolean }; findings: JsonFinding[] };
+    expect(out.run).toMatchObject({ kind: 'dormancy', complete: true });
+    expect(out.findings.map(describeFinding).sort()).toEqual(SEEDED_DORMANCY);
+    const text = wimon(['dormancy', '--fixture', 'examples/contoso'], env);
+    expect(text.stdout).toMatch(
+      /4 open · 14 identities holding access checked against 180 days of sign-in logs \(records from 2026-06-01\) · this run: 0 new, 0 resolved/,
+    );
+    expect(wimon(['runs', '--kind', 'dormancy'], env).stdout.trim().split('\n')).toHaveLength(2);
+  });
+});
+
 describe('npm run demo (wimon demo)', () => {
   it('runs on the embedded default and leaves the reports in the output folder', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'wimon-demo-'));
     const r = wimon(['demo', '--out', out], { WIMON_STORAGE_CONNECTION_STRING: '' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/22 open findings, 1 exempted/);
+    expect(r.stdout).toMatch(/26 open findings, 1 exempted/);
     expect(existsSync(path.join(out, 'findings.html'))).toBe(true);
     const report = JSON.parse(readFileSync(path.join(out, 'findings.json'), 'utf8')) as {
       findings: JsonFinding[];
     };
-    expect(report.findings).toHaveLength(23);
+    expect(report.findings.map(describeFinding).sort()).toEqual([...SEEDED, ...SEEDED_DORMANCY].sort());
     expect(readFileSync(path.join(out, 'findings.html'), 'utf8')).toContain(
       '<h1>Workload identity findings</h1>',
     );

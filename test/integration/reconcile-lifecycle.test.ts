@@ -1,13 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reconcile } from '../../shared/app/reconcile';
-import { parseBaseline } from '../../shared/baseline/parse';
-import { BaselineStore } from '../../shared/baseline/store';
 import { FindingStore } from '../../shared/findings/store';
 import { RunStore } from '../../shared/findings/runs';
 import type { Tables } from '../../shared/storage/tables';
 import { clientsFor, contosoScope, useContosoEmulator } from '../support/emulator';
-import { sampleBaselineText, SAMPLE_NOW } from '../support/sample';
-import { freshTables } from '../support/tables';
+import { SAMPLE_NOW } from '../support/sample';
+import { tablesWithSampleBaseline } from '../support/tables';
 
 const PROD = '11111111-1111-4111-8111-111111111111';
 const DEV = '22222222-2222-4222-8222-222222222222';
@@ -34,13 +32,8 @@ describe('reconcile lifecycle (emulator + Azurite)', () => {
   };
 
   beforeEach(async () => {
-    tables = freshTables();
+    tables = await tablesWithSampleBaseline();
     env.get().clearFaults();
-    await new BaselineStore(tables).apply(parseBaseline(sampleBaselineText(), 'b.yaml', SAMPLE_NOW), {
-      actor: 't',
-      now: SAMPLE_NOW,
-      summary: 's',
-    });
   });
 
   it('fixing one drift resolves exactly that finding; bringing it back reopens the same finding', async () => {

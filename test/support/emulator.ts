@@ -7,9 +7,23 @@ import { CONTOSO } from './sample';
 export function clientsFor(emulator: RunningEmulator): AzureClients {
   return new AzureClients(
     emulatorCredential,
-    { arm: emulator.endpoints.arm, graph: emulator.endpoints.graph, authorityHost: 'https://127.0.0.1' },
+    {
+      arm: emulator.endpoints.arm,
+      graph: emulator.endpoints.graph,
+      logs: emulator.endpoints.logs,
+      authorityHost: 'https://127.0.0.1',
+    },
     { retryDelayInMs: 20, maxRetryDelayInMs: 200 },
   );
+}
+
+/** What a use case needs of the tenant: fresh clients (so request counts are per run), scope, workspace. */
+export function tenantFor(emulator: RunningEmulator) {
+  return {
+    clients: clientsFor(emulator),
+    scope: contosoScope(emulator),
+    logAnalyticsWorkspaceId: emulator.fixture.manifest.logAnalyticsWorkspaceId,
+  };
 }
 
 export function contosoScope(emulator: RunningEmulator) {

@@ -1,0 +1,80 @@
+/** What every evaluating run shares: which baseline it uses, and how its record sums up the store. */
+import { randomUUID } from 'node:crypto';
+import { contentHash } from '../baseline/canonical';
+import type { Baseline } from '../baseline/schema';
+import { BaselineStore } from '../baseline/store';
+import type { RunRecord } from '../findings/runs';
+import type { SyncResult } from '../findings/store';
+import type { Finding } from '../model/finding';
+import type { RequestCounts, ScopeCompleteness } from '../model/inventory';
+import type { Tables } from '../storage/tables';
+
+export class NoBaselineError extends Error {
+  override name = 'NoBaselineError';
+  constructor() {
+    super(
+      'no baseline has been applied yet: run `wimon baseline apply FILE` first (or pass --baseline FILE)',
+    );
+  }
+}
+
+/** The given baseline (the stored one is not changed), or the stored current one. */
+export async function baselineForRun(
+  tables: Tables,
+  given: { baseline: Baseline; source: string } | undefined,
+): Promise<{ baseline: Baseline; info: RunRecord['baseline'] }> {
+  if (given)
+    return {
+      baseline: given.baseline,
+      info: { sequence: null, contentHash: contentHash(given.baseline), source: given.source },
+    };
+  const stored = await new BaselineStore(tables).current();
+  if (!stored) throw new NoBaselineError();
+  return {
+    baseline: stored.baseline,
+    info: { sequence: stored.sequence, contentHash: stored.contentHash, source: 'stored' },
+  };
+}
+
+export function runRecord(fields: {
+  kind: RunRecord['kind'];
+  startedAt: Date;
+  endedAt: Date;
+  evaluatedAt: Date;
+  scopes: ScopeCompleteness[];
+  requests: RequestCounts;
+  baseline: RunRecord['baseline'];
+  /** Open and exempted findings after the run. */
+  current: readonly Finding[];
+  sync: SyncResult;
+}): RunRecord {
+  const openByRule: Record<string, number> = {};
+  const openBySeverity: Record<string, number> = {};
+  for (const f of fields.current.filter((x) => x.state === 'open')) {
+    openByRule[f.ruleId] = (openByRule[f.ruleId] ?? 0) + 1;
+    openBySeverity[f.severity] = (openBySeverity[f.severity] ?? 0) + 1;
+  }
+  const { sync } = fields;
+  return {
+    id: randomUUID(),
+    kind: fields.kind,
+    startedAt: fields.startedAt.toISOString(),
+    endedAt: fields.endedAt.toISOString(),
+    evaluatedAt: fields.evaluatedAt.toISOString(),
+    complete: fields.scopes.every((s) => s.complete),
+    scopes: fields.scopes,
+    requests: fields.requests,
+    baseline: fields.baseline,
+    openByRule,
+    openBySeverity,
+    exempted: fields.current.filter((x) => x.state === 'exempted').length,
+    changes: {
+      opened: sync.opened.length,
+      reopened: sync.reopened.length,
+      resolved: sync.resolved.length,
+      exempted: sync.exempted.length,
+      unchanged: sync.unchanged,
+      keptUnverified: sync.keptUnverified,
+    },
+  };
+}

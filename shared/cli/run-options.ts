@@ -1,0 +1,79 @@
+/** What `scan` and `dormancy` share: the tenant, storage, "now" and baseline of one evaluating run. */
+import type { Command } from 'commander';
+import type { Baseline } from '../baseline/schema';
+import { NoBaselineError } from '../app/run-support';
+import type { TenantConnection } from '../app/tenant';
+import type { RunRecord } from '../findings/runs';
+import type { Tables } from '../storage/tables';
+import { readBaselineFile } from './baseline-commands';
+import { CliError, EXIT, type CliIo } from './io';
+import { parseNow } from './options';
+import { openTables } from './storage-options';
+import { FIXTURE_HELP, openTenant } from './tenant-options';
+
+export interface RunOptions {
+  baseline?: string;
+  fixture?: string;
+  now?: string;
+  json?: boolean;
+}
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .option(
+      '--baseline <file>',
+      'evaluate against this baseline file instead of the stored one (the stored one is not changed)',
+    )
+    .option('--fixture <dir>', FIXTURE_HELP)
+    .option(
+      '--now <date>',
+      "evaluate time-based rules as of this date (default: now; a fixture's recording time when replaying one)",
+    );
+}
+
+export interface PreparedRun {
+  tenant: TenantConnection;
+  tables: Tables;
+  ephemeral: boolean;
+  evaluateAt: Date;
+  baseline?: { baseline: Baseline; source: string };
+}
+
+/** Opens everything a run needs, runs it, and always closes what it opened. */
+export async function withPreparedRun(
+  opts: RunOptions,
+  io: CliIo,
+  work: (run: PreparedRun) => Promise<void>,
+): Promise<void> {
+  const tenant = await openTenant(opts, io);
+  try {
+    const storage = await openTables(io);
+    try {
+      const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
+      const baseline = opts.baseline
+        ? { baseline: readBaselineFile(opts.baseline, io, evaluateAt), source: opts.baseline }
+        : undefined;
+      await work({ tenant, tables: storage.tables, ephemeral: storage.ephemeral, evaluateAt, baseline });
+      if (storage.ephemeral && !opts.json)
+        io.out(
+          '(No storage configured: findings were kept in a temporary in-memory store. Set WIMON_STORAGE_CONNECTION_STRING or WIMON_TABLE_ENDPOINT to keep them.)',
+        );
+    } catch (error) {
+      if (error instanceof NoBaselineError) throw new CliError(error.message, EXIT.usage);
+      throw error;
+    } finally {
+      await storage.close();
+    }
+  } finally {
+    await tenant.close();
+  }
+}
+
+/** The line a person must not miss when a run could not see everything. */
+export function partialRunNotice(run: RunRecord): string | undefined {
+  if (run.complete) return undefined;
+  return `PARTIAL RUN: ${run.scopes
+    .filter((s) => !s.complete)
+    .map((s) => `${s.scope} (${s.error})`)
+    .join('; ')}. Findings in those scopes were neither raised from absence nor resolved.`;
+}

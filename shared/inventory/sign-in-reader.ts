@@ -1,0 +1,87 @@
+/**
+ * Reads the last successful sign-in of every service principal and managed identity from the
+ * Log Analytics workspace that receives the Entra diagnostic logs: one query, both tables.
+ * Needs Log Analytics Reader on that workspace (and nothing in Microsoft Graph).
+ *
+ * A partial result (HTTP 200 with a PartialError) or a failed query is reported as incomplete
+ * with its reason and no rows are trusted: a missing row would otherwise look like dormancy.
+ */
+import { LogsQueryResultStatus } from '@azure/monitor-query-logs';
+import { z } from 'zod';
+import type { AzureClients } from '../azure/clients';
+import {
+  SIGN_IN_TABLE_NAMES,
+  type LastSignIn,
+  type SignInActivity,
+  type SignInTableName,
+} from '../model/sign-in-activity';
+import { describeApiError } from './errors';
+
+/**
+ * `ResultType` is a string column ("0" = success). `union` without `isfuzzy` fails when a table
+ * is missing from the workspace (its diagnostic category not enabled) instead of silently
+ * answering for the other table alone.
+ */
+export const SIGN_IN_QUERY = [
+  `union withsource=SignInTable ${SIGN_IN_TABLE_NAMES.join(', ')}`,
+  `| summarize LastSuccess = maxif(TimeGenerated, ResultType == "0"), FirstRecord = min(TimeGenerated) by ServicePrincipalId, SignInTable`,
+].join('\n');
+
+const timestamp = z
+  .union([z.date(), z.iso.datetime({ offset: true })])
+  .transform((v) => new Date(v).toISOString());
+const rowSchema = z.object({
+  ServicePrincipalId: z.string(),
+  SignInTable: z.enum(SIGN_IN_TABLE_NAMES),
+  LastSuccess: timestamp.nullable(),
+  FirstRecord: timestamp,
+});
+
+export type SignInRead =
+  { complete: true; activity: SignInActivity; rows: number } | { complete: false; error: string };
+
+export async function readSignInActivity(
+  clients: AzureClients,
+  workspaceId: string,
+  range: { from: Date; to: Date },
+): Promise<SignInRead> {
+  let result;
+  try {
+    result = await clients
+      .logs()
+      .queryWorkspace(workspaceId, SIGN_IN_QUERY, { startTime: range.from, endTime: range.to });
+  } catch (error) {
+    return { complete: false, error: describeApiError(error) };
+  }
+  if (result.status === LogsQueryResultStatus.PartialFailure) {
+    return {
+      complete: false,
+      error: `partial result from Log Analytics: ${describeApiError(result.partialError)}`,
+    };
+  }
+  const table = result.tables[0];
+  if (!table) return { complete: false, error: 'Log Analytics returned no result table' };
+  const names = table.columnDescriptors.map((c) => c.name ?? '');
+  const byObjectId = new Map<string, LastSignIn>();
+  let coveredFrom: string | null = null;
+  for (const [i, raw] of table.rows.entries()) {
+    const parsed = rowSchema.safeParse(Object.fromEntries(names.map((n, k) => [n, raw[k]])));
+    if (!parsed.success)
+      return {
+        complete: false,
+        error: `unexpected sign-in row ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`,
+      };
+    const row = parsed.data;
+    if (coveredFrom === null || row.FirstRecord < coveredFrom) coveredFrom = row.FirstRecord;
+    const id = row.ServicePrincipalId.toLowerCase();
+    if (!id) continue;
+    const previous = byObjectId.get(id);
+    if (!previous || (row.LastSuccess && (!previous.lastSuccess || row.LastSuccess > previous.lastSuccess)))
+      byObjectId.set(id, { lastSuccess: row.LastSuccess, table: row.SignInTable as SignInTableName });
+  }
+  return {
+    complete: true,
+    rows: table.rows.length,
+    activity: { from: range.from.toISOString(), to: range.to.toISOString(), coveredFrom, byObjectId },
+  };
+}

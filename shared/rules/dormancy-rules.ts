@@ -1,0 +1,145 @@
+/**
+ * identity.dormant and identity.never-signed-in: baseline × inventory × sign-in activity × now.
+ * Pure. Only identities that still hold something (role assignments, application permissions,
+ * unexpired credentials, federated credentials) are reported: a dormant identity that holds
+ * nothing is harmless. Where the logs cannot tell (they cover less time than the threshold, or
+ * hold no records at all) the identity is "undetermined", never reported dormant.
+ */
+import type { Baseline } from '../baseline/schema';
+import type { FindingCandidate } from '../model/finding';
+import type { Inventory, LiveIdentity } from '../model/inventory';
+import type { SignInActivity } from '../model/sign-in-activity';
+import { buildContext, candidate, DAY_MS, dateOf, identityOf, label, type RuleContext } from './context';
+import { applyExemptions } from './exemptions';
+import { holdings } from './identity-rules';
+import { ALL_ARM, allOf, DIRECTORY, SIGN_IN_LOGS } from './read-scope';
+
+export const SIGN_IN_RULES: ReadonlySet<string> = new Set(['identity.dormant', 'identity.never-signed-in']);
+
+/** Findings the dormancy run owns: its two rules and the expiry of exemptions from them. */
+export function isSignInFinding(f: { ruleId: string; target: string }): boolean {
+  if (SIGN_IN_RULES.has(f.ruleId)) return true;
+  return f.ruleId === 'exemption.expired' && SIGN_IN_RULES.has(f.target.split(' ')[0] ?? '');
+}
+
+/** Longest retention Log Analytics offers for interactive queries. */
+const MAX_WINDOW_DAYS = 730;
+
+/**
+ * How far back to query: twice the largest threshold, so an identity created after the start of
+ * the range and older than its threshold can be called "never signed in" rather than just dormant.
+ */
+export function signInWindowDays(baseline: Baseline): number {
+  const largest = Math.max(
+    baseline.policy.dormantAfterDays,
+    ...baseline.identities.map((i) => i.dormantAfterDays ?? 0),
+  );
+  return Math.min(2 * largest, MAX_WINDOW_DAYS);
+}
+
+export interface Undetermined {
+  objectId: string;
+  name: string;
+  reason: string;
+}
+
+export interface DormancyEvaluation {
+  candidates: FindingCandidate[];
+  /** Identities the logs cannot speak for (too short a coverage, no records). */
+  undetermined: Undetermined[];
+  /** Identities that hold something and were checked. */
+  checked: number;
+}
+
+export function evaluateDormancy(
+  baseline: Baseline,
+  inventory: Inventory,
+  activity: SignInActivity,
+  now: Date,
+): DormancyEvaluation {
+  const ctx = buildContext(baseline, inventory, now);
+  const out: FindingCandidate[] = [];
+  const undetermined: Undetermined[] = [];
+  let checked = 0;
+  for (const live of inventory.identities) {
+    const declared = ctx.declaredByObjectId.get(live.objectId);
+    if (declared?.status === 'retired') continue; // identity.retired-present already says "remove it"
+    const held = holdings(ctx, live.objectId, live, { unexpiredOnly: true });
+    if (held.length === 0) continue;
+    checked += 1;
+    const threshold = declared?.dormantAfterDays ?? baseline.policy.dormantAfterDays;
+    const verdict = judge(ctx, live, activity, threshold);
+    const identity = identityOf(declared, live, live.objectId);
+    if (verdict.kind === 'undetermined') {
+      undetermined.push({ objectId: live.objectId, name: label(identity), reason: verdict.reason });
+      continue;
+    }
+    if (verdict.kind === 'active') continue;
+    const evidence = {
+      lastSuccessfulSignIn: verdict.lastSuccess,
+      signInLog: activity.byObjectId.get(live.objectId)?.table ?? null,
+      onlyFailedSignIns: activity.byObjectId.has(live.objectId) && verdict.lastSuccess === null,
+      logsCoverFrom: activity.coveredFrom,
+      createdDateTime: live.createdDateTime,
+      dormantAfterDays: threshold,
+      holds: held,
+    };
+    const fix = 'remove its access and credentials, or retire the identity';
+    out.push(
+      candidate(verdict.kind === 'never' ? 'identity.never-signed-in' : 'identity.dormant', {
+        identity,
+        target: live.objectId,
+        message: `${label(identity)} ${verdict.says}${verdict.kind === 'never' ? ', yet' : ' and'} still holds ${held.join(', ')}: ${verdict.kind === 'never' ? 'confirm the workload still exists, otherwise ' : ''}${fix}.`,
+        evidence,
+        readScope: allOf(SIGN_IN_LOGS, DIRECTORY, ALL_ARM),
+      }),
+    );
+  }
+  return { candidates: applyExemptions(out, baseline, now), undetermined, checked };
+}
+
+type Verdict =
+  | { kind: 'active' }
+  | { kind: 'undetermined'; reason: string }
+  | { kind: 'dormant' | 'never'; says: string; lastSuccess: string | null };
+
+function judge(ctx: RuleContext, live: LiveIdentity, activity: SignInActivity, threshold: number): Verdict {
+  const daysSince = (iso: string) => Math.floor((ctx.now.getTime() - Date.parse(iso)) / DAY_MS);
+  const lastSuccess = activity.byObjectId.get(live.objectId)?.lastSuccess ?? null;
+  if (lastSuccess) {
+    const days = daysSince(lastSuccess);
+    if (days < threshold) return { kind: 'active' };
+    return {
+      kind: 'dormant',
+      lastSuccess,
+      says: `last signed in successfully on ${dateOf(new Date(lastSuccess))} (${days} days ago; threshold ${threshold})`,
+    };
+  }
+  if (!activity.coveredFrom)
+    return {
+      kind: 'undetermined',
+      reason: `the sign-in logs hold no records since ${dateOf(new Date(activity.from))}: check that the Entra diagnostic setting sends ServicePrincipalSignInLogs and ManagedIdentitySignInLogs to the workspace`,
+    };
+  const created = live.createdDateTime;
+  if (created && Date.parse(created) >= Date.parse(activity.coveredFrom)) {
+    // The logs cover its whole life: "never" is a fact, not a guess.
+    const age = daysSince(created);
+    if (age < threshold) return { kind: 'active' };
+    return {
+      kind: 'never',
+      lastSuccess: null,
+      says: `was created on ${dateOf(new Date(created))} (${age} days ago; threshold ${threshold}) and has never signed in successfully`,
+    };
+  }
+  const covered = daysSince(activity.coveredFrom);
+  if (covered < threshold)
+    return {
+      kind: 'undetermined',
+      reason: `the sign-in logs cover only ${covered} days (since ${dateOf(new Date(activity.coveredFrom))}), less than its ${threshold}-day threshold`,
+    };
+  return {
+    kind: 'dormant',
+    lastSuccess: null,
+    says: `has not signed in successfully in the ${covered} days the sign-in logs cover (since ${dateOf(new Date(activity.coveredFrom))}; threshold ${threshold})`,
+  };
+}

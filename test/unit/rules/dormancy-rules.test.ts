@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateDormancy, isSignInFinding, signInWindowDays } from '../../../shared/rules/dormancy-rules';
+import type { LiveIdentity } from '../../../shared/model/inventory';
+import type { SignInActivity, SignInTableName } from '../../../shared/model/sign-in-activity';
+import { assignment, baseline, inventory, live, NOW, OID, PROD } from './builders';
+
+const RG = `${PROD}/resourceGroups/rg`;
+const ago = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
+/** A client secret that ended `days` ago (negative: ends in the future). */
+const secretEnding = (days: number) => ({
+  keyId: 'k',
+  type: 'secret' as const,
+  displayName: 's',
+  hint: 'a',
+  start: ago(300),
+  end: ago(days),
+  on: 'application' as const,
+});
+
+function activity(
+  entries: Array<[string, string | null, SignInTableName?]> = [],
+  coveredFrom: string | null = ago(180),
+): SignInActivity {
+  return {
+    from: ago(180),
+    to: NOW.toISOString(),
+    coveredFrom,
+    byObjectId: new Map(
+      entries.map(([id, lastSuccess, table]) => [
+        id,
+        { lastSuccess, table: table ?? 'AADServicePrincipalSignInLogs' },
+      ]),
+    ),
+  };
+}
+
+/** One declared identity (policy threshold 90 unless the override is given) holding a Reader role. */
+function run(opts: {
+  signIns?: Array<[string, string | null, SignInTableName?]>;
+  coveredFrom?: string | null;
+  created?: string;
+  holdsRole?: boolean;
+  identity?: Partial<LiveIdentity>;
+  declared?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}) {
+  const identity = live({ createdDateTime: opts.created ?? '2025-01-01T00:00:00Z', ...opts.identity });
+  return evaluateDormancy(
+    baseline(opts.declared ?? {}, opts.extra ?? {}),
+    inventory([identity], opts.holdsRole === false ? [] : [assignment('Reader', RG)]),
+    activity(opts.signIns ?? [], opts.coveredFrom === undefined ? ago(180) : opts.coveredFrom),
+    NOW,
+  );
+}
+const rulesOf = (e: ReturnType<typeof run>) => e.candidates.map((c) => c.ruleId);
+
+describe('identity.dormant / identity.never-signed-in', () => {
+  it.each([
+    ['signed in yesterday → active', { signIns: [[OID, ago(1)]] }, []],
+    ['last success 89 days ago (threshold 90) → active', { signIns: [[OID, ago(89)]] }, []],
+    ['last success exactly 90 days ago → dormant', { signIns: [[OID, ago(90)]] }, ['identity.dormant']],
+    ['last success 120 days ago → dormant', { signIns: [[OID, ago(120)]] }, ['identity.dormant']],
+    ['only failed sign-ins in the logs → dormant', { signIns: [[OID, null]] }, ['identity.dormant']],
+    [
+      'no sign-in, created before the logs begin, logs cover 180 days → dormant',
+      { created: ago(400) },
+      ['identity.dormant'],
+    ],
+    [
+      'no sign-in, created inside the logs 100 days ago → never-signed-in',
+      { created: ago(100) },
+      ['identity.never-signed-in'],
+    ],
+    ['no sign-in, created 30 days ago → too young, nothing', { created: ago(30) }, []],
+    ['dormant but holds nothing → no finding', { signIns: [[OID, ago(200)]], holdsRole: false }, []],
+    [
+      'dormant, holds only an expired secret → no finding',
+      {
+        signIns: [[OID, ago(200)]],
+        holdsRole: false,
+        identity: { credentials: [secretEnding(10)] },
+      },
+      [],
+    ],
+    [
+      'dormant, holds only an unexpired secret → dormant',
+      {
+        signIns: [[OID, ago(200)]],
+        holdsRole: false,
+        identity: { credentials: [secretEnding(-10)] },
+      },
+      ['identity.dormant'],
+    ],
+    [
+      'per-identity override 30: last success 45 days ago → dormant',
+      { signIns: [[OID, ago(45)]], declared: { dormantAfterDays: 30 } },
+      ['identity.dormant'],
+    ],
+    [
+      'per-identity override 120: last success 100 days ago → active',
+      { signIns: [[OID, ago(100)]], declared: { dormantAfterDays: 120 } },
+      [],
+    ],
+    [
+      'retired identity → left to identity.retired-present',
+      { signIns: [[OID, ago(200)]], declared: { status: 'retired' } },
+      [],
+    ],
+  ] as Array<[string, Parameters<typeof run>[0], string[]]>)('%s', (_name, opts, expected) => {
+    expect(rulesOf(run(opts))).toEqual(expected);
+  });
+
+  it('managed identities and applications are judged alike; the evidence names the log each came from', () => {
+    const mi = live({
+      objectId: 'eeeeeeee-0000-4000-8000-000000000001',
+      kind: 'managedIdentity',
+      servicePrincipalType: 'ManagedIdentity',
+      applicationObjectId: null,
+      createdDateTime: '2025-01-01T00:00:00Z',
+    });
+    const app = live({ createdDateTime: '2025-01-01T00:00:00Z' });
+    const result = evaluateDormancy(
+      baseline(),
+      inventory([app, mi], [assignment('Reader', RG), assignment('Reader', RG, mi.objectId)]),
+      activity([
+        [OID, ago(100), 'AADServicePrincipalSignInLogs'],
+        [mi.objectId, ago(95), 'AADManagedIdentitySignInLogs'],
+      ]),
+      NOW,
+    );
+    expect(result.candidates.map((c) => [c.identity.objectId, c.ruleId, c.evidence.signInLog])).toEqual([
+      [OID, 'identity.dormant', 'AADServicePrincipalSignInLogs'],
+      [mi.objectId, 'identity.dormant', 'AADManagedIdentitySignInLogs'],
+    ]);
+  });
+
+  it('the finding says when it last signed in and what it still holds', () => {
+    const [finding] = run({ signIns: [[OID, ago(120)]] }).candidates;
+    expect(finding!.message).toContain(
+      `last signed in successfully on ${ago(120).slice(0, 10)} (120 days ago; threshold 90)`,
+    );
+    expect(finding!.message).toContain('1 role assignment');
+    expect(finding!.evidence).toMatchObject({ lastSuccessfulSignIn: ago(120), dormantAfterDays: 90 });
+    expect(finding!.target).toBe(OID);
+  });
+
+  it('logs covering less than the threshold make the identity undetermined, not dormant', () => {
+    const result = run({ coveredFrom: ago(40), created: ago(400) });
+    expect(result.candidates).toEqual([]);
+    expect(result.undetermined).toHaveLength(1);
+    expect(result.undetermined[0]!.reason).toContain('cover only 40 days');
+  });
+
+  it('a workspace with no records at all says so and raises nothing', () => {
+    const result = run({ coveredFrom: null });
+    expect(result.candidates).toEqual([]);
+    expect(result.undetermined[0]!.reason).toContain('diagnostic setting');
+  });
+
+  it('an unexpired exemption covers a dormant identity', () => {
+    const result = run({
+      signIns: [[OID, ago(120)]],
+      extra: {
+        exemptions: [
+          {
+            rule: 'identity.dormant',
+            identity: 'app-one',
+            target: OID,
+            owner: 'o@contoso.com',
+            reason: 'quarterly job',
+            compensatingControls: 'none needed',
+            expires: '2026-12-31',
+          },
+        ],
+      },
+    });
+    expect(result.candidates.map((c) => [c.ruleId, Boolean(c.exemption)])).toEqual([
+      ['identity.dormant', true],
+    ]);
+  });
+});
+
+describe('what the dormancy check owns and how far back it reads', () => {
+  it('owns its two rules and the expiry of their exemptions, nothing else', () => {
+    expect(isSignInFinding({ ruleId: 'identity.dormant', target: OID })).toBe(true);
+    expect(isSignInFinding({ ruleId: 'identity.never-signed-in', target: OID })).toBe(true);
+    expect(isSignInFinding({ ruleId: 'exemption.expired', target: `identity.dormant ${OID}` })).toBe(true);
+    expect(isSignInFinding({ ruleId: 'exemption.expired', target: `role.privileged-broad ${PROD}` })).toBe(
+      false,
+    );
+    expect(isSignInFinding({ ruleId: 'role.unexpected', target: PROD })).toBe(false);
+  });
+
+  it('queries twice the largest threshold, at most 730 days', () => {
+    expect(signInWindowDays(baseline())).toBe(180);
+    expect(signInWindowDays(baseline({ dormantAfterDays: 200 }))).toBe(400);
+    expect(signInWindowDays(baseline({ dormantAfterDays: 500 }))).toBe(730);
+  });
+});
