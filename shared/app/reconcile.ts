@@ -5,7 +5,7 @@ import { RunStore, type RunRecord } from '../findings/runs';
 import { readInventory } from '../inventory/read-inventory';
 import type { Finding } from '../model/finding';
 import type { Inventory } from '../model/inventory';
-import { isSignInFinding } from '../rules/dormancy-rules';
+import { ownerOf } from '../rules/finding-owner';
 import { evaluate } from '../rules/evaluate';
 import { isScopeReadCompletely } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
@@ -40,8 +40,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   const candidates = evaluate(baseline, inventory, input.evaluateAt);
   const store = new FindingStore(input.tables);
   const sync = await store.sync(candidates, clock(), {
-    // Dormancy findings come from the sign-in logs, which only the dormancy check reads.
-    inView: (f) => !isSignInFinding(f),
+    // Sign-in and Key Vault findings come from sources a tenant read does not see.
+    inView: (f) => ownerOf(f) === 'tenant',
     readCompletely: (scope) => isScopeReadCompletely(scope, inventory),
   });
   const current = await store.current();

@@ -8,6 +8,7 @@ import { registerInventoryCommands } from './inventory-commands';
 import { registerScanCommands } from './scan-commands';
 import { registerDemoCommand } from './demo-command';
 import { registerDormancyCommand } from './dormancy-command';
+import { registerEventCommand } from './event-command';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 import { ConfigurationError } from '../config/settings';
 
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemoCommand(program, io);
   registerScanCommands(program, io);
   registerDormancyCommand(program, io);
+  registerEventCommand(program, io);
   registerInventoryCommands(program, io);
   return program;
 }

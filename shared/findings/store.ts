@@ -122,7 +122,12 @@ export class FindingStore {
   async sync(
     candidates: readonly FindingCandidate[],
     now: Date,
-    options: { inView?: (f: Finding) => boolean; readCompletely: (readScope: string) => boolean },
+    options: {
+      inView?: (f: Finding) => boolean;
+      readCompletely: (readScope: string) => boolean;
+      /** Evidence of what resolved findings in this sync (the event that removed an assignment). */
+      resolvedBy?: Record<string, unknown>;
+    },
   ): Promise<SyncResult> {
     const stamp = now.toISOString();
     const stored = new Map<string, Finding>();
@@ -151,7 +156,11 @@ export class FindingStore {
         identity: c.identity,
         target: c.target,
         message: c.message,
-        evidence: c.evidence,
+        // The event that raised a finding (who did it, when) outlives later sweeps that see it too.
+        evidence:
+          c.evidence.event || !previous?.evidence.event
+            ? c.evidence
+            : { ...c.evidence, event: previous.evidence.event },
         readScope: c.readScope,
         exemption: c.exemption ?? null,
         firstSeen: previous?.firstSeen ?? stamp,
@@ -167,7 +176,12 @@ export class FindingStore {
     for (const f of stored.values()) {
       if (seen.has(f.key) || f.state === 'resolved') continue;
       if (options.readCompletely(f.readScope)) {
-        const resolved: Finding = { ...f, state: 'resolved', resolvedAt: stamp };
+        const resolved: Finding = {
+          ...f,
+          state: 'resolved',
+          resolvedAt: stamp,
+          evidence: options.resolvedBy ? { ...f.evidence, resolvedBy: options.resolvedBy } : f.evidence,
+        };
         result.resolved.push(resolved);
         writes.push(resolved);
       } else {

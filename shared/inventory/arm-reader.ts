@@ -77,22 +77,9 @@ export async function readSubscription(
     const uamis: Array<z.output<typeof uamiSchema>> = [];
     for await (const raw of msi.userAssignedIdentities.listBySubscription())
       uamis.push(uamiSchema.parse(raw));
-    const fics = await mapLimit(uamis, ficConcurrency, async (uami) => {
-      const { resourceGroup, name } = parseResourceId(uami.id);
-      const list: LiveFederatedCredential[] = [];
-      for await (const raw of msi.federatedIdentityCredentials.list(resourceGroup, name)) {
-        const f = federatedCredentialWireSchema.parse(raw);
-        list.push({
-          id: f.id,
-          name: f.name,
-          issuer: f.issuer,
-          subject: f.subject,
-          audiences: f.audiences,
-          on: 'managedIdentity',
-        });
-      }
-      return list;
-    });
+    const fics = await mapLimit(uamis, ficConcurrency, (uami) =>
+      readManagedIdentityFederatedCredentials(clients, uami.id),
+    );
     uamis.forEach((u, i) =>
       managedIdentities.push({
         resourceId: u.id,
@@ -108,6 +95,71 @@ export async function readSubscription(
       completeness: { scope, kind: 'subscription', complete: false, error: describeApiError(error) },
       assignments,
       managedIdentities,
+    };
+  }
+}
+
+/** The federated credentials of one user-assigned identity, by its ARM resource id. */
+export async function readManagedIdentityFederatedCredentials(
+  clients: AzureClients,
+  resourceId: string,
+): Promise<LiveFederatedCredential[]> {
+  const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1];
+  if (!subscriptionId) throw new Error(`unexpected managed identity resource id ${resourceId}`);
+  const { resourceGroup, name } = parseResourceId(resourceId);
+  const list: LiveFederatedCredential[] = [];
+  for await (const raw of clients
+    .managedIdentitiesFor(subscriptionId)
+    .federatedIdentityCredentials.list(resourceGroup, name)) {
+    const f = federatedCredentialWireSchema.parse(raw);
+    list.push({
+      id: f.id,
+      name: f.name,
+      issuer: f.issuer,
+      subject: f.subject,
+      audiences: f.audiences,
+      on: 'managedIdentity',
+    });
+  }
+  return list;
+}
+
+/**
+ * The role assignments of some principals in one scope (server-side filtered), for re-checking
+ * a few identities after an event without reading the whole scope.
+ */
+export async function readAssignmentsOf(
+  clients: AzureClients,
+  scope: { kind: 'subscription' | 'managementGroup'; id: string },
+  principalIds: readonly string[],
+): Promise<ArmScopeRead> {
+  const armScope =
+    scope.kind === 'subscription'
+      ? `/subscriptions/${scope.id}`
+      : `/providers/Microsoft.Management/managementGroups/${scope.id}`;
+  const assignments: ArmScopeRead['assignments'] = [];
+  try {
+    for (const principalId of principalIds) {
+      const pages =
+        scope.kind === 'subscription'
+          ? clients
+              .authorizationFor(scope.id)
+              .roleAssignments.listForSubscription({ filter: `assignedTo('${principalId}')` })
+          : clients.authorizationFor().roleAssignments.listForScope(armScope, {
+              filter: `principalId eq '${principalId}'`,
+            });
+      for await (const raw of pages) assignments.push(toAssignment(roleAssignmentSchema.parse(raw)));
+    }
+    return {
+      completeness: { scope: armScope, kind: scope.kind, complete: true },
+      assignments,
+      managedIdentities: [],
+    };
+  } catch (error) {
+    return {
+      completeness: { scope: armScope, kind: scope.kind, complete: false, error: describeApiError(error) },
+      assignments,
+      managedIdentities: [],
     };
   }
 }

@@ -72,6 +72,8 @@ const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.
 export type GraphApplication = z.output<typeof applicationSchema>;
 export type GraphServicePrincipal = z.output<typeof servicePrincipalSchema>;
 
+const MISSING = Symbol('missing');
+
 export class GraphReadError extends Error {
   override name = 'GraphReadError';
   constructor(
@@ -140,17 +142,52 @@ export class GraphReader {
     return results;
   }
 
-  async batchObjects<T>(urls: readonly string[], schema: z.ZodType<T>): Promise<Map<string, T>> {
+  /** GETs objects through $batch; with `missingOk` a 404 leaves the URL out of the result instead of failing. */
+  async batchObjects<T>(
+    urls: readonly string[],
+    schema: z.ZodType<T>,
+    options: { missingOk?: boolean } = {},
+  ): Promise<Map<string, T>> {
     const results = new Map<string, T>();
     const chunks: string[][] = [];
     for (let i = 0; i < urls.length; i += MAX_BATCH) chunks.push(urls.slice(i, i + MAX_BATCH));
     await mapLimit(chunks, this.options.batchConcurrency ?? 4, async (chunk) => {
-      for (const [url, body] of await this.batchGet(chunk)) results.set(url, schema.parse(body));
+      for (const [url, body] of await this.batchGet(chunk, options.missingOk))
+        if (body !== MISSING) results.set(url, schema.parse(body));
     });
     return results;
   }
 
-  private async batchGet(urls: readonly string[]): Promise<Map<string, unknown>> {
+  /** The service principals with these object ids; those that do not exist are absent. */
+  async servicePrincipalsById(ids: readonly string[]): Promise<GraphServicePrincipal[]> {
+    const found = await this.batchObjects(
+      ids.map((id) => `/servicePrincipals/${id}?$select=${SP_SELECT}`),
+      servicePrincipalSchema,
+      { missingOk: true },
+    );
+    return [...found.values()];
+  }
+
+  /** The app registrations (of this tenant) with these application ids. */
+  async applicationsByAppId(appIds: readonly string[]): Promise<GraphApplication[]> {
+    const out: GraphApplication[] = [];
+    // Graph allows at most 15 values in an `in` filter on directory objects.
+    for (let i = 0; i < appIds.length; i += 15) {
+      const list = appIds
+        .slice(i, i + 15)
+        .map((id) => `'${id.replace(/'/g, "''")}'`)
+        .join(',');
+      out.push(
+        ...(await this.listAll(
+          `/applications?$filter=appId in (${list})&$select=${APP_SELECT}`,
+          applicationSchema,
+        )),
+      );
+    }
+    return out;
+  }
+
+  private async batchGet(urls: readonly string[], missingOk = false): Promise<Map<string, unknown>> {
     const done = new Map<string, unknown>();
     let pending = [...urls];
     const maxAttempts = this.options.maxItemAttempts ?? 5;
@@ -168,6 +205,8 @@ export class GraphReader {
         if (url === undefined) continue;
         if (item.status >= 200 && item.status < 300) {
           done.set(url, item.body);
+        } else if (item.status === 404 && missingOk) {
+          done.set(url, MISSING);
         } else if ([429, 503, 504].includes(item.status) && attempt < maxAttempts) {
           retry.push(url);
           const header = Object.entries(item.headers ?? {}).find(

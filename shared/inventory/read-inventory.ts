@@ -92,7 +92,7 @@ export async function readInventory(
   };
 }
 
-async function resolveAssignments(
+export async function resolveAssignments(
   clients: AzureClients,
   reads: ArmScopeRead[],
 ): Promise<LiveRoleAssignment[]> {
@@ -108,7 +108,8 @@ async function resolveAssignments(
   );
 }
 
-async function buildIdentities(
+/** Joins Graph objects, ARM assignments and managed identities into the rules' view of each workload identity. */
+export async function buildIdentities(
   graph: GraphReader,
   applications: GraphApplication[],
   servicePrincipals: GraphServicePrincipal[],

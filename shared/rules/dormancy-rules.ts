@@ -11,15 +11,13 @@ import type { Inventory, LiveIdentity } from '../model/inventory';
 import type { SignInActivity } from '../model/sign-in-activity';
 import { buildContext, candidate, DAY_MS, dateOf, identityOf, label, type RuleContext } from './context';
 import { applyExemptions } from './exemptions';
+import { ownerOf } from './finding-owner';
 import { holdings } from './identity-rules';
 import { ALL_ARM, allOf, DIRECTORY, SIGN_IN_LOGS } from './read-scope';
 
-export const SIGN_IN_RULES: ReadonlySet<string> = new Set(['identity.dormant', 'identity.never-signed-in']);
-
 /** Findings the dormancy run owns: its two rules and the expiry of exemptions from them. */
 export function isSignInFinding(f: { ruleId: string; target: string }): boolean {
-  if (SIGN_IN_RULES.has(f.ruleId)) return true;
-  return f.ruleId === 'exemption.expired' && SIGN_IN_RULES.has(f.target.split(' ')[0] ?? '');
+  return ownerOf(f) === 'signIns';
 }
 
 /** Longest retention Log Analytics offers for interactive queries. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { wimon } from '../support/cli';
 import { testPrefix } from '../support/tables';
+import { resourceEvent } from '../support/events';
 import { RULE_IDS } from '../../shared/rules/catalogue';
 
 /** The drift seeded in examples/contoso (its README lists the same cases), as rule · identity · severity · state. */
@@ -148,6 +149,50 @@ describe('wimon dormancy --fixture examples/contoso (CLI, emulator with sign-in 
       /4 open · 14 identities holding access checked against 180 days of sign-in logs \(records from 2026-06-01\) · this run: 0 new, 0 resolved/,
     );
     expect(wimon(['runs', '--kind', 'dormancy'], env).stdout.trim().split('\n')).toHaveLength(2);
+  });
+});
+
+describe('wimon event FILE --fixture examples/contoso', () => {
+  it('processes a file of events through the function handler code and prints the finding changes', () => {
+    const env = {
+      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      WIMON_TABLE_PREFIX: testPrefix(),
+    };
+    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wimon-event-'));
+    const file = path.join(dir, 'events.json');
+    // orders-worker's undeclared Storage Queue Data Contributor, as its creation event; plus junk
+    const assignment =
+      '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders/providers/Microsoft.Authorization/roleAssignments/60000000-0000-4000-8000-000000000006';
+    writeFileSync(
+      file,
+      JSON.stringify([
+        resourceEvent({
+          operation: 'write',
+          resourceUri: assignment,
+          operationName: 'Microsoft.Authorization/roleAssignments/write',
+          id: 'evt-1',
+        }),
+        { id: 'evt-bad' },
+      ]),
+    );
+    const r = wimon(['event', file, '--fixture', 'examples/contoso'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'event evt-1 Microsoft.Resources.ResourceWriteSuccess: opened 2 (role.unexpected, role.secret-manager-on-runtime)',
+    );
+    expect(r.stdout).toMatch(/event evt-bad: skipped \(not an Event Grid event/);
+    const again = wimon(['event', file, '--fixture', 'examples/contoso', '--json'], env);
+    const out = JSON.parse(again.stdout) as { outcomes: Array<{ id: string; status: string }> };
+    expect(out.outcomes.map((o) => [o.id, o.status])).toEqual([
+      ['evt-1', 'duplicate'],
+      ['evt-bad', 'skipped'],
+    ]);
+    writeFileSync(file, '{ not json');
+    const bad = wimon(['event', file], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/events\.json: .*JSON/);
   });
 });
 

@@ -1,0 +1,59 @@
+/**
+ * Re-checks a few identities (those an event or a delta sweep touched): read just them, evaluate
+ * every rule for them against the stored baseline, and bring just their findings in line.
+ * The same rules and store as the full reconcile, so both always agree.
+ */
+import type { Baseline } from '../baseline/schema';
+import { FindingStore, type SyncResult } from '../findings/store';
+import { readIdentities } from '../inventory/read-identities';
+import type { FindingCandidate } from '../model/finding';
+import { isComplete, type Inventory } from '../model/inventory';
+import { ownerOf } from '../rules/finding-owner';
+import { evaluate } from '../rules/evaluate';
+import { isScopeReadCompletely } from '../rules/read-scope';
+import type { Tables } from '../storage/tables';
+import { baselineForRun } from './run-support';
+import type { TenantConnection } from './tenant';
+
+export interface IdentityCheckInput {
+  tables: Tables;
+  tenant: Pick<TenantConnection, 'clients' | 'scope'>;
+  objectIds: readonly string[];
+  evaluateAt: Date;
+  /** Added to the evidence of the findings `relatesTo` picks (the event that caused them). */
+  cause?: { evidence: Record<string, unknown>; relatesTo: (c: FindingCandidate) => boolean };
+  clock?: () => Date;
+}
+
+export interface IdentityCheckResult {
+  sync: SyncResult;
+  inventory: Inventory;
+  /** Every scope the check depends on was read completely. */
+  complete: boolean;
+}
+
+export async function checkIdentities(input: IdentityCheckInput): Promise<IdentityCheckResult> {
+  const clock = input.clock ?? (() => new Date());
+  const ids = new Set(input.objectIds.map((id) => id.toLowerCase()));
+  const { baseline } = await baselineForRun(input.tables, undefined);
+  const inventory = await readIdentities(
+    input.tenant.clients,
+    input.tenant.scope,
+    [...ids],
+    input.evaluateAt,
+  );
+  // Only these identities are in view: the others' declared roles are not "missing" here.
+  const scoped: Baseline = {
+    ...baseline,
+    identities: baseline.identities.filter((i) => ids.has(i.objectId.toLowerCase())),
+  };
+  const candidates = evaluate(scoped, inventory, input.evaluateAt).map((c) =>
+    input.cause?.relatesTo(c) ? { ...c, evidence: { ...c.evidence, event: input.cause.evidence } } : c,
+  );
+  const sync = await new FindingStore(input.tables).sync(candidates, clock(), {
+    inView: (f) => ids.has(f.identity.objectId) && ownerOf(f) === 'tenant',
+    readCompletely: (scope) => isScopeReadCompletely(scope, inventory),
+    resolvedBy: input.cause?.evidence,
+  });
+  return { sync, inventory, complete: isComplete(inventory) };
+}
