@@ -7,7 +7,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-export type Api = 'arm' | 'graph' | 'logs';
+/** `eventgrid` is a topic the monitor publishes to; it has no fixture files. */
+export type Api = 'arm' | 'graph' | 'logs' | 'eventgrid';
 
 export const manifestSchema = z.strictObject({
   description: z.string().optional(),

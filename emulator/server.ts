@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ensureEmulatorCertificate } from './certificate';
 import { Fixture, hasValueArray, type Api } from './fixture';
+import { GraphDelta } from './graph-delta';
 import {
   evaluateSignInQuery,
   KustoQueryError,
@@ -51,7 +52,9 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  endpoints: { arm: string; graph: string; logs: string };
+  endpoints: { arm: string; graph: string; logs: string; eventgrid: string };
+  /** CloudEvents received on the Event Grid topic endpoint (POST /api/events), in order. */
+  readonly receivedEvents: unknown[];
   fixture: Fixture;
   /** Every HTTP request and $batch item served, in order. */
   readonly requests: RequestRecord[];
@@ -63,6 +66,8 @@ export interface RunningEmulator {
   addFault(rule: FaultRule): void;
   clearFaults(): void;
   setLatency(ms: number): void;
+  /** Makes every Graph delta token issued so far invalid (as if it had expired). */
+  expireDeltaTokens(): void;
   stop(): Promise<void>;
 }
 
@@ -90,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   }));
   let latencyMs = options.latencyMs ?? 0;
   const requests: RequestRecord[] = [];
+  const delta = new GraphDelta(() => fixture.manifest.pageSize.graph, selectFields);
   const origins: Partial<Record<Api, string>> = {};
 
   const takeFault = (api: Api, method: string, path: string, laterPage: boolean): FaultRule | undefined => {
@@ -116,6 +122,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     try {
       const logsQuery = /^\/v1\/workspaces\/([^/]+)\/query$/i.exec(path);
       if (fault && !fault.partialResult) reply = faultReply(api, fault, path);
+      else if (api === 'eventgrid' && method === 'POST' && path === '/api/events')
+        reply = receiveEvents(body);
       else if (api === 'logs' && method === 'POST' && logsQuery)
         reply = queryLogs(logsQuery[1]!, body, fault?.partialResult === true);
       else if (api === 'graph' && method === 'POST' && /\/\$batch$/.test(path)) reply = batch(path, body);
@@ -151,6 +159,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       };
     });
     return { status: 200, body: { responses } };
+  };
+
+  const receivedEvents: unknown[] = [];
+  // An Event Grid topic in the CloudEvents input schema: a JSON array of events, 200 with no body.
+  const receiveEvents = (body: unknown): Reply => {
+    const events = Array.isArray(body) ? body : [];
+    if (events.length === 0 || events.some((e) => (e as { specversion?: unknown })?.specversion !== '1.0'))
+      return errorReply('eventgrid', 400, 'BadRequest', 'Expected a JSON array of CloudEvents 1.0 events.');
+    receivedEvents.push(...events);
+    return { status: 200 };
   };
 
   const queryLogs = (workspaceId: string, body: unknown, partial: boolean): Reply => {
@@ -213,6 +231,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const get = (api: Api, url: URL, path: string): Reply => {
     const fixturePath = path.replace(/^\/+/, '');
+    const deltaOf = /^(v1\.0|beta)\/(applications|servicePrincipals)\/delta$/i.exec(fixturePath);
+    if (api === 'graph' && deltaOf) {
+      const collection = fixture.get('graph', `${deltaOf[1]}/${deltaOf[2]}`);
+      return delta.respond(
+        `${origins.graph}/${fixturePath}`,
+        hasValueArray(collection) ? (collection.value as Array<{ id: string }>) : [],
+        url.searchParams,
+      );
+    }
     const direct = fixture.get(api, fixturePath);
     if (direct !== undefined)
       return hasValueArray(direct) ? page(api, url, direct) : { status: 200, body: select(direct, url) };
@@ -347,9 +374,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const arm = await listen('arm');
   const graph = await listen('graph');
   const logs = await listen('logs');
+  const eventgrid = await listen('eventgrid');
 
   return {
-    endpoints: { arm, graph, logs },
+    endpoints: { arm, graph, logs, eventgrid: `${eventgrid}/api/events` },
+    receivedEvents,
     fixture,
     requests,
     requestCount: (api) =>
@@ -372,6 +401,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    expireDeltaTokens: () => delta.expireTokens(),
     stop: async () => {
       await Promise.all(
         servers.map(
@@ -396,7 +426,10 @@ function matchesId(item: unknown, idLower: string): boolean {
 }
 
 function select(item: unknown, url: URL): unknown {
-  const fields = url.searchParams.get('$select');
+  return selectFields(item, url.searchParams.get('$select'));
+}
+
+function selectFields(item: unknown, fields: string | null): unknown {
   if (!fields || typeof item !== 'object' || item === null) return item;
   const keep = new Set(fields.split(',').map((f) => f.trim()));
   return Object.fromEntries(

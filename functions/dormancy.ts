@@ -3,8 +3,8 @@ import { checkDormancy } from '../shared/app/dormancy';
 import { runtime } from '../shared/app/runtime';
 
 export async function dormancyTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { tables, tenant } = runtime();
-  const { run } = await checkDormancy({ tables, tenant: tenant(), evaluateAt: new Date() });
+  const { tables, tenant, publish } = runtime();
+  const { run } = await checkDormancy({ tables, tenant: tenant(), evaluateAt: new Date(), publish });
   const open = Object.values(run.openBySeverity).reduce((a, b) => a + b, 0);
   context.log(
     `dormancy ${run.complete ? 'complete' : 'PARTIAL'}: ${open} dormant or never signed in (+${run.changes.opened} new, ${run.changes.resolved} resolved), ` +

@@ -9,8 +9,8 @@ import { runtime } from '../shared/app/runtime';
  * event is logged and acknowledged; a transient failure throws so Event Grid redelivers.
  */
 export async function eventsTrigger(event: unknown, context: InvocationContext): Promise<void> {
-  const { tables, tenant } = runtime();
-  for (const outcome of await handleEvents(event, { tables, tenant: tenant() })) {
+  const { tables, tenant, publish } = runtime();
+  for (const outcome of await handleEvents(event, { tables, tenant: tenant(), publish })) {
     if (outcome.status === 'skipped') context.warn(describeOutcome(outcome));
     else context.log(describeOutcome(outcome));
   }

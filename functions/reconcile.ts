@@ -3,8 +3,8 @@ import { reconcile } from '../shared/app/reconcile';
 import { runtime } from '../shared/app/runtime';
 
 export async function reconcileTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { tables, tenant } = runtime();
-  const { run } = await reconcile({ tables, tenant: tenant(), evaluateAt: new Date() });
+  const { tables, tenant, publish } = runtime();
+  const { run } = await reconcile({ tables, tenant: tenant(), evaluateAt: new Date(), publish });
   const open = Object.values(run.openBySeverity).reduce((a, b) => a + b, 0);
   context.log(
     `reconcile ${run.complete ? 'complete' : 'PARTIAL'}: ${open} open (+${run.changes.opened} new, ${run.changes.resolved} resolved), ${run.requests.total} requests`,

@@ -14,6 +14,7 @@ import { isScopeReadCompletely } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';
 import type { TenantConnection } from './tenant';
+import type { PublishFindingChanges, PublishResult } from '../notify/finding-events';
 
 export interface IdentityCheckInput {
   tables: Tables;
@@ -23,6 +24,7 @@ export interface IdentityCheckInput {
   /** Added to the evidence of the findings `relatesTo` picks (the event that caused them). */
   cause?: { evidence: Record<string, unknown>; relatesTo: (c: FindingCandidate) => boolean };
   clock?: () => Date;
+  publish?: PublishFindingChanges;
 }
 
 export interface IdentityCheckResult {
@@ -30,6 +32,7 @@ export interface IdentityCheckResult {
   inventory: Inventory;
   /** Every scope the check depends on was read completely. */
   complete: boolean;
+  published?: PublishResult;
 }
 
 export async function checkIdentities(input: IdentityCheckInput): Promise<IdentityCheckResult> {
@@ -55,5 +58,6 @@ export async function checkIdentities(input: IdentityCheckInput): Promise<Identi
     readCompletely: (scope) => isScopeReadCompletely(scope, inventory),
     resolvedBy: input.cause?.evidence,
   });
-  return { sync, inventory, complete: isComplete(inventory) };
+  const published = input.publish ? await input.publish(sync) : undefined;
+  return { sync, inventory, complete: isComplete(inventory), published };
 }

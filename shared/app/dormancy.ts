@@ -18,6 +18,7 @@ import { isScopeReadCompletely, SIGN_IN_LOGS } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
 import { baselineForRun, runRecord } from './run-support';
 import type { TenantConnection } from './tenant';
+import type { PublishFindingChanges } from '../notify/finding-events';
 
 export interface DormancyInput {
   tables: Tables;
@@ -25,6 +26,7 @@ export interface DormancyInput {
   evaluateAt: Date;
   baseline?: { baseline: Baseline; source: string };
   clock?: () => Date;
+  publish?: PublishFindingChanges;
 }
 
 export interface DormancyResult {
@@ -84,6 +86,7 @@ export async function checkDormancy(input: DormancyInput): Promise<DormancyResul
       undetermined: evaluation.undetermined,
     },
   };
+  if (input.publish) run.published = await input.publish(sync);
   await new RunStore(input.tables).append(run);
   return { run, findings, sync };
 }

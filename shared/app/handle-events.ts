@@ -21,6 +21,7 @@ import { statusOf, type Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';
 import { checkIdentities } from './check-identities';
 import type { TenantConnection } from './tenant';
+import type { PublishFindingChanges, PublishResult } from '../notify/finding-events';
 
 export class TransientEventError extends Error {
   override name = 'TransientEventError';
@@ -35,12 +36,14 @@ export interface EventOutcome {
   /** Identities re-checked. */
   objectIds: string[];
   changes: Pick<SyncResult, 'opened' | 'reopened' | 'resolved' | 'exempted'>;
+  published?: PublishResult;
 }
 
 export interface EventDeps {
   tables: Tables;
   tenant: Pick<TenantConnection, 'clients' | 'scope'>;
   clock?: () => Date;
+  publish?: PublishFindingChanges;
 }
 
 const NO_CHANGES = { opened: [], reopened: [], resolved: [], exempted: [] };
@@ -124,6 +127,7 @@ async function processEvent(event: DomainEvent, deps: EventDeps, clock: () => Da
     evaluateAt: clock(),
     cause: { evidence, relatesTo },
     clock,
+    publish: deps.publish,
   });
   if (!result.complete)
     throw new TransientEventError(
@@ -132,7 +136,7 @@ async function processEvent(event: DomainEvent, deps: EventDeps, clock: () => Da
         .map((s) => `${s.scope} (${s.error})`)
         .join('; ')}; findings seen were recorded, none resolved; Event Grid will redeliver`,
     );
-  return { ...base, status: 'processed', objectIds, changes: result.sync };
+  return { ...base, status: 'processed', objectIds, changes: result.sync, published: result.published };
 }
 
 async function principalsOfAssignment(
@@ -215,5 +219,6 @@ async function processKeyVault(
     resolvedBy: evidence,
   });
   await cursors.put('keyvault', event.objectUrl, event.time, now);
-  return { ...base, status: 'processed', changes: sync };
+  const published = deps.publish ? await deps.publish(sync) : undefined;
+  return { ...base, status: 'processed', changes: sync, published };
 }

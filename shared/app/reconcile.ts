@@ -11,6 +11,7 @@ import { isScopeReadCompletely } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
 import { baselineForRun, runRecord } from './run-support';
 import type { TenantConnection } from './tenant';
+import type { PublishFindingChanges } from '../notify/finding-events';
 
 export { NoBaselineError } from './run-support';
 
@@ -22,6 +23,8 @@ export interface ReconcileInput {
   /** Use this baseline instead of the stored one (the stored one is not changed). */
   baseline?: { baseline: Baseline; source: string };
   clock?: () => Date;
+  /** Sends the finding changes on (Event Grid topic), when configured. */
+  publish?: PublishFindingChanges;
 }
 
 export interface ReconcileResult {
@@ -56,6 +59,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     current,
     sync,
   });
+  if (input.publish) run.published = await input.publish(sync);
   await new RunStore(input.tables).append(run);
   return { run, findings: current, sync, inventory };
 }

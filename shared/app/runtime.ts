@@ -3,11 +3,14 @@ import { loadSettings, type Settings } from '../config/settings';
 import { Tables } from '../storage/tables';
 import { createCredential } from '../azure/credential';
 import { connectToAzure, type TenantConnection } from './tenant';
+import { eventGridFindingPublisher, type PublishFindingChanges } from '../notify/finding-events';
 
 export interface Runtime {
   settings: Settings;
   tables: Tables;
   tenant(): Pick<TenantConnection, 'clients' | 'scope' | 'logAnalyticsWorkspaceId'>;
+  /** Sends finding changes to the configured Event Grid topic; undefined when none is configured. */
+  publish?: PublishFindingChanges;
 }
 
 let cached: Runtime | undefined;
@@ -19,6 +22,13 @@ export function runtime(): Runtime {
       settings,
       tables: Tables.fromSettings(settings, () => createCredential(settings)),
       tenant: () => connectToAzure(settings),
+      publish: settings.WIMON_FINDINGS_TOPIC_ENDPOINT
+        ? eventGridFindingPublisher(
+            settings.WIMON_FINDINGS_TOPIC_ENDPOINT,
+            createCredential(settings),
+            `/workload-identity-monitor/${settings.WIMON_TABLE_PREFIX}`,
+          )
+        : undefined,
     };
   }
   return cached;

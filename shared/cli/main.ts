@@ -9,6 +9,7 @@ import { registerScanCommands } from './scan-commands';
 import { registerDemoCommand } from './demo-command';
 import { registerDormancyCommand } from './dormancy-command';
 import { registerEventCommand } from './event-command';
+import { registerSweepCommand } from './sweep-command';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 import { ConfigurationError } from '../config/settings';
 
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
   registerScanCommands(program, io);
   registerDormancyCommand(program, io);
   registerEventCommand(program, io);
+  registerSweepCommand(program, io);
   registerInventoryCommands(program, io);
   return program;
 }

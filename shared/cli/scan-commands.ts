@@ -65,15 +65,28 @@ export function registerScanCommands(program: Command, io: CliIo): void {
   program
     .command('runs')
     .description('list the latest runs (reconcile or dormancy) with their completeness and counts')
-    .option('--kind <kind>', 'reconcile or dormancy', 'reconcile')
+    .option('--kind <kind>', 'reconcile, dormancy or delta', 'reconcile')
     .option('--limit <n>', 'how many', '10')
     .option('--json', 'print as JSON')
     .action(async (opts: { kind: string; limit: string; json?: boolean }) => {
-      if (opts.kind !== 'reconcile' && opts.kind !== 'dormancy')
-        throw new CliError('--kind must be reconcile or dormancy');
+      if (!['reconcile', 'dormancy', 'delta'].includes(opts.kind))
+        throw new CliError('--kind must be reconcile, dormancy or delta');
       const storage = await openTables(io);
       try {
-        const runs = await new RunStore(storage.tables).latest(opts.kind, Number(opts.limit) || 10);
+        if (opts.kind === 'delta') {
+          const sweeps = await new RunStore(storage.tables).latestSweeps(Number(opts.limit) || 10);
+          if (opts.json) io.out(JSON.stringify(sweeps, null, 2));
+          else
+            for (const r of sweeps)
+              io.out(
+                `${r.startedAt}  ${r.mode.padEnd(11)}  ${r.changedObjects} changed  ${r.rechecked} re-checked  +${r.opened} -${r.resolved}  ${r.requests.total} requests`,
+              );
+          return;
+        }
+        const runs = await new RunStore(storage.tables).latest(
+          opts.kind as 'reconcile' | 'dormancy',
+          Number(opts.limit) || 10,
+        );
         if (opts.json) io.out(JSON.stringify(runs, null, 2));
         else
           for (const r of runs)

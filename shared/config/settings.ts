@@ -67,6 +67,12 @@ export const settingsSchema = z.object({
   ),
   /** Log Analytics query endpoint (sovereign clouds, local emulator). */
   WIMON_LOGS_ENDPOINT: z.url().default(PUBLIC_CLOUD.logs),
+  /** Event Grid topic endpoint (…/api/events) that receives finding changes as CloudEvents; off when empty. */
+  WIMON_FINDINGS_TOPIC_ENDPOINT: optionalText.pipe(
+    z.url({ error: 'WIMON_FINDINGS_TOPIC_ENDPOINT must be a URL' }).optional(),
+  ),
+  /** NCRONTAB schedule of the Graph delta sweep (UTC; read by the Functions host). */
+  WIMON_DELTA_SCHEDULE: z.string().default('0 */5 * * * *'),
   /** NCRONTAB schedule of the dormancy check (UTC; read by the Functions host). */
   WIMON_DORMANCY_SCHEDULE: z.string().default('0 30 5 * * *'),
   /** Microsoft Entra authority host used to get tokens (sovereign clouds). */

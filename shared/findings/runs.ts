@@ -31,6 +31,8 @@ export interface RunRecord {
     unchanged: number;
     keptUnverified: number;
   };
+  /** Finding changes sent to the findings topic, when one is configured. */
+  published?: { sent: number; error?: string };
   /** Dormancy runs: what the sign-in logs could and could not say. */
   dormancy?: {
     windowDays: number;
@@ -39,6 +41,21 @@ export interface RunRecord {
     checked: number;
     undetermined: Array<{ objectId: string; name: string; reason: string }>;
   };
+}
+
+/** A delta sweep's record: what changed and what was re-checked (no findings summary: it sees only a few identities). */
+export interface SweepRecord {
+  id: string;
+  kind: 'delta';
+  startedAt: string;
+  endedAt: string;
+  mode: 'initial' | 'incremental' | 'resync';
+  changedObjects: number;
+  rechecked: number;
+  opened: number;
+  resolved: number;
+  requests: RequestCounts;
+  purgedEvents: number;
 }
 
 const MAX_TIME = 9_999_999_999_999;
@@ -50,7 +67,15 @@ export class RunStore {
     return this.tables.table('runs');
   }
 
+  async appendSweep(run: SweepRecord): Promise<void> {
+    await this.write(run);
+  }
+
   async append(run: RunRecord): Promise<void> {
+    await this.write(run);
+  }
+
+  private async write(run: RunRecord | SweepRecord): Promise<void> {
     const entity = {
       partitionKey: run.kind,
       rowKey: `${String(MAX_TIME - Date.parse(run.startedAt)).padStart(13, '0')}-${run.id}`,
@@ -60,12 +85,20 @@ export class RunStore {
     await (await this.table()).createEntity(entity);
   }
 
+  async latestSweeps(limit = 10): Promise<SweepRecord[]> {
+    return (await this.latestRecords('delta', limit)) as SweepRecord[];
+  }
+
   async latest(kind: RunRecord['kind'], limit = 10): Promise<RunRecord[]> {
-    const out: RunRecord[] = [];
+    return (await this.latestRecords(kind, limit)) as RunRecord[];
+  }
+
+  private async latestRecords(kind: string, limit: number): Promise<unknown[]> {
+    const out: unknown[] = [];
     for await (const e of (await this.table()).listEntities<{ record: string }>({
       queryOptions: { filter: `PartitionKey eq '${kind}'` },
     })) {
-      out.push(JSON.parse(e.record) as RunRecord);
+      out.push(JSON.parse(e.record) as unknown);
       if (out.length >= limit) break;
     }
     return out;

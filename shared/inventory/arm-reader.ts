@@ -203,13 +203,29 @@ function toAssignment(a: z.output<typeof roleAssignmentSchema>): ArmScopeRead['a
   };
 }
 
-/** Resolves role definition ids to names once per run, with one GET per distinct role. */
-export class RoleDefinitionCache {
-  private readonly byGuid = new Map<string, Promise<{ roleName: string; roleType: string }>>();
-  constructor(private readonly clients: AzureClients) {}
+type RoleName = Promise<{ roleName: string; roleType: string }>;
 
-  resolve(ref: string): Promise<{ roleName: string; roleType: string }> {
+/**
+ * Role definitions outlive a single event by far; re-checks after events share them for an hour
+ * per ARM endpoint (the full reconcile reads them afresh each run).
+ */
+const SHARED_TTL_MS = 3_600_000;
+const shared = new Map<string, { value: RoleName; expires: number }>();
+
+/** Resolves role definition ids to names once per run (or per hour, shared), with one GET per distinct role. */
+export class RoleDefinitionCache {
+  private readonly byGuid = new Map<string, RoleName>();
+  constructor(
+    private readonly clients: AzureClients,
+    private readonly options: { shared?: boolean } = {},
+  ) {}
+
+  resolve(ref: string): RoleName {
     const guid = roleDefinitionGuid(ref);
+    const sharedKey = `${this.clients.endpoints.arm}|${guid}`;
+    const now = Date.now();
+    const fromShared = this.options.shared ? shared.get(sharedKey) : undefined;
+    if (fromShared && fromShared.expires > now) return fromShared.value;
     let pending = this.byGuid.get(guid);
     if (!pending) {
       pending = this.clients
@@ -219,6 +235,7 @@ export class RoleDefinitionCache {
         // An unreadable definition does not make the assignment unknown: the GUID still identifies the role.
         .catch(() => ({ roleName: guid, roleType: 'Unknown' }));
       this.byGuid.set(guid, pending);
+      if (this.options.shared) shared.set(sharedKey, { value: pending, expires: now + SHARED_TTL_MS });
     }
     return pending;
   }

@@ -73,6 +73,41 @@ export type GraphApplication = z.output<typeof applicationSchema>;
 export type GraphServicePrincipal = z.output<typeof servicePrincipalSchema>;
 
 const MISSING = Symbol('missing');
+const REJECTED = Symbol('rejected');
+const isRejected = (body: unknown): boolean => typeof body === 'object' && body !== null && REJECTED in body;
+
+export type DeltaCollection = 'applications' | 'servicePrincipals';
+
+export interface DeltaRound {
+  collection: DeltaCollection;
+  /** The link was refused (expired token): a full read is needed. */
+  expired: boolean;
+  /** Objects added or changed (object id; appId where the object has one). */
+  changed: Array<{ id: string; appId: string | null }>;
+  /** Object ids removed. */
+  removed: string[];
+  deltaLink: string | undefined;
+}
+
+/** Only the properties whose change matters: credentials and what identifies the object. */
+const DELTA_SELECT: Record<DeltaCollection, string> = {
+  applications: 'id,appId,displayName,passwordCredentials,keyCredentials',
+  servicePrincipals: 'id,appId,displayName,accountEnabled,passwordCredentials,keyCredentials',
+};
+
+const deltaPageSchema = z.object({
+  value: z.array(
+    z.looseObject({ id: z.string(), appId: z.string().nullish(), '@removed': z.unknown().optional() }),
+  ),
+  '@odata.nextLink': z.string().optional(),
+  '@odata.deltaLink': z.string().optional(),
+});
+
+/** `$batch` items take paths relative to the version: https://graph…/v1.0/applications/delta?… → /applications/delta?… */
+function relativeGraphUrl(link: string): string {
+  const u = new URL(link);
+  return `${u.pathname.replace(/^\/(v1\.0|beta)/, '')}${u.search}`;
+}
 
 export class GraphReadError extends Error {
   override name = 'GraphReadError';
@@ -168,9 +203,83 @@ export class GraphReader {
     return [...found.values()];
   }
 
+  /** Service principals of these application ids (existing ones only). */
+  servicePrincipalsByAppId(appIds: readonly string[]): Promise<GraphServicePrincipal[]> {
+    return this.listByAppIds('servicePrincipals', SP_SELECT, servicePrincipalSchema, appIds);
+  }
+
+  /**
+   * One round of delta queries, all collections' first pages in one $batch. Without a link a
+   * round starts from scratch (every object, then a deltaLink); with one it returns what changed.
+   * A link Graph no longer accepts (410 Gone, or 400 for a malformed token) comes back `expired`.
+   */
+  async delta(
+    requests: ReadonlyArray<{ collection: DeltaCollection; link?: string }>,
+  ): Promise<DeltaRound[]> {
+    const urls = requests.map((r) =>
+      r.link ? relativeGraphUrl(r.link) : `/${r.collection}/delta?$select=${DELTA_SELECT[r.collection]}`,
+    );
+    const first = await this.batchGet(urls, false, [400, 410]);
+    const rounds: DeltaRound[] = [];
+    for (const [i, r] of requests.entries()) {
+      const body = first.get(urls[i]!);
+      if (isRejected(body)) {
+        rounds.push({
+          collection: r.collection,
+          expired: true,
+          changed: [],
+          removed: [],
+          deltaLink: undefined,
+        });
+        continue;
+      }
+      const round: DeltaRound = {
+        collection: r.collection,
+        expired: false,
+        changed: [],
+        removed: [],
+        deltaLink: undefined,
+      };
+      let page = deltaPageSchema.parse(body);
+      for (;;) {
+        for (const item of page.value) {
+          if (item['@removed']) round.removed.push(item.id.toLowerCase());
+          else round.changed.push({ id: item.id.toLowerCase(), appId: item.appId?.toLowerCase() ?? null });
+        }
+        if (page['@odata.deltaLink']) {
+          round.deltaLink = page['@odata.deltaLink'];
+          break;
+        }
+        const next = page['@odata.nextLink'];
+        if (!next) throw new GraphReadError(`Graph delta of ${r.collection} ended without a deltaLink`);
+        try {
+          page = deltaPageSchema.parse(await this.graph.api(next).get());
+        } catch (error) {
+          const status = (error as { statusCode?: number }).statusCode;
+          if (status === 410 || status === 400) {
+            round.expired = true;
+            break;
+          }
+          throw error;
+        }
+      }
+      rounds.push(round);
+    }
+    return rounds;
+  }
+
   /** The app registrations (of this tenant) with these application ids. */
-  async applicationsByAppId(appIds: readonly string[]): Promise<GraphApplication[]> {
-    const out: GraphApplication[] = [];
+  applicationsByAppId(appIds: readonly string[]): Promise<GraphApplication[]> {
+    return this.listByAppIds('applications', APP_SELECT, applicationSchema, appIds);
+  }
+
+  private async listByAppIds<T>(
+    collection: DeltaCollection,
+    select: string,
+    schema: z.ZodType<T>,
+    appIds: readonly string[],
+  ): Promise<T[]> {
+    const out: T[] = [];
     // Graph allows at most 15 values in an `in` filter on directory objects.
     for (let i = 0; i < appIds.length; i += 15) {
       const list = appIds
@@ -178,16 +287,17 @@ export class GraphReader {
         .map((id) => `'${id.replace(/'/g, "''")}'`)
         .join(',');
       out.push(
-        ...(await this.listAll(
-          `/applications?$filter=appId in (${list})&$select=${APP_SELECT}`,
-          applicationSchema,
-        )),
+        ...(await this.listAll(`/${collection}?$filter=appId in (${list})&$select=${select}`, schema)),
       );
     }
     return out;
   }
 
-  private async batchGet(urls: readonly string[], missingOk = false): Promise<Map<string, unknown>> {
+  private async batchGet(
+    urls: readonly string[],
+    missingOk = false,
+    passStatuses: readonly number[] = [],
+  ): Promise<Map<string, unknown>> {
     const done = new Map<string, unknown>();
     let pending = [...urls];
     const maxAttempts = this.options.maxItemAttempts ?? 5;
@@ -207,6 +317,8 @@ export class GraphReader {
           done.set(url, item.body);
         } else if (item.status === 404 && missingOk) {
           done.set(url, MISSING);
+        } else if (passStatuses.includes(item.status)) {
+          done.set(url, { [REJECTED]: item.status });
         } else if ([429, 503, 504].includes(item.status) && attempt < maxAttempts) {
           retry.push(url);
           const header = Object.entries(item.headers ?? {}).find(

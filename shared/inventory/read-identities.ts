@@ -7,6 +7,7 @@
 import type { AzureClients } from '../azure/clients';
 import type { Inventory, LiveIdentity, ScopeCompleteness } from '../model/inventory';
 import {
+  RoleDefinitionCache,
   readAssignmentsOf,
   readManagedIdentityFederatedCredentials,
   type ManagedIdentityResource,
@@ -31,12 +32,19 @@ export async function readIdentities(
     4,
     (s) => readAssignmentsOf(clients, s, ids),
   );
-  const roleAssignments = await resolveAssignments(clients, armReads);
+  const roleAssignments = await resolveAssignments(
+    clients,
+    armReads,
+    new RoleDefinitionCache(clients, { shared: true }),
+  );
   const scopes: ScopeCompleteness[] = armReads.map((r) => r.completeness);
   let identities: LiveIdentity[] = [];
   try {
     const servicePrincipals = await graph.servicePrincipalsById(ids);
-    const applications = await graph.applicationsByAppId(servicePrincipals.map((sp) => sp.appId));
+    // Managed identities have no app registration: look up only the others'.
+    const applications = await graph.applicationsByAppId(
+      servicePrincipals.filter((sp) => sp.servicePrincipalType !== 'ManagedIdentity').map((sp) => sp.appId),
+    );
     const managedIdentities = new Map<string, ManagedIdentityResource>();
     for (const sp of servicePrincipals) {
       const resourceId = sp.alternativeNames.find((n) => n.toLowerCase().startsWith('/subscriptions/'));

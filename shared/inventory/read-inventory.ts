@@ -95,11 +95,11 @@ export async function readInventory(
 export async function resolveAssignments(
   clients: AzureClients,
   reads: ArmScopeRead[],
+  cache: RoleDefinitionCache = new RoleDefinitionCache(clients),
 ): Promise<LiveRoleAssignment[]> {
   // Management-group assignments show up in every subscription below them: keep one of each.
   const unique = new Map<string, ArmScopeRead['assignments'][number]>();
   for (const read of reads) for (const a of read.assignments) unique.set(a.id.toLowerCase(), a);
-  const cache = new RoleDefinitionCache(clients);
   return Promise.all(
     [...unique.values()].map(async ({ roleDefinitionRef, ...a }) => ({
       ...a,

@@ -1,9 +1,6 @@
-import { InvocationContext } from '@azure/functions';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkDormancy } from '../../shared/app/dormancy';
 import { reconcile } from '../../shared/app/reconcile';
-import { useRuntimeForTests } from '../../shared/app/runtime';
-import { loadSettings } from '../../shared/config/settings';
 import { FindingStore } from '../../shared/findings/store';
 import { RunStore } from '../../shared/findings/runs';
 import type { Tables } from '../../shared/storage/tables';
@@ -11,6 +8,7 @@ import { dormancyTimer } from '../../functions/dormancy';
 import { tenantFor, useContosoEmulator } from '../support/emulator';
 import { SAMPLE_NOW } from '../support/sample';
 import { tablesWithSampleBaseline } from '../support/tables';
+import { runFunction, TIMER } from '../support/functions';
 
 const MI_LOG = 'AADManagedIdentitySignInLogs';
 const EXPECTED = [
@@ -143,28 +141,9 @@ describe('dormancy check (emulator: ARM, Graph, Log Analytics + Azurite)', () =>
   });
 
   it('the daily timer function runs the same check in @azure/functions test mode', async () => {
-    const lines: string[] = [];
-    useRuntimeForTests({
-      settings: loadSettings({}),
-      tables,
-      tenant: () => tenantFor(env.get()),
-    });
-    try {
-      const context = new InvocationContext({
-        functionName: 'dormancy',
-        logHandler: (_level, ...args) => lines.push(args.join(' ')),
-      });
-      await dormancyTimer(
-        {
-          isPastDue: false,
-          schedule: { adjustForDST: false },
-          scheduleStatus: { last: '', next: '', lastUpdated: '' },
-        },
-        context,
-      );
-    } finally {
-      useRuntimeForTests(undefined);
-    }
+    const lines = await runFunction('dormancy', tables, env.get(), (context) =>
+      dormancyTimer(TIMER, context),
+    );
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^dormancy complete: 4 dormant or never signed in \(\+4 new, 0 resolved\), 14 identities checked, 0 undetermined/,

@@ -1,15 +1,15 @@
-import { InvocationContext } from '@azure/functions';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handleEvents, TransientEventError } from '../../shared/app/handle-events';
-import { useRuntimeForTests } from '../../shared/app/runtime';
-import { loadSettings } from '../../shared/config/settings';
 import { FindingStore } from '../../shared/findings/store';
 import { parseEvent } from '../../shared/events/incoming-event';
 import type { Tables } from '../../shared/storage/tables';
 import { eventsTrigger } from '../../functions/events';
+import { emulatorCredential } from '../../shared/azure/clients';
+import { eventGridFindingPublisher } from '../../shared/notify/finding-events';
 import { tenantFor, useContosoEmulator } from '../support/emulator';
 import { keyVaultEvent, PROD_SUB, resourceEvent } from '../support/events';
 import { tablesWithSampleBaseline } from '../support/tables';
+import { runFunction } from '../support/functions';
 
 const ASSIGNMENTS = `subscriptions/${PROD_SUB}/providers/Microsoft.Authorization/roleAssignments`;
 const PAYMENTS_API = '10000000-0000-4000-8000-000000000001';
@@ -289,22 +289,50 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     expect(rules(retried!.changes.opened)).toEqual(['role.privileged-broad']);
   });
 
+  it('finding changes go to the configured Event Grid topic as CloudEvents; a topic outage loses no stored change', async () => {
+    const publish = eventGridFindingPublisher(
+      env.get().endpoints.eventgrid,
+      emulatorCredential,
+      '/workload-identity-monitor/test',
+    );
+    const received = env.get().receivedEvents;
+    received.length = 0;
+    grantOwner();
+    const [opened] = await handleEvents(
+      resourceEvent({ operation: 'write', resourceUri: NEW_ASSIGNMENT, operationName: WRITE }),
+      { tables, tenant: tenantFor(env.get()), publish },
+    );
+    expect(opened!.published).toEqual({ sent: 1 });
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({
+      specversion: '1.0',
+      type: 'WorkloadIdentityMonitor.Finding.Opened',
+      source: '/workload-identity-monitor/test',
+      subject: `role.privileged-broad/${PAYMENTS_API}`,
+      data: { ruleId: 'role.privileged-broad', state: 'open', identity: { name: 'payments-api' } },
+    });
+    revoke();
+    env.get().addFault({ api: 'eventgrid', status: 503, times: Infinity });
+    const [resolved] = await handleEvents(
+      resourceEvent({ operation: 'delete', resourceUri: NEW_ASSIGNMENT, operationName: DELETE }),
+      { tables, tenant: tenantFor(env.get()), publish },
+    );
+    expect(resolved!.published?.sent).toBe(0);
+    expect(resolved!.published?.error).toBeTruthy();
+    expect(rules(resolved!.changes.resolved)).toEqual(['role.privileged-broad']);
+    expect((await new FindingStore(tables).list({ state: 'resolved' })).map((f) => f.ruleId)).toEqual([
+      'role.privileged-broad',
+    ]);
+  });
+
   it('the events function runs the same handler in @azure/functions test mode and logs one line per event', async () => {
     grantOwner();
-    const lines: string[] = [];
-    useRuntimeForTests({ settings: loadSettings({}), tables, tenant: () => tenantFor(env.get()) });
-    try {
-      const context = new InvocationContext({
-        functionName: 'events',
-        logHandler: (_level, ...args) => lines.push(args.join(' ')),
-      });
-      await eventsTrigger(
+    const lines = await runFunction('events', tables, env.get(), (context) =>
+      eventsTrigger(
         resourceEvent({ operation: 'write', resourceUri: NEW_ASSIGNMENT, operationName: WRITE, id: 'fn-1' }),
         context,
-      );
-    } finally {
-      useRuntimeForTests(undefined);
-    }
+      ),
+    );
     expect(lines).toEqual([
       'event fn-1 Microsoft.Resources.ResourceWriteSuccess: opened 1 (role.privileged-broad)',
     ]);

@@ -1,0 +1,35 @@
+/** Runs a real function handler in @azure/functions test mode against Azurite and the emulator. */
+import { InvocationContext } from '@azure/functions';
+import { useRuntimeForTests } from '../../shared/app/runtime';
+import { loadSettings } from '../../shared/config/settings';
+import type { Tables } from '../../shared/storage/tables';
+import type { RunningEmulator } from '../../emulator/server';
+import { tenantFor } from './emulator';
+
+export const TIMER = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
+
+/** Calls `invoke` with a test-mode context and returns the lines the handler logged. */
+export async function runFunction(
+  name: string,
+  tables: Tables,
+  emulator: RunningEmulator,
+  invoke: (context: InvocationContext) => Promise<void>,
+): Promise<string[]> {
+  const lines: string[] = [];
+  useRuntimeForTests({ settings: loadSettings({}), tables, tenant: () => tenantFor(emulator) });
+  try {
+    await invoke(
+      new InvocationContext({
+        functionName: name,
+        logHandler: (_level, ...args) => lines.push(args.join(' ')),
+      }),
+    );
+  } finally {
+    useRuntimeForTests(undefined);
+  }
+  return lines;
+}
