@@ -63,6 +63,22 @@ const ROLES = {
     '76199698-9eea-4c19-bc75-cec21354c6b6',
     'Allows for read access to Azure Storage tables and entities.',
   ],
+  'Storage Table Data Contributor': [
+    '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+    'Allows for read, write and delete access to Azure Storage tables and entities.',
+  ],
+  'Storage Blob Data Owner': [
+    'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+    'Allows for full access to Azure Storage blob containers and data, including assigning POSIX access control.',
+  ],
+  'Log Analytics Reader': [
+    '73c42c96-874c-492b-b04d-ab87d138a893',
+    'Log Analytics Reader can view and search all monitoring data as well as and view monitoring settings.',
+  ],
+  'Monitoring Metrics Publisher': [
+    '3913510d-42f4-4e42-8a64-420c390055eb',
+    'Enables publishing metrics against Azure resources.',
+  ],
   'Website Contributor': [
     'de139f84-1756-47ae-9be6-808fbbe84772',
     'Lets you manage websites (not web plans), but not access to them.',
@@ -331,11 +347,28 @@ const identities = [
     sub: PROD,
     rg: 'rg-wimon',
     uami: 'id-wimon-monitor',
+    // exactly what infra/ grants the monitor (see infra/app/monitor.bicep and infra/main.bicep)
     roles: [
       ['Workload Identity Monitor Reader', sub(PROD)],
       ['Workload Identity Monitor Reader', sub(DEV)],
+      [
+        'Log Analytics Reader',
+        `${rg(PROD, 'rg-monitoring')}/providers/Microsoft.OperationalInsights/workspaces/law-entra-signins`,
+      ],
+      [
+        'Storage Blob Data Owner',
+        `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Storage/storageAccounts/stwimonprod`,
+      ],
+      [
+        'Storage Table Data Contributor',
+        `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Storage/storageAccounts/stwimonprod`,
+      ],
+      [
+        'Monitoring Metrics Publisher',
+        `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Insights/components/appi-wimon-prod`,
+      ],
     ],
-    appRoles: ['Application.Read.All', 'AuditLog.Read.All'],
+    appRoles: ['Application.Read.All'],
   },
   {
     n: 99,

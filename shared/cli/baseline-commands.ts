@@ -16,6 +16,7 @@ import { FIXTURE_HELP, openTenant, type TenantOptions } from './tenant-options';
 import { evaluate } from '../rules/evaluate';
 import { findingKey, type FindingCandidate } from '../model/finding';
 import { readInventory } from '../inventory/read-inventory';
+import { starterBaselineYaml } from '../baseline/starter';
 import { draftBaselineYaml } from '../baseline/export';
 
 export function readBaselineFile(file: string, io: CliIo, now: Date): Baseline {
@@ -185,6 +186,28 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
         `# sequence ${stored.sequence}, applied by ${stored.appliedBy} at ${stored.appliedAt}, content ${stored.contentHash}`,
       );
       io.out(baselineToYaml(stored.baseline));
+    });
+
+  baseline
+    .command('starter')
+    .description(
+      "write a starter baseline holding the monitor's own identity with exactly the rights infra/ grants it (reads the azd outputs from the environment; run by infra/hooks/postdeploy.sh)",
+    )
+    .option('--out <file>', 'write it here instead of printing it')
+    .action((opts: { out?: string }) => {
+      let yaml: string;
+      try {
+        yaml = starterBaselineYaml(io.env, new Date());
+      } catch (error) {
+        throw new CliError(
+          `cannot write the starter baseline: ${error instanceof Error ? error.message : String(error)}`,
+          EXIT.usage,
+        );
+      }
+      if (opts.out) {
+        writeFileSync(path.resolve(io.cwd, opts.out), yaml);
+        io.out(`Wrote ${opts.out}.`);
+      } else io.out(yaml);
     });
 
   baseline

@@ -83,6 +83,26 @@ const resourceData = z.object({
   claims: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** What the handler acts on; infra/events filters the event subscriptions to exactly these (a test checks). */
+export const HANDLED_RESOURCE_EVENT_TYPES = [
+  'Microsoft.Resources.ResourceWriteSuccess',
+  'Microsoft.Resources.ResourceDeleteSuccess',
+] as const;
+export const HANDLED_OPERATIONS = [
+  'Microsoft.Authorization/roleAssignments/write',
+  'Microsoft.Authorization/roleAssignments/delete',
+  'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write',
+  'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete',
+] as const;
+export const HANDLED_KEY_VAULT_EVENT_TYPES = [
+  'Microsoft.KeyVault.SecretNearExpiry',
+  'Microsoft.KeyVault.SecretExpired',
+  'Microsoft.KeyVault.SecretNewVersionCreated',
+  'Microsoft.KeyVault.CertificateNearExpiry',
+  'Microsoft.KeyVault.CertificateExpired',
+  'Microsoft.KeyVault.CertificateNewVersionCreated',
+] as const;
+
 const ROLE_ASSIGNMENT_OP = /^microsoft\.authorization\/roleassignments\/(write|delete)$/i;
 const FIC_OP =
   /^microsoft\.managedidentity\/userassignedidentities\/federatedidentitycredentials\/(write|delete)$/i;

@@ -1,0 +1,202 @@
+// The monitor's own resources, all in one resource group: storage (shared keys off), Flex
+// Consumption function app (Node 22, system-assigned identity), Application Insights (Entra
+// authentication only), Communication Services email. The identity's rights here are scoped to
+// these resources and nothing else.
+param location string
+param tags object
+param token string
+param monitoredSubscriptionIds array
+param signInWorkspaceCustomerId string
+param reconcileSchedule string
+param deltaSchedule string
+param dormancySchedule string
+param findingsTopicEndpoint string
+@description('Microsoft Graph and Log Analytics endpoints (sovereign clouds override them).')
+param graphEndpoint string = 'https://graph.microsoft.com'
+param logsEndpoint string = 'https://api.loganalytics.io'
+@description('Where Communication Services keeps email data at rest.')
+param emailDataLocation string = 'Europe'
+
+var deploymentContainer = 'deployment-package'
+var deadLetterContainer = 'event-deadletter'
+// Built-in role ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles)
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'stwimon${token}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+  }
+  resource blobs 'blobServices' = {
+    name: 'default'
+    resource deployment 'containers' = { name: deploymentContainer }
+    resource deadLetter 'containers' = { name: deadLetterContainer }
+  }
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-wimon-${token}'
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-wimon-${token}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true // telemetry only with the app's Entra identity
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-wimon-${token}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-wimon-${token}'
+  location: location
+  tags: union(tags, { 'azd-service-name': 'monitor' })
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: { type: 'SystemAssignedIdentity' }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048 }
+      runtime: { name: 'node', version: '22' }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        // Functions host: identity-based storage and telemetry, no keys.
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
+        // The monitor (shared/config/settings.ts).
+        { name: 'WIMON_TABLE_ENDPOINT', value: storage.properties.primaryEndpoints.table }
+        { name: 'WIMON_TABLE_PREFIX', value: 'wimon' }
+        { name: 'WIMON_ACTOR', value: 'function:func-wimon-${token}' }
+        { name: 'WIMON_SUBSCRIPTIONS', value: join(monitoredSubscriptionIds, ',') }
+        { name: 'WIMON_MANAGEMENT_GROUPS', value: '' }
+        { name: 'WIMON_ARM_ENDPOINT', value: environment().resourceManager }
+        { name: 'WIMON_GRAPH_ENDPOINT', value: graphEndpoint }
+        { name: 'WIMON_AUTHORITY_HOST', value: environment().authentication.loginEndpoint }
+        { name: 'WIMON_LOGS_ENDPOINT', value: logsEndpoint }
+        { name: 'WIMON_LOG_ANALYTICS_WORKSPACE_ID', value: signInWorkspaceCustomerId }
+        { name: 'WIMON_RECONCILE_SCHEDULE', value: reconcileSchedule }
+        { name: 'WIMON_DELTA_SCHEDULE', value: deltaSchedule }
+        { name: 'WIMON_DORMANCY_SCHEDULE', value: dormancySchedule }
+        { name: 'WIMON_FINDINGS_TOPIC_ENDPOINT', value: findingsTopicEndpoint }
+      ]
+    }
+  }
+}
+
+// No publishing credentials: deployments go through Entra (azd), never basic auth.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: { allow: false }
+}
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+// The host's storage and the deployment package (blob), on this account only.
+resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, storageBlobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Baseline, findings, runs, ledger and cursors (tables), on this account only.
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Telemetry with Entra authentication, to this Application Insights only.
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, functionApp.id, monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Email for notices. An Azure-managed domain sends about 5 emails a minute and 10 an hour per
+// subscription, not raisable: connect a custom domain for production (README "Deploy to Azure").
+resource email 'Microsoft.Communication/emailServices@2023-04-01' = {
+  name: 'email-wimon-${token}'
+  location: 'global'
+  tags: tags
+  properties: { dataLocation: emailDataLocation }
+  resource managedDomain 'domains' = {
+    name: 'AzureManagedDomain'
+    location: 'global'
+    properties: { domainManagement: 'AzureManaged', userEngagementTracking: 'Disabled' }
+  }
+}
+
+resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
+  name: 'acs-wimon-${token}'
+  location: 'global'
+  tags: tags
+  properties: {
+    dataLocation: emailDataLocation
+    linkedDomains: [email::managedDomain.id]
+  }
+}
+
+output functionAppName string = functionApp.name
+output functionAppId string = functionApp.id
+output principalId string = functionApp.identity.principalId
+output storageAccountId string = storage.id
+output appInsightsId string = appInsights.id
+output deadLetterContainer string = deadLetterContainer
+output communicationEndpoint string = 'https://${communication.properties.hostName}'

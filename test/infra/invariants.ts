@@ -1,0 +1,253 @@
+/**
+ * Invariants of infra/, checked on the Bicep text (no Bicep compiler installs here). Each check
+ * returns problems as sentences; an empty list means the templates keep every promise the README
+ * makes about least privilege, secrets and event filtering. The mutation tests run these checks
+ * on broken copies to show each one can fail.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { settingsSchema } from '../../shared/config/settings';
+import { ARM_PERMISSIONS } from '../../shared/inventory/arm-reader';
+import {
+  HANDLED_KEY_VAULT_EVENT_TYPES,
+  HANDLED_OPERATIONS,
+  HANDLED_RESOURCE_EVENT_TYPES,
+} from '../../shared/events/incoming-event';
+
+/** Built-in roles the monitor may hold, and where (the symbol its `scope:` must name). */
+const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: string | null }> = {
+  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b': {
+    role: 'Storage Blob Data Owner',
+    file: 'app/monitor.bicep',
+    scope: 'storage',
+  },
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3': {
+    role: 'Storage Table Data Contributor',
+    file: 'app/monitor.bicep',
+    scope: 'storage',
+  },
+  '3913510d-42f4-4e42-8a64-420c390055eb': {
+    role: 'Monitoring Metrics Publisher',
+    file: 'app/monitor.bicep',
+    scope: 'appInsights',
+  },
+  '73c42c96-874c-492b-b04d-ab87d138a893': {
+    role: 'Log Analytics Reader',
+    file: 'app/workspace-reader.bicep',
+    scope: 'workspace',
+  },
+};
+/** The custom role is assigned at the subscription deployment scope (no `scope:`), in this file only. */
+const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
+
+/** Settings the code reads that Azure deliberately does not set, and why. */
+export const NOT_SET_IN_AZURE: Record<string, string> = {
+  WIMON_STORAGE_CONNECTION_STRING: 'shared-key access is disabled; a connection string would carry a key',
+  AZURE_CLIENT_ID: 'the app runs as its system-assigned identity',
+};
+/** Host settings the Functions runtime reads (not the monitor's own). */
+const HOST_SETTINGS = new Set([
+  'AzureWebJobsStorage__accountName',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+]);
+
+export function readInfra(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(path.relative(dir, full).split(path.sep).join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+interface Resource {
+  file: string;
+  symbol: string;
+  type: string;
+  body: string;
+}
+
+/** Every `resource sym 'Type@version' … = {…}` with its balanced body (comments stripped). */
+export function resources(files: Map<string, string>): Resource[] {
+  const out: Resource[] = [];
+  for (const [file, raw] of files) {
+    if (!file.endsWith('.bicep')) continue;
+    const text = stripComments(raw);
+    const re = /resource\s+(\w+)\s+'([^'@]+)@[^']+'(?:\s+existing)?\s*=\s*(?:if\s*\([^)]*\)\s*)?\{/g;
+    for (let m; (m = re.exec(text));) {
+      const start = m.index + m[0].length - 1;
+      out.push({ file, symbol: m[1]!, type: m[2]!, body: balanced(text, start) });
+    }
+  }
+  return out;
+}
+
+function stripComments(text: string): string {
+  return text.replace(/\/\/[^\n]*/g, '');
+}
+
+function balanced(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(open, i + 1);
+  }
+  return text.slice(open);
+}
+
+const quoted = (block: string) => [...block.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+export function checkInfra(dir: string): string[] {
+  const files = readInfra(dir);
+  const all = resources(files);
+  const problems: string[] = [];
+  const monitor = stripComments(files.get('app/monitor.bicep') ?? '');
+
+  // 1. No secrets or keys anywhere: no key listing, no shared-key storage, no secret outputs.
+  for (const [file, raw] of files) {
+    if (!file.endsWith('.bicep')) continue;
+    const text = stripComments(raw);
+    if (/list(Keys|ConnectionStrings|Secrets|AccountSas|ServiceSas)\s*\(/i.test(text))
+      problems.push(`${file}: lists keys or secrets`);
+    if (/AccountKey=|SharedAccessSignature=|\.primaryKey|\.secondaryKey/i.test(text))
+      problems.push(`${file}: a key or SAS appears in the template`);
+    for (const m of text.matchAll(/^output\s+(\w+)\s+\w+\s*=\s*(.+)$/gm))
+      if (/key|secret|password|connectionstring|sas/i.test(`${m[1]} ${m[2]}`))
+        problems.push(`${file}: output ${m[1]} looks like a secret`);
+  }
+  for (const s of all.filter((r) => r.type === 'Microsoft.Storage/storageAccounts'))
+    if (!/allowSharedKeyAccess:\s*false/.test(s.body))
+      problems.push(`${s.file}: storage account ${s.symbol} allows shared keys`);
+  const appSettings = [...monitor.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*([^}]+)\}/g)].map((m) => ({
+    name: m[1]!,
+    value: m[2]!.trim(),
+  }));
+  for (const setting of appSettings) {
+    if (HOST_SETTINGS.has(setting.name)) continue;
+    if (/key|secret|password|connection_string|sas/i.test(setting.name))
+      problems.push(`app setting ${setting.name} looks like a secret`);
+  }
+  // Application Insights' connection string names the resource, not a credential, as long as
+  // local (key) authentication is off and the app authenticates with Entra.
+  if (!/DisableLocalAuth:\s*true/.test(monitor))
+    problems.push('Application Insights accepts local (key) authentication');
+  if (
+    !appSettings.some(
+      (s) => s.name === 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING' && s.value === "'Authorization=AAD'",
+    )
+  )
+    problems.push('the app does not authenticate to Application Insights with Entra');
+
+  // 2. Every role assignment is one we promise, at the narrowest scope we promise.
+  const privileged = [
+    '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+    'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+    '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+  ];
+  for (const [file, raw] of files)
+    for (const guid of privileged)
+      if (raw.toLowerCase().includes(guid))
+        problems.push(`${file}: references a broad built-in role (${guid})`);
+  for (const a of all.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')) {
+    const text = stripComments(files.get(a.file)!);
+    const roleVar = /roleDefinitions',\s*(\w+)\)/.exec(a.body)?.[1];
+    const guid = roleVar ? new RegExp(`var\\s+${roleVar}\\s*=\\s*'([0-9a-f-]+)'`).exec(text)?.[1] : undefined;
+    const scope = /^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1] ?? null;
+    if (a.file === CUSTOM_ROLE_ASSIGNMENT_FILE && roleVar === 'roleDefinitionGuid') {
+      if (scope !== null)
+        problems.push(`${a.file}: the custom role must be assigned at the subscription itself`);
+      continue;
+    }
+    const allowed = guid ? ALLOWED_ASSIGNMENTS[guid] : undefined;
+    if (!allowed)
+      problems.push(
+        `${a.file}: role assignment ${a.symbol} grants a role the monitor is not meant to hold (${guid ?? roleVar})`,
+      );
+    else if (allowed.file !== a.file || allowed.scope !== scope)
+      problems.push(
+        `${a.file}: ${allowed.role} must be scoped to ${allowed.scope} in ${allowed.file}, is ${scope ?? 'the whole deployment scope'}`,
+      );
+  }
+  const customRole = all.find((r) => r.type === 'Microsoft.Authorization/roleDefinitions');
+  const actions = customRole ? quoted(/actions:\s*\[([^\]]*)\]/.exec(customRole.body)?.[1] ?? '') : [];
+  if (!sameSet(actions, ARM_PERMISSIONS))
+    problems.push(
+      `custom role actions ${JSON.stringify(actions)} differ from what the readers need ${JSON.stringify(ARM_PERMISSIONS)}`,
+    );
+  if (customRole && /\*/.test(actions.join(' '))) problems.push('custom role uses a wildcard action');
+  const graph = files.get('app/graph-permission.bicep') ?? '';
+  const appRoles = [...stripComments(graph).matchAll(/appRoleId:\s*(\w+)/g)].map(
+    (m) => new RegExp(`var\\s+${m[1]}\\s*=\\s*'([0-9a-f-]+)'`).exec(graph)?.[1],
+  );
+  if (!sameSet(appRoles.map(String), ['9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30']))
+    problems.push(
+      `Microsoft Graph permissions ${JSON.stringify(appRoles)} are not exactly Application.Read.All`,
+    );
+
+  // 3. Event subscriptions deliver exactly what the handler accepts, to a function that exists, with dead-lettering.
+  const subscriptions = all.filter((r) => r.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
+  const byFile = (f: string) => subscriptions.find((s) => s.file === f);
+  const resourceSub = byFile('events/subscription-events.bicep');
+  const kvSub = byFile('events/keyvault-events.bicep');
+  const list = (body: string | undefined, key: string) =>
+    quoted(new RegExp(`${key}:\\s*\\[([^\\]]*)\\]`).exec(body ?? '')?.[1] ?? '');
+  if (!sameSet(list(resourceSub?.body, 'includedEventTypes'), HANDLED_RESOURCE_EVENT_TYPES))
+    problems.push('subscription events: includedEventTypes differ from the handled resource event types');
+  if (!sameSet(list(resourceSub?.body, 'values'), HANDLED_OPERATIONS))
+    problems.push(
+      'subscription events: the data.operationName filter differs from the operations the handler accepts',
+    );
+  if (
+    !/key:\s*'data\.operationName'/.test(resourceSub?.body ?? '') ||
+    !/operatorType:\s*'StringIn'/.test(resourceSub?.body ?? '')
+  )
+    problems.push('subscription events: not filtered on data.operationName');
+  if (!sameSet(list(kvSub?.body, 'includedEventTypes'), HANDLED_KEY_VAULT_EVENT_TYPES))
+    problems.push('Key Vault events: includedEventTypes differ from the handled Key Vault event types');
+  for (const s of subscriptions) {
+    if (!/deadLetter(WithResourceIdentity)?:/.test(s.body))
+      problems.push(`${s.file}: ${s.symbol} has no dead-letter destination`);
+    const fn = /functions\/(\w+)'/.exec(s.body)?.[1];
+    if (!fn || (!files.has(`../functions/${fn}.ts`) && !functionExists(dir, fn)))
+      problems.push(`${s.file}: ${s.symbol} delivers to a function that does not exist (${fn})`);
+  }
+
+  // 4. Every setting the code reads is set (or deliberately not, with a reason), and nothing unknown.
+  const set = new Set(appSettings.map((s) => s.name));
+  for (const key of Object.keys(settingsSchema.shape))
+    if (!set.has(key) && !(key in NOT_SET_IN_AZURE))
+      problems.push(`app setting ${key} is read by the code but not set by the template`);
+  for (const name of set)
+    if (!(name in settingsSchema.shape) && !HOST_SETTINGS.has(name))
+      problems.push(`app setting ${name} is set but no code reads it`);
+  for (const name of Object.keys(NOT_SET_IN_AZURE))
+    if (set.has(name)) problems.push(`app setting ${name} must not be set in Azure`);
+
+  // 5. The platform the code is built for.
+  if (!/runtime:\s*\{\s*name:\s*'node',\s*version:\s*'22'\s*\}/.test(monitor))
+    problems.push('the function app does not run Node 22');
+  if (!/tier:\s*'FlexConsumption'/.test(monitor)) problems.push('the plan is not Flex Consumption');
+  if (!/identity:\s*\{\s*type:\s*'SystemAssigned'\s*\}/.test(monitor))
+    problems.push('the function app has no system-assigned identity');
+  return problems;
+}
+
+function functionExists(infraDir: string, name: string): boolean {
+  try {
+    return (
+      /app\.\w+\(\s*'([^']+)'/.exec(
+        readFileSync(path.join(infraDir, '..', 'functions', `${name}.ts`), 'utf8'),
+      )?.[1] === name
+    );
+  } catch {
+    return false;
+  }
+}
