@@ -35,6 +35,15 @@ export interface FaultRule {
   partialResult?: boolean;
 }
 
+export interface ReceivedEmail {
+  operationId: string;
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+}
+
 export interface RequestRecord {
   api: Api;
   method: string;
@@ -52,7 +61,9 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  endpoints: { arm: string; graph: string; logs: string; eventgrid: string };
+  endpoints: { arm: string; graph: string; logs: string; eventgrid: string; email: string };
+  /** Emails accepted by the Communication Services endpoint (one per operation id), in order. */
+  readonly receivedEmails: ReceivedEmail[];
   /** CloudEvents received on the Event Grid topic endpoint (POST /api/events), in order. */
   readonly receivedEvents: unknown[];
   fixture: Fixture;
@@ -112,7 +123,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return rule;
   };
 
-  const handle = (api: Api, method: string, rawUrl: string, body: unknown, batchItem: boolean): Reply => {
+  const handle = (
+    api: Api,
+    method: string,
+    rawUrl: string,
+    body: unknown,
+    batchItem: boolean,
+    headers: Record<string, string | string[] | undefined> = {},
+  ): Reply => {
     // ARM SDKs build '/{scope}/providers/...' and scopes start with '/': real ARM accepts the '//'.
     const url = new URL(rawUrl.replace(/^\/+/, '/'), origins[api]);
     const path = decodeURIComponent(url.pathname);
@@ -124,6 +142,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (fault && !fault.partialResult) reply = faultReply(api, fault, path);
       else if (api === 'eventgrid' && method === 'POST' && path === '/api/events')
         reply = receiveEvents(body);
+      else if (api === 'email' && method === 'POST' && path === '/emails:send')
+        reply = sendEmail(body, headers['operation-id'], url);
+      else if (api === 'email' && method === 'GET' && /^\/emails\/operations\/[^/]+$/.test(path))
+        reply = emailStatus(path.split('/').pop()!);
       else if (api === 'logs' && method === 'POST' && logsQuery)
         reply = queryLogs(logsQuery[1]!, body, fault?.partialResult === true);
       else if (api === 'graph' && method === 'POST' && /\/\$batch$/.test(path)) reply = batch(path, body);
@@ -162,6 +184,50 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
 
   const receivedEvents: unknown[] = [];
+  // Communication Services Email (2025-09-01): an operation id seen before is the same operation.
+  const receivedEmails: ReceivedEmail[] = [];
+  const emailOperations = new Set<string>();
+  const sendEmail = (body: unknown, operationHeader: unknown, url: URL): Reply => {
+    const m = body as {
+      senderAddress?: string;
+      content?: { subject?: string; html?: string; plainText?: string };
+      recipients?: { to?: Array<{ address?: string }> };
+    };
+    const to = m?.recipients?.to?.map((r) => r.address ?? '') ?? [];
+    if (!m?.senderAddress || !m.content?.subject || to.length === 0 || to.some((a) => !a.includes('@')))
+      return errorReply(
+        'email',
+        400,
+        'BadRequest',
+        'senderAddress, content.subject and recipients.to are required.',
+      );
+    if (/[\r\n]/.test(m.content.subject))
+      return errorReply('email', 400, 'BadRequest', 'The subject contains a line break.');
+    const id = typeof operationHeader === 'string' && operationHeader ? operationHeader : randomUUID();
+    if (!emailOperations.has(id)) {
+      emailOperations.add(id);
+      receivedEmails.push({
+        operationId: id,
+        from: m.senderAddress,
+        to,
+        subject: m.content.subject,
+        html: m.content.html ?? '',
+        text: m.content.plainText ?? '',
+      });
+    }
+    return {
+      status: 202,
+      body: { id, status: 'Running' },
+      headers: {
+        'Operation-Location': `${origins.email}/emails/operations/${id}?${url.searchParams.toString()}`,
+        'retry-after': '0',
+      },
+    };
+  };
+  const emailStatus = (id: string): Reply =>
+    emailOperations.has(id)
+      ? { status: 200, body: { id, status: 'Succeeded' } }
+      : errorReply('email', 404, 'NotFound', `Operation ${id} not found.`);
   // An Event Grid topic in the CloudEvents input schema: a JSON array of events, 200 with no body.
   const receiveEvents = (body: unknown): Reply => {
     const events = Array.isArray(body) ? body : [];
@@ -340,7 +406,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
           } catch {
             body = undefined;
           }
-          reply = handle(api, (req.method ?? 'GET').toUpperCase(), req.url ?? '/', body, false);
+          reply = handle(api, (req.method ?? 'GET').toUpperCase(), req.url ?? '/', body, false, req.headers);
         }
         const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
         res.writeHead(reply.status, {
@@ -375,10 +441,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const graph = await listen('graph');
   const logs = await listen('logs');
   const eventgrid = await listen('eventgrid');
+  const email = await listen('email');
 
   return {
-    endpoints: { arm, graph, logs, eventgrid: `${eventgrid}/api/events` },
+    endpoints: { arm, graph, logs, eventgrid: `${eventgrid}/api/events`, email },
     receivedEvents,
+    receivedEmails,
     fixture,
     requests,
     requestCount: (api) =>

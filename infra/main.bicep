@@ -30,6 +30,8 @@ param securityContacts array = []
 param reconcileSchedule string = '0 0 */6 * * *'
 param deltaSchedule string = '0 */5 * * * *'
 param dormancySchedule string = '0 30 5 * * *'
+param digestSchedule string = '0 0 7 * * *'
+param alertSchedule string = '0 */1 * * * *'
 
 @description('Event Grid topic endpoint that receives finding changes (empty: off). The monitor needs EventGrid Data Sender on it; see README.')
 param findingsTopicEndpoint string = ''
@@ -59,6 +61,8 @@ module monitor 'app/monitor.bicep' = {
     deltaSchedule: deltaSchedule
     dormancySchedule: dormancySchedule
     findingsTopicEndpoint: findingsTopicEndpoint
+    digestSchedule: digestSchedule
+    alertSchedule: alertSchedule
   }
 }
 
@@ -110,6 +114,7 @@ output WIMON_STORAGE_ACCOUNT_ID string = monitor.outputs.storageAccountId
 output WIMON_APP_INSIGHTS_ID string = monitor.outputs.appInsightsId
 output WIMON_SIGNIN_WORKSPACE_RESOURCE_ID string = signInWorkspaceResourceId
 output WIMON_COMMUNICATION_ENDPOINT string = monitor.outputs.communicationEndpoint
+output WIMON_COMMUNICATION_ID string = monitor.outputs.communicationId
 output WIMON_DEADLETTER_CONTAINER string = monitor.outputs.deadLetterContainer
 output WIMON_MONITORED_SUBSCRIPTIONS string = join(monitoredSubscriptionIds, ',')
 output WIMON_SECURITY_CONTACTS string = join(securityContacts, ',')

@@ -79,6 +79,11 @@ const ROLES = {
     '3913510d-42f4-4e42-8a64-420c390055eb',
     'Enables publishing metrics against Azure resources.',
   ],
+  'Workload Identity Monitor Email Sender': [
+    '0c0de000-0000-4000-8000-00000000e3a1',
+    'Send email through Azure Communication Services (workload-identity-monitor).',
+    'CustomRole',
+  ],
   'Website Contributor': [
     'de139f84-1756-47ae-9be6-808fbbe84772',
     'Lets you manage websites (not web plans), but not access to them.',
@@ -366,6 +371,10 @@ const identities = [
       [
         'Monitoring Metrics Publisher',
         `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Insights/components/appi-wimon-prod`,
+      ],
+      [
+        'Workload Identity Monitor Email Sender',
+        `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Communication/communicationServices/acs-wimon-prod`,
       ],
     ],
     appRoles: ['Application.Read.All'],

@@ -11,6 +11,12 @@ param reconcileSchedule string
 param deltaSchedule string
 param dormancySchedule string
 param findingsTopicEndpoint string
+param digestSchedule string
+param alertSchedule string
+@description('Sending limits (Azure-managed domain: about 5 a minute, 10 an hour; custom domain: about 30 and 100).')
+param emailPerMinute int = 5
+param emailPerHour int = 10
+param portalEndpoint string = 'https://portal.azure.com'
 @description('Microsoft Graph and Log Analytics endpoints (sovereign clouds override them).')
 param graphEndpoint string = 'https://graph.microsoft.com'
 param logsEndpoint string = 'https://api.loganalytics.io'
@@ -119,6 +125,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WIMON_DELTA_SCHEDULE', value: deltaSchedule }
         { name: 'WIMON_DORMANCY_SCHEDULE', value: dormancySchedule }
         { name: 'WIMON_FINDINGS_TOPIC_ENDPOINT', value: findingsTopicEndpoint }
+        { name: 'WIMON_EMAIL_ENDPOINT', value: 'https://${communication.properties.hostName}' }
+        { name: 'WIMON_EMAIL_SENDER', value: 'DoNotReply@${email::managedDomain.properties.mailFromSenderDomain}' }
+        { name: 'WIMON_EMAIL_PER_MINUTE', value: string(emailPerMinute) }
+        { name: 'WIMON_EMAIL_PER_HOUR', value: string(emailPerHour) }
+        { name: 'WIMON_ALERT_COALESCE_MINUTES', value: '5' }
+        { name: 'WIMON_DIGEST_SCHEDULE', value: digestSchedule }
+        { name: 'WIMON_ALERT_SCHEDULE', value: alertSchedule }
+        { name: 'WIMON_PORTAL_ENDPOINT', value: portalEndpoint }
       ]
     }
   }
@@ -193,7 +207,41 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
   }
 }
 
+// Sending email with the app's Entra identity: a custom role with only what Communication
+// Services checks for it, on this Communication Services resource only.
+resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'workload-identity-monitor-email-sender')
+  properties: {
+    roleName: 'Workload Identity Monitor Email Sender (${token})'
+    description: 'Send email through Azure Communication Services (workload-identity-monitor).'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Communication/CommunicationServices/Read'
+          'Microsoft.Communication/EmailServices/write'
+        ]
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [resourceGroup().id]
+  }
+}
+
+resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communication.id, functionApp.id, 'email-sender')
+  scope: communication
+  properties: {
+    roleDefinitionId: emailSenderRole.id
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 output functionAppName string = functionApp.name
+output communicationId string = communication.id
 output functionAppId string = functionApp.id
 output principalId string = functionApp.identity.principalId
 output storageAccountId string = storage.id

@@ -4,6 +4,8 @@ import { Tables } from '../storage/tables';
 import { createCredential } from '../azure/credential';
 import { connectToAzure, type TenantConnection } from './tenant';
 import { eventGridFindingPublisher, type PublishFindingChanges } from '../notify/finding-events';
+import { communicationServicesTransport } from '../notify/email-transport';
+import type { NotifyInput } from './notify';
 
 export interface Runtime {
   settings: Settings;
@@ -11,6 +13,8 @@ export interface Runtime {
   tenant(): Pick<TenantConnection, 'clients' | 'scope' | 'logAnalyticsWorkspaceId'>;
   /** Sends finding changes to the configured Event Grid topic; undefined when none is configured. */
   publish?: PublishFindingChanges;
+  /** Where notices go; undefined when no Communication Services endpoint and sender are configured. */
+  email?: NotifyInput['email'];
 }
 
 let cached: Runtime | undefined;
@@ -29,6 +33,18 @@ export function runtime(): Runtime {
             `/workload-identity-monitor/${settings.WIMON_TABLE_PREFIX}`,
           )
         : undefined,
+      email:
+        settings.WIMON_EMAIL_ENDPOINT && settings.WIMON_EMAIL_SENDER
+          ? {
+              transport: communicationServicesTransport(
+                settings.WIMON_EMAIL_ENDPOINT,
+                createCredential(settings),
+                settings.WIMON_EMAIL_SENDER,
+              ),
+              perMinute: settings.WIMON_EMAIL_PER_MINUTE,
+              perHour: settings.WIMON_EMAIL_PER_HOUR,
+            }
+          : undefined,
     };
   }
   return cached;

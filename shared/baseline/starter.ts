@@ -16,9 +16,16 @@ export const starterInputSchema = z.object({
   WIMON_MONITORED_SUBSCRIPTIONS: z.string().min(1),
   WIMON_STORAGE_ACCOUNT_ID: z.string().startsWith('/subscriptions/'),
   WIMON_APP_INSIGHTS_ID: z.string().startsWith('/subscriptions/'),
+  WIMON_COMMUNICATION_ID: z.string().startsWith('/subscriptions/'),
   WIMON_SIGNIN_WORKSPACE_RESOURCE_ID: z.string().default(''),
   WIMON_SECURITY_CONTACTS: z.string().default(''),
 });
+
+/** The email sender role's name as infra/app/monitor.bicep creates it (its token is the storage account's suffix). */
+export function emailSenderRoleName(storageAccountId: string): string {
+  const token = (storageAccountId.split('/').pop() ?? '').replace(/^stwimon/, '');
+  return `Workload Identity Monitor Email Sender (${token})`;
+}
 
 /** The custom role's name as infra/main.bicep creates it. */
 export function readerRoleName(environmentName: string): string {
@@ -64,6 +71,7 @@ export function starterBaselineYaml(env: NodeJS.ProcessEnv, now: Date): string {
           { role: 'Storage Blob Data Owner', scope: input.WIMON_STORAGE_ACCOUNT_ID },
           { role: 'Storage Table Data Contributor', scope: input.WIMON_STORAGE_ACCOUNT_ID },
           { role: 'Monitoring Metrics Publisher', scope: input.WIMON_APP_INSIGHTS_ID },
+          { role: emailSenderRoleName(input.WIMON_STORAGE_ACCOUNT_ID), scope: input.WIMON_COMMUNICATION_ID },
           ...(input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID
             ? [{ role: 'Log Analytics Reader', scope: input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID }]
             : []),

@@ -10,6 +10,10 @@ import { connectToFixture } from '../app/tenant';
 import { reconcile } from '../app/reconcile';
 import { checkDormancy } from '../app/dormancy';
 import { FindingStore } from '../findings/store';
+import { describeNotify, notify } from '../app/notify';
+import { emulatorCredential } from '../azure/clients';
+import { communicationServicesTransport } from '../notify/email-transport';
+import { writeNotices } from './notify-commands';
 import { BaselineStore } from '../baseline/store';
 import { Tables } from '../storage/tables';
 import { findingsJson, renderFindingsHtml, renderFindingsTable } from '../report/findings-report';
@@ -62,6 +66,37 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         io.out(
           `Checked ${dormancy.run.dormancy.checked} identities against ${dormancy.run.dormancy.windowDays} days of sign-in logs: ${dormancy.findings.length} dormant or never signed in.\n`,
         );
+        // Notices through the emulator's Communication Services endpoint; the demo lifts the
+        // Azure-managed domain's 5/minute limit so every notice goes out in this one run.
+        const notices = await notify({
+          tables,
+          now: evaluateAt,
+          digests: true,
+          coalesceMinutes: 0,
+          portal: 'https://portal.azure.com',
+          email: {
+            transport: communicationServicesTransport(
+              tenant.emulator.endpoints.email,
+              emulatorCredential,
+              'DoNotReply@contoso-demo.azurecomm.net',
+              { pollIntervalMs: 10 },
+            ),
+            perMinute: 1000,
+            perHour: 1000,
+          },
+        });
+        const emailsDir = path.join(outDir, 'emails');
+        writeNotices(
+          emailsDir,
+          tenant.emulator.receivedEmails.map((e) => ({
+            ...e,
+            kind: kindOf(e.subject),
+            recipient: e.to.join(','),
+          })),
+        );
+        io.out(
+          `Sent ${notices.sent.length} emails (${describeNotify(notices).replace(/^notices: /, '')}); each is in ${emailsDir} as .html and .txt.\n`,
+        );
         const findings = await new FindingStore(tables).current();
         io.out(renderFindingsTable(findings, io.isTty && !io.env.NO_COLOR));
         mkdirSync(outDir, { recursive: true });
@@ -78,4 +113,10 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         await azurite.stop();
       }
     });
+}
+
+function kindOf(subject: string): string {
+  if (subject.includes('ALERT')) return 'secops-alert';
+  if (subject.includes('Daily digest')) return 'secops-digest';
+  return 'owner-digest';
 }

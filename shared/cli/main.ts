@@ -10,6 +10,7 @@ import { registerDemoCommand } from './demo-command';
 import { registerDormancyCommand } from './dormancy-command';
 import { registerEventCommand } from './event-command';
 import { registerSweepCommand } from './sweep-command';
+import { registerNotifyCommands } from './notify-commands';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 import { ConfigurationError } from '../config/settings';
 
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo): Command {
   registerDormancyCommand(program, io);
   registerEventCommand(program, io);
   registerSweepCommand(program, io);
+  registerNotifyCommands(program, io);
   registerInventoryCommands(program, io);
   return program;
 }

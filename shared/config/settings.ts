@@ -71,6 +71,22 @@ export const settingsSchema = z.object({
   WIMON_FINDINGS_TOPIC_ENDPOINT: optionalText.pipe(
     z.url({ error: 'WIMON_FINDINGS_TOPIC_ENDPOINT must be a URL' }).optional(),
   ),
+  /** Azure Communication Services endpoint for notices (https://<resource>.communication.azure.com). */
+  WIMON_EMAIL_ENDPOINT: optionalText.pipe(z.url({ error: 'WIMON_EMAIL_ENDPOINT must be a URL' }).optional()),
+  /** Sender address of a domain linked to that resource (e.g. DoNotReply@<guid>.azurecomm.net). */
+  WIMON_EMAIL_SENDER: optionalText.pipe(
+    z.email({ error: 'WIMON_EMAIL_SENDER must be an email address' }).optional(),
+  ),
+  /** Sending limits: Azure-managed domains allow about 5 a minute and 10 an hour; custom domains about 30 and 100. */
+  WIMON_EMAIL_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  WIMON_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  /** How long a security operations alert waits for more findings before it goes out (a burst becomes one email). */
+  WIMON_ALERT_COALESCE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
+  /** NCRONTAB schedules (UTC): daily digests, and alerts plus outbox delivery. */
+  WIMON_DIGEST_SCHEDULE: z.string().default('0 0 7 * * *'),
+  WIMON_ALERT_SCHEDULE: z.string().default('0 */1 * * * *'),
+  /** Azure portal for links in notices (sovereign clouds: https://portal.azure.us, …). */
+  WIMON_PORTAL_ENDPOINT: z.url().default('https://portal.azure.com'),
   /** NCRONTAB schedule of the Graph delta sweep (UTC; read by the Functions host). */
   WIMON_DELTA_SCHEDULE: z.string().default('0 */5 * * * *'),
   /** NCRONTAB schedule of the dormancy check (UTC; read by the Functions host). */

@@ -81,6 +81,7 @@ export function evaluateDormancy(
       createdDateTime: live.createdDateTime,
       dormantAfterDays: threshold,
       holds: held,
+      ...(declared ? {} : { entraOwners: live.owners.map((o) => o.mail).filter(Boolean) }),
     };
     const fix = 'remove its access and credentials, or retire the identity';
     out.push(

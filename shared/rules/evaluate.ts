@@ -33,10 +33,14 @@ export function evaluate(baseline: Baseline, inventory: Inventory, now: Date): F
   }
   for (const live of inventory.identities) {
     if (ctx.declaredByObjectId.has(live.objectId)) continue;
+    // No baseline owner: the Entra owners with a mailbox are who notices fall back to.
+    const entraOwners = live.owners.map((o) => o.mail).filter((m): m is string => Boolean(m));
     out.push(
-      ...unbaselinedRules(ctx, live),
-      ...privilegedBroadRule(ctx, live.objectId, ctx.assignmentsByPrincipal.get(live.objectId) ?? []),
-      ...appRoleRules(ctx, live),
+      ...[
+        ...unbaselinedRules(ctx, live),
+        ...privilegedBroadRule(ctx, live.objectId, ctx.assignmentsByPrincipal.get(live.objectId) ?? []),
+        ...appRoleRules(ctx, live),
+      ].map((c) => ({ ...c, evidence: { ...c.evidence, entraOwners } })),
     );
   }
   const trustworthy = out.filter(

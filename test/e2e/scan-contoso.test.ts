@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -6,6 +6,7 @@ import { wimon } from '../support/cli';
 import { testPrefix } from '../support/tables';
 import { resourceEvent } from '../support/events';
 import { RULE_IDS } from '../../shared/rules/catalogue';
+import { parseBaseline } from '../../shared/baseline/parse';
 
 /** The drift seeded in examples/contoso (its README lists the same cases), as rule · identity · severity · state. */
 const SEEDED = [
@@ -210,6 +211,28 @@ describe('npm run demo (wimon demo)', () => {
     expect(report.findings.map(describeFinding).sort()).toEqual([...SEEDED, ...SEEDED_DORMANCY].sort());
     expect(readFileSync(path.join(out, 'findings.html'), 'utf8')).toContain(
       '<h1>Workload identity findings</h1>',
+    );
+    // the notices it emailed: one owner digest per owner of an identity with an open finding
+    // (security operations for the one nobody owns), a security alert and digest, each as .html and .txt
+    const baseline = parseBaseline(
+      readFileSync('examples/contoso/baseline.yaml', 'utf8'),
+      'b.yaml',
+      new Date('2026-11-22'),
+    );
+    const owners = new Set<string>();
+    for (const f of report.findings.filter((x) => x.state === 'open')) {
+      const declared = baseline.identities.find((i) => i.objectId.toLowerCase() === f.identity.objectId);
+      for (const o of declared?.owners ?? baseline.policy.securityContacts) owners.add(o.toLowerCase());
+    }
+    const emails = readdirSync(path.join(out, 'emails'));
+    const digestsTo = emails
+      .filter((e) => e.endsWith('.html') && e.includes('-owner-digest-'))
+      .map((e) => e.replace(/^\d+-owner-digest-/, '').replace(/\.html$/, ''));
+    expect(digestsTo.sort()).toEqual([...owners].sort());
+    for (const kind of ['secops-alert', 'secops-digest'])
+      expect(emails).toContain(emails.find((e) => e.includes(kind) && e.endsWith('.txt')));
+    expect(emails.filter((e) => e.endsWith('.txt'))).toHaveLength(
+      emails.filter((e) => e.endsWith('.html')).length,
     );
   });
 });

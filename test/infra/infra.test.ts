@@ -133,6 +133,13 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       "{ name: 'WIMON_TABLE_PREFIX', value: 'wimon' }\n        { name: 'WIMON_STORAGE_CONNECTION_STRING', value: 'x' }",
       /must not be set in Azure/,
     ],
+    [
+      'a wider email sender role',
+      'app/monitor.bicep',
+      "'Microsoft.Communication/EmailServices/write'",
+      "'Microsoft.Communication/EmailServices/write'\n          'Microsoft.Communication/CommunicationServices/ListKeys/action'",
+      /not just sending email/,
+    ],
     ['Node 20', 'app/monitor.bicep', "version: '22'", "version: '20'", /Node 22/],
   ] as Array<[string, string, string | RegExp, string, RegExp]>)(
     'fails on %s',
@@ -152,6 +159,8 @@ describe('infra/ invariants (Bicep checked as text)', () => {
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.Storage/storageAccounts/stwimonabc',
       WIMON_APP_INSIGHTS_ID:
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.Insights/components/appi-wimon-abc',
+      WIMON_COMMUNICATION_ID:
+        '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.Communication/communicationServices/acs-wimon-abc',
       WIMON_SIGNIN_WORKSPACE_RESOURCE_ID:
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law',
       WIMON_SECURITY_CONTACTS: 'secops@contoso.com',
@@ -165,6 +174,7 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       'Monitoring Metrics Publisher',
       'Storage Blob Data Owner',
       'Storage Table Data Contributor',
+      'Workload Identity Monitor Email Sender (abc)',
       'Workload Identity Monitor Reader (prod)',
       'Workload Identity Monitor Reader (prod)',
     ]);
@@ -185,6 +195,8 @@ describe('infra/ invariants (Bicep checked as text)', () => {
           '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/s',
         WIMON_APP_INSIGHTS_ID:
           '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.Insights/components/a',
+        WIMON_COMMUNICATION_ID:
+          '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.Communication/communicationServices/c',
       },
       new Date(),
     );

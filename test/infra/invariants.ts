@@ -39,6 +39,11 @@ const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: s
 };
 /** The custom role is assigned at the subscription deployment scope (no `scope:`), in this file only. */
 const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
+/** The email sender role: these actions only, on the Communication Services resource only. */
+const EMAIL_SEND_ACTIONS = [
+  'Microsoft.Communication/CommunicationServices/Read',
+  'Microsoft.Communication/EmailServices/write',
+];
 
 /** Settings the code reads that Azure deliberately does not set, and why. */
 export const NOT_SET_IN_AZURE: Record<string, string> = {
@@ -87,8 +92,9 @@ export function resources(files: Map<string, string>): Resource[] {
   return out;
 }
 
+/** Bicep line comments; `//` inside a URL ('https://…') is not one. */
 function stripComments(text: string): string {
-  return text.replace(/\/\/[^\n]*/g, '');
+  return text.replace(/(^|\s)\/\/[^\n]*/g, '$1');
 }
 
 function balanced(text: string, open: number): string {
@@ -166,6 +172,20 @@ export function checkInfra(dir: string): string[] {
         problems.push(`${a.file}: the custom role must be assigned at the subscription itself`);
       continue;
     }
+    const customRef = /roleDefinitionId:\s*(\w+)\.id/.exec(a.body)?.[1];
+    if (customRef) {
+      const role = all.find((r) => r.file === a.file && r.symbol === customRef);
+      const roleActions = quoted(/actions:\s*\[([^\]]*)\]/.exec(role?.body ?? '')?.[1] ?? '');
+      if (!sameSet(roleActions, EMAIL_SEND_ACTIONS))
+        problems.push(
+          `${a.file}: custom role ${customRef} allows ${JSON.stringify(roleActions)}, not just sending email`,
+        );
+      if (scope !== 'communication')
+        problems.push(
+          `${a.file}: the email sender role must be scoped to communication, is ${scope ?? 'the whole deployment scope'}`,
+        );
+      continue;
+    }
     const allowed = guid ? ALLOWED_ASSIGNMENTS[guid] : undefined;
     if (!allowed)
       problems.push(
@@ -176,7 +196,9 @@ export function checkInfra(dir: string): string[] {
         `${a.file}: ${allowed.role} must be scoped to ${allowed.scope} in ${allowed.file}, is ${scope ?? 'the whole deployment scope'}`,
       );
   }
-  const customRole = all.find((r) => r.type === 'Microsoft.Authorization/roleDefinitions');
+  const customRole = all.find(
+    (r) => r.type === 'Microsoft.Authorization/roleDefinitions' && r.file === 'app/reader-role.bicep',
+  );
   const actions = customRole ? quoted(/actions:\s*\[([^\]]*)\]/.exec(customRole.body)?.[1] ?? '') : [];
   if (!sameSet(actions, ARM_PERMISSIONS))
     problems.push(

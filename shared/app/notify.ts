@@ -1,0 +1,109 @@
+/**
+ * Notices: plan what is due (owner digests, security operations alerts and digest), store each
+ * in the outbox with its ledger rows, then deliver what the sending limits allow. What does not
+ * fit stays queued for the next run and the result says so. Failed sends are retried with
+ * backoff; after MAX_ATTEMPTS a notice is marked failed and stays visible (`wimon notices`).
+ */
+import { FindingStore } from '../findings/store';
+import { DAY_MS } from '../rules/context';
+import type { EmailTransport } from '../notify/email-transport';
+import { Outbox, type StoredNotice } from '../notify/outbox';
+import { planNotices, type PlannedNotice } from '../notify/plan-notices';
+import type { Tables } from '../storage/tables';
+import { baselineForRun } from './run-support';
+
+export const MAX_ATTEMPTS = 5;
+
+/** One line for logs and the CLI: counts and ids, never recipients' addresses or tenant text. */
+export function describeNotify(r: NotifyResult): string {
+  const kinds = (k: string) => r.planned.filter((n) => n.kind === k).length;
+  return (
+    `notices: planned ${r.planned.length} (${kinds('owner-digest')} owner digests, ${kinds('secops-alert')} alerts, ${kinds('secops-digest')} security digests), ` +
+    `stored ${r.stored}, sent ${r.sent.length}, queued ${r.queued}${r.queued ? ' (sending limit reached; they go out on the next runs)' : ''}, ` +
+    `retrying ${r.retrying.length}, failed ${r.failed.length}`
+  );
+}
+
+export interface NotifyInput {
+  tables: Tables;
+  now: Date;
+  /** Make daily digests in this run (the alert timer does not). */
+  digests: boolean;
+  coalesceMinutes: number;
+  portal: string;
+  /** Where to send; without it notices are planned and stored but not sent. */
+  email?: { transport: EmailTransport; perMinute: number; perHour: number };
+  /** Plan only: store nothing, send nothing. */
+  dryRun?: boolean;
+  clock?: () => Date;
+}
+
+export interface NotifyResult {
+  planned: PlannedNotice[];
+  stored: number;
+  sent: StoredNotice[];
+  /** Due but held back by the sending limits. */
+  queued: number;
+  retrying: Array<{ id: string; error: string }>;
+  failed: Array<{ id: string; error: string }>;
+}
+
+export async function notify(input: NotifyInput): Promise<NotifyResult> {
+  const clock = input.clock ?? (() => input.now);
+  const { baseline } = await baselineForRun(input.tables, undefined);
+  const store = new FindingStore(input.tables);
+  const outbox = new Outbox(input.tables);
+  const [open, resolved, ledger, waitingAlerts] = await Promise.all([
+    store.list({ state: 'open' }),
+    store.list({ state: 'resolved' }),
+    outbox.ledger(),
+    outbox.waitingAlerts(input.now),
+  ]);
+  const dayAgo = input.now.getTime() - DAY_MS;
+  const planned = planNotices({
+    monitor: input.tables.prefix,
+    open,
+    resolvedLastDay: resolved.filter((f) => f.resolvedAt && Date.parse(f.resolvedAt) >= dayAgo).length,
+    baseline,
+    ledger,
+    waitingAlerts,
+    now: input.now,
+    digests: input.digests,
+    coalesceMinutes: input.coalesceMinutes,
+    portal: input.portal,
+  });
+  const result: NotifyResult = { planned, stored: 0, sent: [], queued: 0, retrying: [], failed: [] };
+  if (input.dryRun) return result;
+  for (const notice of planned) if (await outbox.store(notice, input.now)) result.stored += 1;
+  if (!input.email) {
+    result.queued = (await outbox.due(input.now)).length;
+    return result;
+  }
+  const { transport, perMinute, perHour } = input.email;
+  let minuteBudget = perMinute - (await outbox.sentSince(new Date(input.now.getTime() - 60_000)));
+  let hourBudget = perHour - (await outbox.sentSince(new Date(input.now.getTime() - 3_600_000)));
+  const due = await outbox.due(input.now);
+  for (const [i, notice] of due.entries()) {
+    if (minuteBudget <= 0 || hourBudget <= 0) {
+      result.queued = due.length - i;
+      break;
+    }
+    const claimed = await outbox.claim(notice, clock());
+    if (!claimed) continue; // another run has it
+    const outcome = await transport(claimed);
+    if (outcome.ok) {
+      await outbox.markSent(claimed, clock());
+      result.sent.push(claimed);
+      minuteBudget -= 1;
+      hourBudget -= 1;
+    } else if (outcome.transient && claimed.attempts < MAX_ATTEMPTS) {
+      const backoffMinutes = 2 ** claimed.attempts;
+      await outbox.markRetry(claimed, outcome.error, new Date(clock().getTime() + backoffMinutes * 60_000));
+      result.retrying.push({ id: claimed.id, error: outcome.error });
+    } else {
+      await outbox.markFailed(claimed, outcome.error);
+      result.failed.push({ id: claimed.id, error: outcome.error });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,100 @@
+/** `wimon notify` (plan and send notices, as the notify timers do) and `wimon notices` (the outbox). */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { describeNotify, notify } from '../app/notify';
+import { communicationServicesTransport } from '../notify/email-transport';
+import type { NoticeState } from '../notify/outbox';
+import { Outbox } from '../notify/outbox';
+import { loadSettings } from '../config/settings';
+import { createCredential } from '../azure/credential';
+import { CliError, type CliIo } from './io';
+import { parseNow } from './options';
+import { openTables } from './storage-options';
+
+export function registerNotifyCommands(program: Command, io: CliIo): void {
+  program
+    .command('notify')
+    .description(
+      'plan the notices that are due (owner digests, security operations alerts and digest), store them in the outbox and send what the sending limits allow (needs WIMON_EMAIL_ENDPOINT and WIMON_EMAIL_SENDER unless --dry-run)',
+    )
+    .option('--dry-run', 'only show what would be sent; store nothing, send nothing')
+    .option('--no-digests', 'alerts only (what the every-minute timer does)')
+    .option('--out <dir>', 'also write each planned notice as .html and .txt files here')
+    .option('--now <date>', 'plan as of this date (default: now)')
+    .action(async (opts: { dryRun?: boolean; digests: boolean; out?: string; now?: string }) => {
+      const settings = loadSettings(io.env);
+      const configured = settings.WIMON_EMAIL_ENDPOINT && settings.WIMON_EMAIL_SENDER;
+      if (!opts.dryRun && !configured)
+        throw new CliError(
+          'no email configured: set WIMON_EMAIL_ENDPOINT and WIMON_EMAIL_SENDER, or use --dry-run to see what would be sent',
+        );
+      const storage = await openTables(io);
+      try {
+        const result = await notify({
+          tables: storage.tables,
+          now: parseNow(opts.now),
+          digests: opts.digests,
+          coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
+          portal: settings.WIMON_PORTAL_ENDPOINT,
+          dryRun: opts.dryRun,
+          email:
+            configured && !opts.dryRun
+              ? {
+                  transport: communicationServicesTransport(
+                    settings.WIMON_EMAIL_ENDPOINT!,
+                    createCredential(settings),
+                    settings.WIMON_EMAIL_SENDER!,
+                  ),
+                  perMinute: settings.WIMON_EMAIL_PER_MINUTE,
+                  perHour: settings.WIMON_EMAIL_PER_HOUR,
+                }
+              : undefined,
+        });
+        if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
+        for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
+        io.out(describeNotify(result));
+      } finally {
+        await storage.close();
+      }
+    });
+
+  program
+    .command('notices')
+    .description('list the outbox: notices pending, being sent, sent or failed (with the last error)')
+    .option('--state <state>', 'only pending, sending, sent or failed')
+    .option('--json', 'print as JSON (without the bodies)')
+    .action(async (opts: { state?: string; json?: boolean }) => {
+      if (opts.state && !['pending', 'sending', 'sent', 'failed'].includes(opts.state))
+        throw new CliError('--state must be pending, sending, sent or failed');
+      const storage = await openTables(io);
+      try {
+        const notices = await new Outbox(storage.tables).notices({
+          state: opts.state as NoticeState | undefined,
+        });
+        const rows = notices.map(({ html: _h, text: _t, etag: _e, ...rest }) => rest);
+        if (opts.json) io.out(JSON.stringify(rows, null, 2));
+        else
+          for (const n of rows)
+            io.out(
+              `${n.createdAt}  ${n.state.padEnd(7)}  ${n.kind.padEnd(13)}  ${n.recipient}  attempts ${n.attempts}${n.lastError ? `  last error: ${n.lastError}` : ''}`,
+            );
+      } finally {
+        await storage.close();
+      }
+    });
+}
+
+/** Writes notices as files a person can open (the demo's emails, `notify --out`). */
+export function writeNotices(
+  dir: string,
+  notices: ReadonlyArray<{ kind: string; recipient: string; subject: string; html: string; text: string }>,
+): string[] {
+  mkdirSync(dir, { recursive: true });
+  return notices.map((n, i) => {
+    const base = `${String(i + 1).padStart(2, '0')}-${n.kind}-${n.recipient.replace(/[^a-z0-9@.-]/gi, '_')}`;
+    writeFileSync(path.join(dir, `${base}.html`), n.html);
+    writeFileSync(path.join(dir, `${base}.txt`), `Subject: ${n.subject}\n\n${n.text}`);
+    return base;
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * When an owner hears about a finding again. A (recipient, finding, stage) goes out once:
+ * - an expiring credential or Key Vault object: once per warning window it enters (30/14/7/1
+ *   days by default, policy.expiryWarningDays), so reminders get closer as the date nears and
+ *   stop when the finding is resolved;
+ * - an expired one: once when it expires;
+ * - anything else: once while it is open.
+ * Security operations hear about an owner's expired credential, overdue review or expired Key
+ * Vault object once it has stayed open ESCALATE_AFTER_DAYS.
+ */
+import type { Policy } from '../baseline/schema';
+import type { Finding } from '../model/finding';
+import { DAY_MS } from '../rules/context';
+import { expiryStage } from '../rules/credential-rules';
+
+const EXPIRING = new Set([
+  'credential.expiring',
+  'keyvault.secret-expiring',
+  'keyvault.certificate-expiring',
+]);
+const EXPIRED = new Set(['credential.expired', 'keyvault.secret-expired', 'keyvault.certificate-expired']);
+export const ESCALATING = new Set([...EXPIRED, 'identity.review-overdue']);
+export const ESCALATE_AFTER_DAYS = 7;
+
+/** The date the finding counts down to, when it has one (credential end, Key Vault EXP). */
+export function dueDate(f: Finding): string | null {
+  const v = f.evidence.end ?? f.evidence.expires;
+  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : null;
+}
+
+export function ownerStage(
+  f: Finding,
+  policy: Pick<Policy, 'expiryWarningDays'>,
+  now: Date,
+): string | undefined {
+  if (EXPIRING.has(f.ruleId)) {
+    const due = dueDate(f);
+    if (!due) return 'expiring';
+    const window = expiryStage((Date.parse(due) - now.getTime()) / DAY_MS, policy.expiryWarningDays);
+    return window === undefined ? undefined : `expiring-${window}d`;
+  }
+  if (EXPIRED.has(f.ruleId)) return 'expired';
+  return 'open';
+}
+
+export function escalationDue(f: Finding, now: Date): boolean {
+  return ESCALATING.has(f.ruleId) && now.getTime() - Date.parse(f.firstSeen) >= ESCALATE_AFTER_DAYS * DAY_MS;
+}
+
+/** "expires in 7 days" / "expired 3 days ago" for the action line. */
+export function dueText(f: Finding, now: Date): string | undefined {
+  if (!EXPIRING.has(f.ruleId) && !EXPIRED.has(f.ruleId)) return undefined;
+  const due = dueDate(f);
+  if (!due) return undefined;
+  const days = Math.round((Date.parse(due) - now.getTime()) / DAY_MS);
+  if (days > 1) return `expires in ${days} days`;
+  if (days === 1) return 'expires tomorrow';
+  if (days === 0) return 'expires today';
+  return `expired ${-days} day${days === -1 ? '' : 's'} ago`;
+}

@@ -1,0 +1,161 @@
+/**
+ * What should be sent now, and nothing that was sent before. Pure: open findings × baseline ×
+ * the ledger of (recipient, finding, stage) already planned × now → notices.
+ * - owner digests (daily): one per owner, only what is new for them (a new finding or a new
+ *   expiry window), grouped by identity, action first;
+ * - security operations alerts: new critical/high findings; a burst is coalesced by adding to
+ *   the alert that is still waiting (its `notBefore` lies ahead);
+ * - security operations digest (daily): counts of new, open and resolved, escalations, and the
+ *   open critical/high list.
+ */
+import { createHash } from 'node:crypto';
+import type { Baseline } from '../baseline/schema';
+import type { Finding } from '../model/finding';
+import { dateOf, DAY_MS } from '../rules/context';
+import { escalationDue, ownerStage } from './cadence';
+import { normaliseAddress, routeFinding } from './recipients';
+import {
+  renderOwnerDigest,
+  renderSecopsAlert,
+  renderSecopsDigest,
+  type NoticeItem,
+  type RenderedEmail,
+} from './render';
+
+export type NoticeKind = 'owner-digest' | 'secops-alert' | 'secops-digest';
+
+export interface PlannedNotice extends RenderedEmail {
+  /** Stable for the same content slot, so planning twice cannot make two notices. */
+  id: string;
+  kind: NoticeKind;
+  recipient: string;
+  /** Ledger entries (`<finding key>|<stage>`, or `digest|<date>`) this notice covers. */
+  entries: string[];
+  /** Not sent before this time (alerts wait for the rest of a burst). */
+  notBefore: string;
+  /** Set when this replaces a waiting alert (same id) with more findings. */
+  merges?: boolean;
+}
+
+export interface WaitingAlert {
+  id: string;
+  recipient: string;
+  entries: string[];
+  notBefore: string;
+}
+
+export interface PlanInput {
+  /**
+   * Which monitor this is (its table prefix): two monitors writing to the same mailbox on the
+   * same day must not share notice ids, or Communication Services would drop the second as a
+   * repeat of the first.
+   */
+  monitor: string;
+  open: readonly Finding[];
+  /** Resolved in the last day (for the security operations digest). */
+  resolvedLastDay: number;
+  baseline: Baseline;
+  /** `<recipient>|<entry>` already planned. */
+  ledger: ReadonlySet<string>;
+  /** Security operations alerts stored but still waiting, by recipient. */
+  waitingAlerts: ReadonlyMap<string, WaitingAlert>;
+  now: Date;
+  digests: boolean;
+  coalesceMinutes: number;
+  portal: string;
+}
+
+/** At most this many findings in one email (the ledger rows go in one Table Storage transaction). */
+export const MAX_ITEMS = 90;
+
+export function noticeId(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\n')).digest('hex');
+  // formatted as a GUID: Communication Services takes it as the idempotent operation id
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function planNotices(input: PlanInput): PlannedNotice[] {
+  const { baseline, ledger, now } = input;
+  const today = dateOf(now);
+  const out: PlannedNotice[] = [];
+  const open = input.open.filter((f) => f.state === 'open');
+
+  if (input.digests) {
+    const perOwner = new Map<string, { fresh: Array<NoticeItem & { entry: string }>; known: number }>();
+    for (const f of open) {
+      const stage = ownerStage(f, baseline.policy, now);
+      if (!stage) continue;
+      const routing = routeFinding(f, baseline);
+      for (const raw of routing.recipients) {
+        const r = normaliseAddress(raw);
+        const slot = perOwner.get(r) ?? { fresh: [], known: 0 };
+        const entry = `${f.key}|${stage}`;
+        if (ledger.has(`${r}|${entry}`)) slot.known += 1;
+        else slot.fresh.push({ finding: f, via: routing.via, entry });
+        perOwner.set(r, slot);
+      }
+    }
+    for (const [recipient, slot] of perOwner) {
+      if (slot.fresh.length === 0) continue;
+      const items = slot.fresh.slice(0, MAX_ITEMS);
+      out.push({
+        id: noticeId(input.monitor, recipient, 'owner-digest', today),
+        kind: 'owner-digest',
+        recipient,
+        entries: items.map((i) => i.entry),
+        notBefore: now.toISOString(),
+        ...renderOwnerDigest(items, slot.known + (slot.fresh.length - items.length), input.portal, now),
+      });
+    }
+  }
+
+  const contacts = baseline.policy.securityContacts.map(normaliseAddress);
+  const severe = open.filter((f) => f.severity === 'critical' || f.severity === 'high');
+  for (const recipient of contacts) {
+    const fresh = severe.filter((f) => !ledger.has(`${recipient}|${f.key}|alert`));
+    if (fresh.length) {
+      const waiting = input.waitingAlerts.get(recipient);
+      const merged = waiting ? severe.filter((f) => waiting.entries.includes(`${f.key}|alert`)) : [];
+      const items = [...merged, ...fresh]
+        .slice(0, MAX_ITEMS)
+        .map((f) => ({ finding: f, via: 'security contact' }));
+      out.push({
+        id: waiting?.id ?? noticeId(input.monitor, recipient, 'secops-alert', now.toISOString()),
+        kind: 'secops-alert',
+        recipient,
+        entries: items.map((i) => `${i.finding.key}|alert`),
+        notBefore:
+          waiting?.notBefore ?? new Date(now.getTime() + input.coalesceMinutes * 60_000).toISOString(),
+        merges: Boolean(waiting),
+        ...renderSecopsAlert(items, input.portal, now),
+      });
+    }
+    if (!input.digests || ledger.has(`${recipient}|digest|${today}`)) continue;
+    const escalated = open
+      .filter((f) => escalationDue(f, now) && !ledger.has(`${recipient}|${f.key}|escalated`))
+      .slice(0, MAX_ITEMS - 1)
+      .map((f) => ({ finding: f, via: `security contact: ${routeFinding(f, baseline).via} has not acted` }));
+    const openBySeverity: Record<string, number> = {};
+    for (const f of open) openBySeverity[f.severity] = (openBySeverity[f.severity] ?? 0) + 1;
+    const dayAgo = now.getTime() - DAY_MS;
+    out.push({
+      id: noticeId(input.monitor, recipient, 'secops-digest', today),
+      kind: 'secops-digest',
+      recipient,
+      entries: [`digest|${today}`, ...escalated.map((i) => `${i.finding.key}|escalated`)],
+      notBefore: now.toISOString(),
+      ...renderSecopsDigest(
+        {
+          newLastDay: open.filter((f) => Date.parse(f.firstSeen) >= dayAgo).length,
+          open: openBySeverity,
+          resolvedLastDay: input.resolvedLastDay,
+        },
+        escalated,
+        severe.slice(0, 50).map((f) => ({ finding: f, via: 'security contact' })),
+        input.portal,
+        now,
+      ),
+    });
+  }
+  return out;
+}
