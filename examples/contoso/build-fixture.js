@@ -231,6 +231,7 @@ const identities = [
     n: 5,
     name: 'legacy-scheduler',
     kind: 'app',
+    disabled: true, // switched off in Entra ahead of its retirement, access left in place
     owners: ['bob'],
     certs: [
       {
@@ -479,6 +480,17 @@ for (const identity of identities) {
 bySub[PROD].push(
   assignment(PROD, sub(PROD), USERS.alice.id, 'User', 'Owner', '2025-01-09T12:00:00.0000000Z'),
 );
+// A service principal deleted long ago: ARM still lists its assignment, as principalType Unknown.
+bySub[PROD].push(
+  assignment(
+    PROD,
+    rg(PROD, 'rg-reporting'),
+    '10000000-0000-4000-8000-000000000077',
+    'Unknown',
+    'Reader',
+    '2024-05-06T10:00:00.0000000Z',
+  ),
+);
 for (const s of [PROD, DEV])
   put(
     `arm/subscriptions/${s}/providers/Microsoft.Authorization/roleAssignments`,
@@ -608,7 +620,7 @@ const sp = (i) => {
   return {
     id: oid(i.n),
     deletedDateTime: null,
-    accountEnabled: true,
+    accountEnabled: !i.disabled,
     alternativeNames: mi
       ? [
           'isExplicit=True',

@@ -3,7 +3,7 @@
  * - an expiring credential or Key Vault object: once per warning window it enters (30/14/7/1
  *   days by default, policy.expiryWarningDays), so reminders get closer as the date nears and
  *   stop when the finding is resolved;
- * - an expired one: once when it expires;
+ * - an expired one: when it expires, a day later and a week later, until it is removed;
  * - anything else: once while it is open.
  * Security operations hear about an owner's expired credential, overdue review or expired Key
  * Vault object once it has stayed open ESCALATE_AFTER_DAYS.
@@ -39,7 +39,13 @@ export function ownerStage(
     const window = expiryStage((Date.parse(due) - now.getTime()) / DAY_MS, policy.expiryWarningDays);
     return window === undefined ? undefined : `expiring-${window}d`;
   }
-  if (EXPIRED.has(f.ruleId)) return 'expired';
+  if (EXPIRED.has(f.ruleId)) {
+    // It keeps going after expiry (the day, a day later, a week later) until it is removed.
+    const due = dueDate(f);
+    if (!due) return 'expired';
+    const daysPast = Math.floor((now.getTime() - Date.parse(due)) / DAY_MS);
+    return daysPast >= 7 ? 'expired+7d' : daysPast >= 1 ? 'expired+1d' : 'expired';
+  }
   return 'open';
 }
 
@@ -52,6 +58,10 @@ export function dueText(f: Finding, now: Date): string | undefined {
   if (!EXPIRING.has(f.ruleId) && !EXPIRED.has(f.ruleId)) return undefined;
   const due = dueDate(f);
   if (!due) return undefined;
+  if (EXPIRED.has(f.ruleId)) {
+    const past = Math.max(0, Math.floor((now.getTime() - Date.parse(due)) / DAY_MS));
+    return past === 0 ? 'expired today' : `expired ${past} day${past === 1 ? '' : 's'} ago`;
+  }
   const days = Math.round((Date.parse(due) - now.getTime()) / DAY_MS);
   if (days > 1) return `expires in ${days} days`;
   if (days === 1) return 'expires tomorrow';

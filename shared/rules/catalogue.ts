@@ -81,6 +81,18 @@ const rules = [
     fix: 'Confirm the workload still exists; otherwise remove its access and credentials.',
   },
   {
+    id: 'identity.disabled-with-access',
+    severity: 'medium',
+    title: 'Disabled service principal still holds access',
+    fix: 'Remove its role assignments and application permissions, or delete the identity if it is no longer needed.',
+  },
+  {
+    id: 'role.orphaned-principal',
+    severity: 'medium',
+    title: 'Role assignment whose principal no longer exists',
+    fix: 'Delete the role assignment: it is a dead access path nobody reviews.',
+  },
+  {
     id: 'identity.retired-present',
     severity: 'high',
     title: 'Retired identity still exists or still has access',

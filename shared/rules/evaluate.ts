@@ -10,9 +10,10 @@ import { ficRules } from './fic-rules';
 import { retiredPresentRule, reviewOverdueRule, unbaselinedRules } from './identity-rules';
 import { isScopeReadCompletely } from './read-scope';
 import { declaredRoleRules, privilegedBroadRule } from './role-rules';
+import { disabledWithAccessRule, orphanedAssignmentRule } from './orphan-rules';
 
 /** Rules that assert something is absent: only trustworthy where the read was complete. */
-const ABSENCE_RULES = new Set(['role.missing', 'fic.missing']);
+const ABSENCE_RULES = new Set(['role.missing', 'fic.missing', 'role.orphaned-principal']);
 
 export function evaluate(baseline: Baseline, inventory: Inventory, now: Date): FindingCandidate[] {
   const ctx = buildContext(baseline, inventory, now);
@@ -42,6 +43,11 @@ export function evaluate(baseline: Baseline, inventory: Inventory, now: Date): F
         ...appRoleRules(ctx, live),
       ].map((c) => ({ ...c, evidence: { ...c.evidence, entraOwners } })),
     );
+  }
+  out.push(...orphanedAssignmentRule(ctx));
+  for (const live of inventory.identities) {
+    if (ctx.declaredByObjectId.get(live.objectId)?.status === 'retired') continue;
+    out.push(...disabledWithAccessRule(ctx, live));
   }
   const trustworthy = out.filter(
     (c) => !ABSENCE_RULES.has(c.ruleId) || isScopeReadCompletely(c.readScope, inventory),

@@ -35,11 +35,11 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
       credentials: 8,
       federatedCredentials: 5,
       appRoleGrants: 6,
-      roleAssignments: 25,
+      roleAssignments: 26,
     });
     const routes = env.get().requestsByRoute();
     // page sizes in fixture.json are 3 (ARM) and 4 (Graph): these lists needed several pages
-    expect(routes[`GET arm /subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments`]).toBe(9);
+    expect(routes[`GET arm /subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments`]).toBe(10);
     expect(routes['GET graph /v1.0/servicePrincipals']).toBe(4);
     const crm = inv.identities.find((i) => i.displayName === 'crm-connector')!;
     expect(crm.appRoleGrants.map((g) => `${g.resourceDisplayName}/${g.permission}`).sort()).toEqual([

@@ -108,6 +108,43 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     }
   });
 
+  it('after expiry: reminders on the day, a day later and a week later, then none once it is removed', async () => {
+    const expiryOf = (when: Date) =>
+      reconcileAt(when)
+        .then(() => run(when))
+        .then(() =>
+          to('dave@contoso.com').filter((e) => e.text.includes("certificate 'CN=reporting-cert-2026'")),
+        );
+    // reporting-cert-2026 ends 2026-12-01T00:00Z
+    expect((await expiryOf(at(9))).at(-1)!.text).toContain('(expired today)');
+    expect(await expiryOf(at(9, 600))).toHaveLength(1); // same day: nothing new
+    expect((await expiryOf(at(10))).at(-1)!.text).toContain('(expired 1 day ago)');
+    expect(await expiryOf(at(12))).toHaveLength(2); // +3 days: nothing new
+    expect((await expiryOf(at(16))).at(-1)!.text).toContain('(expired 7 days ago)');
+    expect(await expiryOf(at(16))).toHaveLength(3);
+    const apps = env.get().fixture.get('graph', REPORTING_APP_CERTS) as {
+      value: Array<Record<string, unknown>>;
+    };
+    env.get().fixture.set('graph', REPORTING_APP_CERTS, {
+      ...apps,
+      value: apps.value.map((a) =>
+        a.displayName === 'reporting-app'
+          ? {
+              ...a,
+              keyCredentials: (a.keyCredentials as Array<{ displayName: string }>).filter(
+                (k) => k.displayName !== 'CN=reporting-cert-2026',
+              ),
+            }
+          : a,
+      ),
+    });
+    try {
+      expect(await expiryOf(at(30))).toHaveLength(3); // removed: resolved, no further reminder
+    } finally {
+      env.get().fixture.set('graph', REPORTING_APP_CERTS, apps);
+    }
+  });
+
   it('escalation: an owner action left open for 7 days reaches security operations once', async () => {
     await reconcileAt(SAMPLE_NOW);
     await run(SAMPLE_NOW);

@@ -1,0 +1,66 @@
+/**
+ * Dead and dormant access paths. Pure.
+ * - role.orphaned-principal: a role assignment whose principal is gone: ARM says `Unknown`, or it
+ *   names a service principal that a complete directory read does not have. (Users and groups
+ *   are not read, so their assignments are not judged.)
+ * - identity.disabled-with-access: a service principal with accountEnabled false that still holds
+ *   role assignments or application permissions (re-enabling it restores them silently).
+ */
+import type { LiveIdentity, LiveRoleAssignment } from '../model/inventory';
+import type { FindingCandidate } from '../model/finding';
+import { candidate, identityOf, label, type RuleContext } from './context';
+import { ALL_ARM, allOf, DIRECTORY, readScopeFor } from './read-scope';
+
+export function orphanedAssignmentRule(ctx: RuleContext): FindingCandidate[] {
+  const out: FindingCandidate[] = [];
+  for (const a of ctx.inventory.roleAssignments) {
+    const gone =
+      a.principalType === 'Unknown' ||
+      (a.principalType === 'ServicePrincipal' && !ctx.liveByObjectId.has(a.principalId));
+    if (!gone) continue;
+    const declared = ctx.declaredByObjectId.get(a.principalId);
+    const identity = identityOf(declared, undefined, a.principalId);
+    out.push(
+      candidate('role.orphaned-principal', {
+        identity,
+        target: a.id.toLowerCase(),
+        message: `${a.roleName} on ${a.scope} is assigned to ${label(identity)}, which no longer exists${a.principalType === 'Unknown' ? '' : ' in the directory'}: delete the assignment.`,
+        evidence: orphanEvidence(a),
+        // absence of the principal: only a complete directory read (and of the scope) may say so
+        readScope: allOf(DIRECTORY, readScopeFor(a.scope, ctx.inventory)),
+      }),
+    );
+  }
+  return out;
+}
+
+function orphanEvidence(a: LiveRoleAssignment): Record<string, unknown> {
+  return {
+    assignmentId: a.id,
+    role: a.roleName,
+    scope: a.scope,
+    principalType: a.principalType,
+    createdOn: a.createdOn,
+    createdBy: a.createdBy,
+  };
+}
+
+export function disabledWithAccessRule(ctx: RuleContext, live: LiveIdentity): FindingCandidate[] {
+  if (live.accountEnabled) return [];
+  const roles = ctx.assignmentsByPrincipal.get(live.objectId) ?? [];
+  if (roles.length === 0 && live.appRoleGrants.length === 0) return [];
+  const identity = identityOf(ctx.declaredByObjectId.get(live.objectId), live, live.objectId);
+  return [
+    candidate('identity.disabled-with-access', {
+      identity,
+      target: live.objectId,
+      message: `${label(identity)} is disabled in Entra but still holds ${roles.length} role assignment${roles.length === 1 ? '' : 's'} and ${live.appRoleGrants.length} application permission${live.appRoleGrants.length === 1 ? '' : 's'}: remove them (enabling it again would restore them silently).`,
+      evidence: {
+        accountEnabled: false,
+        roles: roles.map((r) => `${r.roleName} on ${r.scope}`),
+        appPermissions: live.appRoleGrants.map((g) => `${g.resourceDisplayName}/${g.permission}`),
+      },
+      readScope: allOf(DIRECTORY, ALL_ARM),
+    }),
+  ];
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../shared/rules/evaluate';
+import { assignment, baseline, inventory, live, NOW, OID, PROD } from './builders';
+
+const RG = `${PROD}/resourceGroups/rg`;
+const GONE = 'dddddddd-0000-4000-8000-0000000000ff';
+const rulesOf = (list: ReturnType<typeof evaluate>, rule: string) => list.filter((c) => c.ruleId === rule);
+
+describe('role.orphaned-principal', () => {
+  const orphan = (principalType: string) => ({ ...assignment('Reader', RG, GONE), principalType });
+
+  it.each([
+    ['principalType Unknown (ARM: the principal was deleted)', 'Unknown', 1],
+    ['a service principal the complete directory read does not have', 'ServicePrincipal', 1],
+    ['a user (users are not read: not judged)', 'User', 0],
+    ['a group (not read: not judged)', 'Group', 0],
+  ] as const)('%s', (_name, principalType, expected) => {
+    const gone = orphan(principalType);
+    const found = rulesOf(
+      evaluate(baseline(), inventory([live()], [assignment('Reader', RG), gone]), NOW),
+      'role.orphaned-principal',
+    );
+    expect(found).toHaveLength(expected);
+    if (expected) expect(found[0]).toMatchObject({ target: gone.id.toLowerCase(), severity: 'medium' });
+  });
+
+  it('an existing service principal is not orphaned', () => {
+    expect(
+      rulesOf(
+        evaluate(baseline(), inventory([live()], [assignment('Reader', RG)]), NOW),
+        'role.orphaned-principal',
+      ),
+    ).toEqual([]);
+  });
+
+  it('is not raised from a partial directory read (absence is only proven by a complete one)', () => {
+    expect(
+      rulesOf(
+        evaluate(
+          baseline(),
+          inventory([live()], [assignment('Reader', RG), orphan('ServicePrincipal')], ['directory']),
+          NOW,
+        ),
+        'role.orphaned-principal',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('identity.disabled-with-access', () => {
+  it.each([
+    ['disabled, holds a role assignment', false, true, [], 1],
+    ['disabled, holds only an application permission', false, false, ['Microsoft Graph/User.Read.All'], 1],
+    ['disabled, holds nothing', false, false, [], 0],
+    ['enabled, holds a role assignment', true, true, [], 0],
+  ] as const)('%s', (_name, enabled, withRole, grants, expected) => {
+    const identity = live({
+      accountEnabled: enabled,
+      appRoleGrants: grants.map((g, i) => ({
+        id: `g${i}`,
+        resourceId: 'r',
+        resourceDisplayName: 'Microsoft Graph',
+        appRoleId: 'a',
+        permission: g.split('/')[1]!,
+        createdDateTime: null,
+      })),
+    });
+    const found = rulesOf(
+      evaluate(
+        baseline({ roles: withRole ? [{ role: 'Reader', scope: RG }] : [], appRoles: [...grants] }),
+        inventory([identity], withRole ? [assignment('Reader', RG)] : []),
+        NOW,
+      ),
+      'identity.disabled-with-access',
+    );
+    expect(found).toHaveLength(expected);
+    if (expected) expect(found[0]!.target).toBe(OID);
+  });
+});
