@@ -11,6 +11,10 @@ async function run(digests: boolean, context: InvocationContext): Promise<void> 
     coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
     portal: settings.WIMON_PORTAL_ENDPOINT,
     email,
+    links:
+      settings.WIMON_ATTESTATION_KEY && settings.WIMON_ATTESTATION_URL
+        ? { baseUrl: settings.WIMON_ATTESTATION_URL, key: settings.WIMON_ATTESTATION_KEY }
+        : undefined,
   });
   context.log(describeNotify(result));
   for (const f of result.failed) context.warn(`notice ${f.id} failed: ${f.error}`);

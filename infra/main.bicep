@@ -36,6 +36,10 @@ param alertSchedule string = '0 */1 * * * *'
 @description('Event Grid topic endpoint that receives finding changes (empty: off). The monitor needs EventGrid Data Sender on it; see README.')
 param findingsTopicEndpoint string = ''
 
+@secure()
+@description('HMAC key for attestation links. A new one each deployment unless given: links in earlier digests stop working after a redeploy (they last 14 days anyway).')
+param attestationKey string = '${newGuid()}${newGuid()}'
+
 @description('Grant the Microsoft Graph application permission with the Graph Bicep extension (needs a deployer who may grant app roles); false: run infra/hooks/grant-graph-permission.sh instead.')
 param grantGraphPermission bool = true
 
@@ -63,6 +67,7 @@ module monitor 'app/monitor.bicep' = {
     findingsTopicEndpoint: findingsTopicEndpoint
     digestSchedule: digestSchedule
     alertSchedule: alertSchedule
+    attestationKey: attestationKey
   }
 }
 
@@ -115,6 +120,7 @@ output WIMON_APP_INSIGHTS_ID string = monitor.outputs.appInsightsId
 output WIMON_SIGNIN_WORKSPACE_RESOURCE_ID string = signInWorkspaceResourceId
 output WIMON_COMMUNICATION_ENDPOINT string = monitor.outputs.communicationEndpoint
 output WIMON_COMMUNICATION_ID string = monitor.outputs.communicationId
+output WIMON_ATTESTATION_SECRET_ID string = monitor.outputs.attestationSecretId
 output WIMON_DEADLETTER_CONTAINER string = monitor.outputs.deadLetterContainer
 output WIMON_MONITORED_SUBSCRIPTIONS string = join(monitoredSubscriptionIds, ',')
 output WIMON_SECURITY_CONTACTS string = join(securityContacts, ',')

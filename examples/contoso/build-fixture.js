@@ -374,6 +374,10 @@ const identities = [
         `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Insights/components/appi-wimon-prod`,
       ],
       [
+        'Key Vault Secrets User',
+        `${rg(PROD, 'rg-wimon')}/providers/Microsoft.KeyVault/vaults/kv-wimon-prod/secrets/attestation-key`,
+      ],
+      [
         'Workload Identity Monitor Email Sender',
         `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Communication/communicationServices/acs-wimon-prod`,
       ],

@@ -17,6 +17,9 @@ param alertSchedule string
 param emailPerMinute int = 5
 param emailPerHour int = 10
 param portalEndpoint string = 'https://portal.azure.com'
+@secure()
+@description('HMAC key for attestation links; stored only in the Key Vault below.')
+param attestationKey string
 @description('Microsoft Graph and Log Analytics endpoints (sovereign clouds override them).')
 param graphEndpoint string = 'https://graph.microsoft.com'
 param logsEndpoint string = 'https://api.loganalytics.io'
@@ -29,6 +32,8 @@ var deadLetterContainer = 'event-deadletter'
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var attestationSecretName = 'attestation-key'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'stwimon${token}'
@@ -71,6 +76,27 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     WorkspaceResourceId: logs.id
     DisableLocalAuth: true // telemetry only with the app's Entra identity
   }
+}
+
+// The attestation link key, outside Table Storage: whoever can read the tables cannot forge links.
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-wimon-${take(token, 13)}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 30
+    enablePurgeProtection: true
+  }
+}
+
+resource attestationSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: attestationSecretName
+  properties: { value: attestationKey, contentType: 'HMAC key for attestation links' }
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -133,6 +159,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WIMON_DIGEST_SCHEDULE', value: digestSchedule }
         { name: 'WIMON_ALERT_SCHEDULE', value: alertSchedule }
         { name: 'WIMON_PORTAL_ENDPOINT', value: portalEndpoint }
+        // A Key Vault reference: the app setting holds where the key is, never the key.
+        { name: 'WIMON_ATTESTATION_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${attestationSecretName})' }
+        { name: 'WIMON_ATTESTATION_URL', value: 'https://func-wimon-${token}.azurewebsites.net/api/attest' }
       ]
     }
   }
@@ -207,6 +236,17 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
   }
 }
 
+// Reading that one secret (the Key Vault reference resolves with the app's identity).
+resource attestationKeyReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(attestationSecret.id, functionApp.id, keyVaultSecretsUser)
+  scope: attestationSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Sending email with the app's Entra identity: a custom role with only what Communication
 // Services checks for it, on this Communication Services resource only.
 resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
@@ -242,6 +282,7 @@ resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 output functionAppName string = functionApp.name
 output communicationId string = communication.id
+output attestationSecretId string = attestationSecret.id
 output functionAppId string = functionApp.id
 output principalId string = functionApp.identity.principalId
 output storageAccountId string = storage.id

@@ -10,6 +10,7 @@ import type { FindingCandidate } from '../model/finding';
 import { isComplete, type Inventory } from '../model/inventory';
 import { ownerOf } from '../rules/finding-owner';
 import { evaluate } from '../rules/evaluate';
+import { AttestationStore } from '../attest/store';
 import { isScopeReadCompletely } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';
@@ -50,7 +51,8 @@ export async function checkIdentities(input: IdentityCheckInput): Promise<Identi
     ...baseline,
     identities: baseline.identities.filter((i) => ids.has(i.objectId.toLowerCase())),
   };
-  const candidates = evaluate(scoped, inventory, input.evaluateAt).map((c) =>
+  const attested = await new AttestationStore(input.tables).attestedUntil();
+  const candidates = evaluate(scoped, inventory, input.evaluateAt, attested).map((c) =>
     input.cause?.relatesTo(c) ? { ...c, evidence: { ...c.evidence, event: input.cause.evidence } } : c,
   );
   const sync = await new FindingStore(input.tables).sync(candidates, clock(), {

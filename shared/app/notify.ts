@@ -33,6 +33,8 @@ export interface NotifyInput {
   portal: string;
   /** Where to send; without it notices are planned and stored but not sent. */
   email?: { transport: EmailTransport; perMinute: number; perHour: number };
+  /** Attestation links in owner digests. */
+  links?: { baseUrl: string; key: string };
   /** Plan only: store nothing, send nothing. */
   dryRun?: boolean;
   clock?: () => Date;
@@ -71,6 +73,7 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     digests: input.digests,
     coalesceMinutes: input.coalesceMinutes,
     portal: input.portal,
+    links: input.links,
   });
   const result: NotifyResult = { planned, stored: 0, sent: [], queued: 0, retrying: [], failed: [] };
   if (input.dryRun) return result;

@@ -7,6 +7,7 @@ import type { Finding } from '../model/finding';
 import type { Inventory } from '../model/inventory';
 import { ownerOf } from '../rules/finding-owner';
 import { evaluate } from '../rules/evaluate';
+import { AttestationStore } from '../attest/store';
 import { isScopeReadCompletely } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
 import { baselineForRun, runRecord } from './run-support';
@@ -40,7 +41,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   const startedAt = clock();
   const { baseline, info } = await baselineForRun(input.tables, input.baseline);
   const inventory = await readInventory(input.tenant.clients, input.tenant.scope, input.evaluateAt);
-  const candidates = evaluate(baseline, inventory, input.evaluateAt);
+  const attested = await new AttestationStore(input.tables).attestedUntil();
+  const candidates = evaluate(baseline, inventory, input.evaluateAt, attested);
   const store = new FindingStore(input.tables);
   const sync = await store.sync(candidates, clock(), {
     // Sign-in and Key Vault findings come from sources a tenant read does not see.

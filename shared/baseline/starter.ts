@@ -17,6 +17,7 @@ export const starterInputSchema = z.object({
   WIMON_STORAGE_ACCOUNT_ID: z.string().startsWith('/subscriptions/'),
   WIMON_APP_INSIGHTS_ID: z.string().startsWith('/subscriptions/'),
   WIMON_COMMUNICATION_ID: z.string().startsWith('/subscriptions/'),
+  WIMON_ATTESTATION_SECRET_ID: z.string().startsWith('/subscriptions/'),
   WIMON_SIGNIN_WORKSPACE_RESOURCE_ID: z.string().default(''),
   WIMON_SECURITY_CONTACTS: z.string().default(''),
 });
@@ -72,6 +73,7 @@ export function starterBaselineYaml(env: NodeJS.ProcessEnv, now: Date): string {
           { role: 'Storage Table Data Contributor', scope: input.WIMON_STORAGE_ACCOUNT_ID },
           { role: 'Monitoring Metrics Publisher', scope: input.WIMON_APP_INSIGHTS_ID },
           { role: emailSenderRoleName(input.WIMON_STORAGE_ACCOUNT_ID), scope: input.WIMON_COMMUNICATION_ID },
+          { role: 'Key Vault Secrets User', scope: input.WIMON_ATTESTATION_SECRET_ID },
           ...(input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID
             ? [{ role: 'Log Analytics Reader', scope: input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID }]
             : []),

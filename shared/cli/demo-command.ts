@@ -4,6 +4,7 @@
  * written to --out.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { connectToFixture } from '../app/tenant';
@@ -74,6 +75,8 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
           digests: true,
           coalesceMinutes: 0,
           portal: 'https://portal.azure.com',
+          // Links for a local Functions host (`func start`); a fresh key each demo, never stored.
+          links: { baseUrl: 'http://localhost:7071/api/attest', key: randomBytes(32).toString('base64url') },
           email: {
             transport: communicationServicesTransport(
               tenant.emulator.endpoints.email,

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeNotify, notify } from '../app/notify';
+import { AttestationError, attestFromCli } from '../app/attestation';
 import { communicationServicesTransport } from '../notify/email-transport';
 import type { NoticeState } from '../notify/outbox';
 import { Outbox } from '../notify/outbox';
@@ -38,6 +39,10 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
           coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
           portal: settings.WIMON_PORTAL_ENDPOINT,
           dryRun: opts.dryRun,
+          links:
+            settings.WIMON_ATTESTATION_KEY && settings.WIMON_ATTESTATION_URL
+              ? { baseUrl: settings.WIMON_ATTESTATION_URL, key: settings.WIMON_ATTESTATION_KEY }
+              : undefined,
           email:
             configured && !opts.dryRun
               ? {
@@ -54,6 +59,37 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
         if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
         for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
         io.out(describeNotify(result));
+      } finally {
+        await storage.close();
+      }
+    });
+
+  program
+    .command('attest')
+    .description(
+      "record that an identity is still needed until a date (what an owner's digest link does): its review date moves there, at most policy.maxAttestationDays ahead",
+    )
+    .argument('<identity>', 'identity name in the baseline, or its object id')
+    .requiredOption('--until <date>', 'still needed until this date (YYYY-MM-DD)')
+    .requiredOption('--by <email>', 'who attests: an owner of the identity or a security contact')
+    .option('--reason <text>', 'why, for the audit record')
+    .action(async (identity: string, opts: { until: string; by: string; reason?: string }) => {
+      const storage = await openTables(io);
+      try {
+        const r = await attestFromCli({
+          tables: storage.tables,
+          identity,
+          until: opts.until,
+          by: opts.by,
+          reason: opts.reason,
+          now: new Date(),
+        });
+        io.out(
+          `Recorded: ${identity} still needed until ${r.until} (by ${r.by}, ${r.at}). The next reconcile uses it for identity.review-overdue.`,
+        );
+      } catch (error) {
+        if (error instanceof AttestationError) throw new CliError(error.message);
+        throw error;
       } finally {
         await storage.close();
       }

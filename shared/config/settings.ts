@@ -87,6 +87,14 @@ export const settingsSchema = z.object({
   WIMON_ALERT_SCHEDULE: z.string().default('0 */1 * * * *'),
   /** Azure portal for links in notices (sovereign clouds: https://portal.azure.us, …). */
   WIMON_PORTAL_ENDPOINT: z.url().default('https://portal.azure.com'),
+  /** HMAC key for attestation links (at least 32 characters; in Azure a Key Vault reference). Links are off without it. */
+  WIMON_ATTESTATION_KEY: optionalText.pipe(
+    z.string().min(32, { error: 'WIMON_ATTESTATION_KEY must be at least 32 characters' }).optional(),
+  ),
+  /** Public URL of the attest function (https://<app>.azurewebsites.net/api/attest). */
+  WIMON_ATTESTATION_URL: optionalText.pipe(
+    z.url({ error: 'WIMON_ATTESTATION_URL must be a URL' }).optional(),
+  ),
   /** NCRONTAB schedule of the Graph delta sweep (UTC; read by the Functions host). */
   WIMON_DELTA_SCHEDULE: z.string().default('0 */5 * * * *'),
   /** NCRONTAB schedule of the dormancy check (UTC; read by the Functions host). */

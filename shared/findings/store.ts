@@ -11,7 +11,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { findingKey, type Finding, type FindingCandidate, type FindingState } from '../model/finding';
 import { assertEntityWithinLimits, planBatches } from '../storage/limits';
-import type { Tables } from '../storage/tables';
+import { statusOf, type Tables } from '../storage/tables';
 
 type FindingEntity = {
   partitionKey: string;
@@ -26,6 +26,7 @@ type FindingEntity = {
   evidence: string;
   readScope: string;
   exemption: string;
+  snooze?: string;
   firstSeen: string;
   lastSeen: string;
   resolvedAt: string;
@@ -62,6 +63,7 @@ function toEntity(f: Finding): FindingEntity {
     evidence,
     readScope: f.readScope,
     exemption: f.exemption ? JSON.stringify(f.exemption) : '',
+    snooze: f.snooze ? JSON.stringify(f.snooze) : '',
     firstSeen: f.firstSeen,
     lastSeen: f.lastSeen,
     resolvedAt: f.resolvedAt ?? '',
@@ -82,6 +84,7 @@ function fromEntity(e: FindingEntity): Finding {
     evidence: JSON.parse(e.evidence) as Record<string, unknown>,
     readScope: e.readScope,
     exemption: e.exemption ? (JSON.parse(e.exemption) as Finding['exemption']) : null,
+    snooze: e.snooze ? (JSON.parse(e.snooze) as Finding['snooze']) : null,
     firstSeen: e.firstSeen,
     lastSeen: e.lastSeen,
     resolvedAt: e.resolvedAt || null,
@@ -107,6 +110,24 @@ export class FindingStore {
       out.push(fromEntity(e));
     }
     return out;
+  }
+
+  /** Snoozes one open finding (an owner's attestation link or `wimon attest`); false when it is not open. */
+  async snooze(key: string, snooze: NonNullable<Finding['snooze']>): Promise<Finding | undefined> {
+    const table = await this.table();
+    try {
+      const e = await table.getEntity<FindingEntity>(key.slice(0, 2), key);
+      if (e.state !== 'open') return undefined;
+      await table.updateEntity(
+        { partitionKey: e.partitionKey, rowKey: e.rowKey, snooze: JSON.stringify(snooze) },
+        'Merge',
+        { etag: e.etag },
+      );
+      return { ...fromEntity(e), snooze };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
   }
 
   /** Open and exempted findings. */
@@ -163,6 +184,7 @@ export class FindingStore {
             : { ...c.evidence, event: previous.evidence.event },
         readScope: c.readScope,
         exemption: c.exemption ?? null,
+        snooze: previous?.snooze ?? null,
         firstSeen: previous?.firstSeen ?? stamp,
         lastSeen: stamp,
         resolvedAt: null,

@@ -35,6 +35,8 @@ export interface Finding extends Omit<FindingCandidate, 'readScope' | 'exemption
   resolvedAt: string | null;
   readScope: string;
   exemption: FindingCandidate['exemption'] | null;
+  /** An owner snoozed it (attestation link or CLI): no notices until then; still open and listed. */
+  snooze?: { until: string; by: string; at: string } | null;
 }
 
 export function findingKey(ruleId: string, objectId: string, target: string): string {

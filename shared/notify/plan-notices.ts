@@ -13,11 +13,13 @@ import type { Baseline } from '../baseline/schema';
 import type { Finding } from '../model/finding';
 import { dateOf, DAY_MS } from '../rules/context';
 import { escalationDue, ownerStage } from './cadence';
+import { newClaim, signClaim, type AttestationClaim } from '../attest/links';
 import { normaliseAddress, routeFinding } from './recipients';
 import {
   renderOwnerDigest,
   renderSecopsAlert,
   renderSecopsDigest,
+  type DigestLinks,
   type NoticeItem,
   type RenderedEmail,
 } from './render';
@@ -63,6 +65,8 @@ export interface PlanInput {
   digests: boolean;
   coalesceMinutes: number;
   portal: string;
+  /** Attestation links in owner digests (signed with this key, pointing at this URL); none without. */
+  links?: { baseUrl: string; key: string };
 }
 
 /** At most this many findings in one email (the ledger rows go in one Table Storage transaction). */
@@ -74,11 +78,56 @@ export function noticeId(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+export const SNOOZE_DAYS = 7;
+
+function digestLinks(
+  config: { baseUrl: string; key: string },
+  recipient: string,
+  baseline: Baseline,
+  now: Date,
+): DigestLinks {
+  const url = (claim: AttestationClaim) => `${config.baseUrl}?t=${signClaim(claim, config.key)}`;
+  const until = dateOf(new Date(now.getTime() + baseline.policy.maxAttestationDays * DAY_MS));
+  const perIdentity = new Map<string, { url: string; until: string } | undefined>();
+  return {
+    stillNeeded: (f) => {
+      if (!perIdentity.has(f.identity.objectId)) {
+        const declared = baseline.identities.some((i) => i.objectId.toLowerCase() === f.identity.objectId);
+        perIdentity.set(
+          f.identity.objectId,
+          declared
+            ? {
+                url: url(newClaim({ act: 'attest', oid: f.identity.objectId, rcpt: recipient, until }, now)),
+                until,
+              }
+            : undefined,
+        );
+      }
+      return perIdentity.get(f.identity.objectId);
+    },
+    snooze: (f) => ({
+      url: url(
+        newClaim(
+          { act: 'snooze', oid: f.identity.objectId, key: f.key, rcpt: recipient, days: SNOOZE_DAYS },
+          now,
+        ),
+      ),
+      days: SNOOZE_DAYS,
+    }),
+  };
+}
+
 export function planNotices(input: PlanInput): PlannedNotice[] {
   const { baseline, ledger, now } = input;
   const today = dateOf(now);
   const out: PlannedNotice[] = [];
-  const open = input.open.filter((f) => f.state === 'open');
+  // A snoozed finding stays open and listed, but nobody is emailed about it until the snooze ends.
+  const isSnoozed = (f: Finding) => Boolean(f.snooze && Date.parse(f.snooze.until) > now.getTime());
+  const open = input.open.filter((f) => f.state === 'open' && !isSnoozed(f));
+  const snoozedFor = new Map<string, number>();
+  for (const f of input.open.filter(isSnoozed))
+    for (const r of routeFinding(f, baseline).recipients)
+      snoozedFor.set(normaliseAddress(r), (snoozedFor.get(normaliseAddress(r)) ?? 0) + 1);
 
   if (input.digests) {
     const perOwner = new Map<string, { fresh: Array<NoticeItem & { entry: string }>; known: number }>();
@@ -104,7 +153,14 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
         recipient,
         entries: items.map((i) => i.entry),
         notBefore: now.toISOString(),
-        ...renderOwnerDigest(items, slot.known + (slot.fresh.length - items.length), input.portal, now),
+        ...renderOwnerDigest(
+          items,
+          slot.known + (slot.fresh.length - items.length),
+          input.portal,
+          now,
+          input.links ? digestLinks(input.links, recipient, baseline, now) : undefined,
+          snoozedFor.get(recipient) ?? 0,
+        ),
       });
     }
   }

@@ -57,23 +57,33 @@ ${body}
 </div></body></html>`;
 }
 
-function findingHtml(item: NoticeItem, portal: string, now: Date): string {
+/** Attestation links for one recipient (absent when links are not configured). */
+export interface DigestLinks {
+  stillNeeded(f: Finding): { url: string; until: string } | undefined;
+  snooze(f: Finding): { url: string; days: number } | undefined;
+}
+
+function findingHtml(item: NoticeItem, portal: string, now: Date, links?: DigestLinks): string {
   const f = item.finding;
   const due = dueText(f, now);
+  const snooze = links?.snooze(f);
   return `<div style="margin:0 0 12px;padding:10px 12px;border-left:4px solid ${SEVERITY_COLOUR[f.severity] ?? '#605e5c'};background:#faf9f8">
 <p style="margin:0 0 4px;font-weight:600">${escapeHtml(ruleDefinition(f.ruleId).fix)}${due ? ` <span style="color:${SEVERITY_COLOUR[f.severity]}">(${escapeHtml(due)})</span>` : ''}</p>
 <p style="margin:0 0 4px">${escapeHtml(f.message)}</p>
 <p style="margin:0;font-size:13px;color:#605e5c">${escapeHtml(f.severity)} · ${escapeHtml(f.ruleId)} · since ${escapeHtml(f.firstSeen.slice(0, 10))} · you get this as ${escapeHtml(item.via)}</p>
+${snooze ? `<p style="margin:4px 0 0;font-size:13px"><a href="${escapeHtml(snooze.url)}" style="color:#0f6cbd">Snooze this finding for ${snooze.days} days</a></p>` : ''}
 </div>`;
 }
 
-function findingText(item: NoticeItem, now: Date): string {
+function findingText(item: NoticeItem, now: Date, links?: DigestLinks): string {
   const f = item.finding;
   const due = dueText(f, now);
+  const snooze = links?.snooze(f);
   return [
     `- ${plain(ruleDefinition(f.ruleId).fix)}${due ? ` (${due})` : ''}`,
     `  ${plain(f.message)}`,
     `  ${f.severity} · ${f.ruleId} · since ${f.firstSeen.slice(0, 10)} · you get this as ${plain(item.via)}`,
+    ...(snooze ? [`  Snooze for ${snooze.days} days: ${snooze.url}`] : []),
   ].join('\n');
 }
 
@@ -90,18 +100,26 @@ function byIdentity(items: readonly NoticeItem[]): Array<[string, NoticeItem[]]>
   return [...groups.entries()];
 }
 
-function sections(items: readonly NoticeItem[], portal: string, now: Date): { html: string; text: string } {
+function sections(
+  items: readonly NoticeItem[],
+  portal: string,
+  now: Date,
+  links?: DigestLinks,
+): { html: string; text: string } {
   const html: string[] = [];
   const text: string[] = [];
   for (const [, group] of byIdentity(items)) {
     const f = group[0]!.finding;
     const link = portalLink(f, portal);
+    const needed = links?.stillNeeded(f);
     html.push(
       `<h2 style="font-size:17px;margin:20px 0 8px">${escapeHtml(identityLabel(f))}</h2>
-<p style="margin:0 0 8px;font-size:13px"><a href="${escapeHtml(link)}" style="color:#0f6cbd">Open in the Azure portal</a></p>
-${group.map((i) => findingHtml(i, portal, now)).join('\n')}`,
+<p style="margin:0 0 8px;font-size:13px"><a href="${escapeHtml(link)}" style="color:#0f6cbd">Open in the Azure portal</a>${needed ? ` · <a href="${escapeHtml(needed.url)}" style="color:#0f6cbd">Still needed until ${escapeHtml(needed.until)}</a>` : ''}</p>
+${group.map((i) => findingHtml(i, portal, now, links)).join('\n')}`,
     );
-    text.push(`${plain(identityLabel(f))}\n  ${link}\n${group.map((i) => findingText(i, now)).join('\n')}`);
+    text.push(
+      `${plain(identityLabel(f))}\n  ${link}${needed ? `\n  Still needed until ${needed.until}: ${needed.url}` : ''}\n${group.map((i) => findingText(i, now, links)).join('\n')}`,
+    );
   }
   return { html: html.join('\n'), text: text.join('\n\n') };
 }
@@ -113,11 +131,14 @@ export function renderOwnerDigest(
   alreadyKnown: number,
   portal: string,
   now: Date,
+  links?: DigestLinks,
+  snoozed = 0,
 ): RenderedEmail {
   const identities = new Set(items.map((i) => i.finding.identity.objectId)).size;
   const title = 'Workload identities you own need attention';
-  const intro = `${count(items.length, 'finding')} on ${count(identities, 'identity', 'identities')}, action first.${alreadyKnown ? ` ${count(alreadyKnown, 'other open finding')} you have been told about before.` : ''}`;
-  const body = sections(items, portal, now);
+  const snoozedNote = snoozed ? ` ${count(snoozed, 'finding is', 'findings are')} snoozed.` : '';
+  const intro = `${count(items.length, 'finding')} on ${count(identities, 'identity', 'identities')}, action first.${alreadyKnown ? ` ${count(alreadyKnown, 'other open finding')} you have been told about before.` : ''}${snoozedNote}`;
+  const body = sections(items, portal, now, links);
   return {
     subject: `[wimon] ${count(items.length, 'finding')} on identities you own need action`,
     html: page(title, intro, body.html),

@@ -56,7 +56,9 @@ export function renderFindingsTable(findings: readonly Finding[], color: boolean
       const text =
         f.state === 'exempted' && f.exemption
           ? `${f.message} [exempted until ${f.exemption.expires} by ${f.exemption.owner}]`
-          : f.message;
+          : f.snooze
+            ? `${f.message} [snoozed until ${f.snooze.until.slice(0, 10)} by ${f.snooze.by}]`
+            : f.message;
       table.push([f.ruleId, terminalSafe(name(f)), terminalSafe(text)]);
     }
     out.push(table.toString());

@@ -12,9 +12,16 @@ export interface RuleContext {
   liveByObjectId: Map<string, LiveIdentity>;
   assignmentsByPrincipal: Map<string, LiveRoleAssignment[]>;
   completeScopes: Set<string>;
+  /** Object id → date an owner attested the identity is still needed until (extends reviewBy). */
+  attestedUntil: ReadonlyMap<string, string>;
 }
 
-export function buildContext(baseline: Baseline, inventory: Inventory, now: Date): RuleContext {
+export function buildContext(
+  baseline: Baseline,
+  inventory: Inventory,
+  now: Date,
+  attestedUntil: ReadonlyMap<string, string> = new Map(),
+): RuleContext {
   const assignmentsByPrincipal = new Map<string, LiveRoleAssignment[]>();
   for (const a of inventory.roleAssignments) {
     const list = assignmentsByPrincipal.get(a.principalId);
@@ -28,6 +35,7 @@ export function buildContext(baseline: Baseline, inventory: Inventory, now: Date
     declaredByObjectId: new Map(baseline.identities.map((i) => [i.objectId.toLowerCase(), i])),
     liveByObjectId: new Map(inventory.identities.map((i) => [i.objectId, i])),
     assignmentsByPrincipal,
+    attestedUntil,
     completeScopes: new Set(inventory.scopes.filter((s) => s.complete).map((s) => s.scope.toLowerCase())),
   };
 }

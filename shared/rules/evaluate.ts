@@ -15,8 +15,13 @@ import { disabledWithAccessRule, orphanedAssignmentRule } from './orphan-rules';
 /** Rules that assert something is absent: only trustworthy where the read was complete. */
 const ABSENCE_RULES = new Set(['role.missing', 'fic.missing', 'role.orphaned-principal']);
 
-export function evaluate(baseline: Baseline, inventory: Inventory, now: Date): FindingCandidate[] {
-  const ctx = buildContext(baseline, inventory, now);
+export function evaluate(
+  baseline: Baseline,
+  inventory: Inventory,
+  now: Date,
+  attestedUntil?: ReadonlyMap<string, string>,
+): FindingCandidate[] {
+  const ctx = buildContext(baseline, inventory, now, attestedUntil);
   const out: FindingCandidate[] = [];
   for (const declared of baseline.identities) {
     if (declared.status === 'retired') {

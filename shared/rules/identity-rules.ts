@@ -63,15 +63,17 @@ export function unbaselinedRules(ctx: RuleContext, live: LiveIdentity): FindingC
 
 export function reviewOverdueRule(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
   const today = dateOf(ctx.now);
-  if (declared.reviewBy >= today) return [];
   const objectId = declared.objectId.toLowerCase();
+  const attested = ctx.attestedUntil.get(objectId);
+  // An owner's attestation extends the review, never past policy.maxAttestationDays from its date.
+  if (declared.reviewBy >= today || (attested !== undefined && attested >= today)) return [];
   const identity = identityOf(declared, ctx.liveByObjectId.get(objectId), objectId);
   return [
     candidate('identity.review-overdue', {
       identity,
       target: objectId,
       message: `The review of ${label(identity)} was due on ${declared.reviewBy}: review its access and credentials and move reviewBy forward.`,
-      evidence: { reviewBy: declared.reviewBy, owners: declared.owners },
+      evidence: { reviewBy: declared.reviewBy, owners: declared.owners, attestedUntil: attested ?? null },
       readScope: DIRECTORY,
     }),
   ];

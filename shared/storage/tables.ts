@@ -6,7 +6,8 @@ import { TableClient, type TableServiceClientOptions } from '@azure/data-tables'
 import type { TokenCredential } from '@azure/core-auth';
 import { ConfigurationError, type Settings } from '../config/settings';
 
-export type TableName = 'baseline' | 'findings' | 'runs' | 'outbox' | 'ledger' | 'cursors' | 'events';
+export type TableName =
+  'baseline' | 'findings' | 'runs' | 'outbox' | 'ledger' | 'cursors' | 'events' | 'attestations';
 
 export interface TableSource {
   connectionString?: string;

@@ -35,7 +35,7 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
       credentials: 8,
       federatedCredentials: 5,
       appRoleGrants: 6,
-      roleAssignments: 26,
+      roleAssignments: 27,
     });
     const routes = env.get().requestsByRoute();
     // page sizes in fixture.json are 3 (ARM) and 4 (Graph): these lists needed several pages

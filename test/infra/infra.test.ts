@@ -140,6 +140,20 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       "'Microsoft.Communication/EmailServices/write'\n          'Microsoft.Communication/CommunicationServices/ListKeys/action'",
       /not just sending email/,
     ],
+    [
+      'the attestation key in plain text instead of a Key Vault reference',
+      'app/monitor.bicep',
+      /value: '@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=\$\{attestationSecretName\}\)'/,
+      'value: attestationKey',
+      /WIMON_ATTESTATION_KEY looks like a secret/,
+    ],
+    [
+      'the key reader widened to the whole vault',
+      'app/monitor.bicep',
+      'scope: attestationSecret',
+      'scope: vault',
+      /Key Vault Secrets User must be scoped to attestationSecret/,
+    ],
     ['Node 20', 'app/monitor.bicep', "version: '22'", "version: '20'", /Node 22/],
   ] as Array<[string, string, string | RegExp, string, RegExp]>)(
     'fails on %s',
@@ -161,6 +175,8 @@ describe('infra/ invariants (Bicep checked as text)', () => {
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.Insights/components/appi-wimon-abc',
       WIMON_COMMUNICATION_ID:
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.Communication/communicationServices/acs-wimon-abc',
+      WIMON_ATTESTATION_SECRET_ID:
+        '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.KeyVault/vaults/kv-wimon-abc/secrets/attestation-key',
       WIMON_SIGNIN_WORKSPACE_RESOURCE_ID:
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law',
       WIMON_SECURITY_CONTACTS: 'secops@contoso.com',
@@ -170,6 +186,7 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     const monitor = baseline.identities[0]!;
     expect(monitor.objectId).toBe(env.WIMON_PRINCIPAL_ID);
     expect(monitor.roles.map((r) => r.role).sort()).toEqual([
+      'Key Vault Secrets User',
       'Log Analytics Reader',
       'Monitoring Metrics Publisher',
       'Storage Blob Data Owner',
@@ -197,6 +214,8 @@ describe('infra/ invariants (Bicep checked as text)', () => {
           '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.Insights/components/a',
         WIMON_COMMUNICATION_ID:
           '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.Communication/communicationServices/c',
+        WIMON_ATTESTATION_SECRET_ID:
+          '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.KeyVault/vaults/k/secrets/attestation-key',
       },
       new Date(),
     );

@@ -36,6 +36,11 @@ const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: s
     file: 'app/workspace-reader.bicep',
     scope: 'workspace',
   },
+  '4633458b-17de-408a-b874-0445c86b69e6': {
+    role: 'Key Vault Secrets User',
+    file: 'app/monitor.bicep',
+    scope: 'attestationSecret',
+  },
 };
 /** The custom role is assigned at the subscription deployment scope (no `scope:`), in this file only. */
 const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
@@ -125,7 +130,8 @@ export function checkInfra(dir: string): string[] {
     if (/AccountKey=|SharedAccessSignature=|\.primaryKey|\.secondaryKey/i.test(text))
       problems.push(`${file}: a key or SAS appears in the template`);
     for (const m of text.matchAll(/^output\s+(\w+)\s+\w+\s*=\s*(.+)$/gm))
-      if (/key|secret|password|connectionstring|sas/i.test(`${m[1]} ${m[2]}`))
+      // a resource id (`x.id`, `…outputs.secretId`) names where a secret is, not its value
+      if (/key|secret|password|connectionstring|sas/i.test(`${m[1]} ${m[2]}`) && !/(\.id|Id)\s*$/.test(m[2]!))
         problems.push(`${file}: output ${m[1]} looks like a secret`);
   }
   for (const s of all.filter((r) => r.type === 'Microsoft.Storage/storageAccounts'))
@@ -137,7 +143,11 @@ export function checkInfra(dir: string): string[] {
   }));
   for (const setting of appSettings) {
     if (HOST_SETTINGS.has(setting.name)) continue;
-    if (/key|secret|password|connection_string|sas/i.test(setting.name))
+    // A Key Vault reference is where a secret is, not the secret.
+    if (
+      /key|secret|password|connection_string|sas/i.test(setting.name) &&
+      !/^'@Microsoft\.KeyVault\(/.test(setting.value)
+    )
       problems.push(`app setting ${setting.name} looks like a secret`);
   }
   // Application Insights' connection string names the resource, not a credential, as long as

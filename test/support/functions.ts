@@ -18,9 +18,10 @@ export async function runFunction(
   tables: Tables,
   emulator: RunningEmulator,
   invoke: (context: InvocationContext) => Promise<void>,
+  settings: Record<string, string> = {},
 ): Promise<string[]> {
   const lines: string[] = [];
-  useRuntimeForTests({ settings: loadSettings({}), tables, tenant: () => tenantFor(emulator) });
+  useRuntimeForTests({ settings: loadSettings(settings), tables, tenant: () => tenantFor(emulator) });
   try {
     await invoke(
       new InvocationContext({

@@ -11,6 +11,7 @@ export function syntheticBaseline(count: number): Baseline {
       expiryWarningDays: [30, 14, 7, 1],
       maxCredentialLifetimeDays: 180,
       maxExemptionDays: 90,
+      maxAttestationDays: 90,
       privilegedRoles: ['Owner', 'Contributor'],
       privilegedAppRoles: ['Microsoft Graph/Directory.ReadWrite.All'],
       secretManagerRoles: ['Key Vault Secrets Officer'],

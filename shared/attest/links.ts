@@ -1,0 +1,71 @@
+/**
+ * One-click attestation links: "still needed until <date>" for an identity, "snooze this
+ * finding for N days". A link carries its claim and an HMAC-SHA256 over it, made with a key kept
+ * outside Table Storage (WIMON_ATTESTATION_KEY, a Key Vault reference in Azure): whoever can
+ * read the tables still cannot forge one. Scoped to one identity (and finding) and one
+ * recipient, expiring, and single-use (its nonce is consumed when acted on).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+const claimSchema = z.strictObject({
+  v: z.literal(1),
+  act: z.enum(['attest', 'snooze']),
+  /** Identity (service principal object id). */
+  oid: z.string().min(1),
+  /** Finding key, for a snooze. */
+  key: z.string().optional(),
+  /** Who the link was sent to (it acts on their behalf). */
+  rcpt: z.string().min(3),
+  /** attest: the date the identity is confirmed needed until (YYYY-MM-DD). */
+  until: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  /** snooze: days. */
+  days: z.number().int().min(1).max(90).optional(),
+  /** Link expiry, epoch seconds. */
+  exp: z.number().int(),
+  nonce: z.string().min(16),
+});
+export type AttestationClaim = z.output<typeof claimSchema>;
+
+export const LINK_LIFETIME_DAYS = 14;
+
+const b64 = (buf: Buffer) => buf.toString('base64url');
+const mac = (payload: string, key: string) => createHmac('sha256', key).update(payload).digest();
+
+export function newClaim(fields: Omit<AttestationClaim, 'v' | 'exp' | 'nonce'>, now: Date): AttestationClaim {
+  return {
+    v: 1,
+    ...fields,
+    exp: Math.floor(now.getTime() / 1000) + LINK_LIFETIME_DAYS * 86_400,
+    nonce: b64(randomBytes(18)),
+  };
+}
+
+export function signClaim(claim: AttestationClaim, key: string): string {
+  const payload = b64(Buffer.from(JSON.stringify(claim), 'utf8'));
+  return `${payload}.${b64(mac(payload, key))}`;
+}
+
+export type Verified =
+  { ok: true; claim: AttestationClaim } | { ok: false; reason: 'malformed' | 'tampered' | 'expired' };
+
+export function verifyToken(token: string, key: string, now: Date): Verified {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
+  const expected = mac(payload, key);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'tampered' };
+  let parsed;
+  try {
+    parsed = claimSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (!parsed.success) return { ok: false, reason: 'malformed' };
+  if (parsed.data.exp * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, claim: parsed.data };
+}

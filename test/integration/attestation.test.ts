@@ -1,0 +1,252 @@
+import { HttpRequest } from '@azure/functions';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { actOnLink, attestFromCli } from '../../shared/app/attestation';
+import { notify } from '../../shared/app/notify';
+import { reconcile } from '../../shared/app/reconcile';
+import { newClaim, signClaim } from '../../shared/attest/links';
+import { AttestationStore } from '../../shared/attest/store';
+import { emulatorCredential } from '../../shared/azure/clients';
+import { FindingStore } from '../../shared/findings/store';
+import { communicationServicesTransport } from '../../shared/notify/email-transport';
+import type { Tables } from '../../shared/storage/tables';
+import { attestHttp } from '../../functions/attest';
+import { tenantFor, useContosoEmulator } from '../support/emulator';
+import { runFunction } from '../support/functions';
+import { SAMPLE_NOW } from '../support/sample';
+import { tablesWithSampleBaseline } from '../support/tables';
+
+const KEY = 'test-attestation-key-0123456789-abcdefghijklmnop';
+const HR_SYNC = '10000000-0000-4000-8000-000000000012';
+const BASE = 'http://localhost/api/attest';
+
+describe('one-click attestation links (digest → attest function → state), emulator + Azurite', () => {
+  const env = useContosoEmulator();
+  let tables: Tables;
+  const runtimeSettings = { WIMON_ATTESTATION_KEY: KEY };
+
+  /** GET or POST the link through the real function handler; returns status and page. */
+  const follow = async (link: string, method: 'GET' | 'POST') => {
+    const token = new URL(link).searchParams.get('t')!;
+    let response: { status?: number; body?: unknown } = {};
+    await runFunction(
+      'attest',
+      tables,
+      env.get(),
+      async (context) => {
+        response = await attestHttp(
+          method === 'GET'
+            ? new HttpRequest({ method, url: link })
+            : new HttpRequest({
+                method,
+                url: BASE,
+                body: { string: new URLSearchParams({ t: token }).toString() },
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              }),
+          context,
+        );
+      },
+      runtimeSettings,
+    );
+    return { status: response.status, html: String(response.body) };
+  };
+
+  /** hr-sync's review is overdue; its owner judy gets a digest with links. */
+  const judysLinks = async () => {
+    await reconcile({
+      tables,
+      tenant: tenantFor(env.get()),
+      evaluateAt: SAMPLE_NOW,
+      clock: () => SAMPLE_NOW,
+    });
+    env.get().receivedEmails.length = 0;
+    await notify({
+      tables,
+      now: new Date(),
+      digests: true,
+      coalesceMinutes: 0,
+      portal: 'https://portal.azure.com',
+      links: { baseUrl: BASE, key: KEY },
+      email: {
+        transport: communicationServicesTransport(
+          env.get().endpoints.email,
+          emulatorCredential,
+          'n@wimon.test',
+          {
+            pollIntervalMs: 5,
+          },
+        ),
+        perMinute: 100,
+        perHour: 100,
+      },
+    });
+    const mail = env.get().receivedEmails.find((e) => e.to.includes('judy@contoso.com'))!;
+    const stillNeeded = /Still needed until (\d{4}-\d{2}-\d{2}): (\S+)/.exec(mail.text)!;
+    const snooze = /Snooze for 7 days: (\S+)/.exec(mail.text)!;
+    return { until: stillNeeded[1]!, attest: stillNeeded[2]!, snooze: snooze[1]!, mail };
+  };
+
+  beforeEach(async () => {
+    tables = await tablesWithSampleBaseline();
+  });
+
+  it('a valid link: GET only asks, POST records who and when, and the review is no longer overdue', async () => {
+    const { attest, until, mail } = await judysLinks();
+    expect(mail.html).toContain('Still needed until');
+    const asked = await follow(attest, 'GET');
+    expect(asked.status).toBe(200);
+    expect(asked.html).toContain('hr-sync is still needed until');
+    expect(asked.html).toContain('<form method="post">');
+    expect(await new AttestationStore(tables).list()).toEqual([]); // a mail scanner's GET changes nothing
+
+    const done = await follow(attest, 'POST');
+    expect(done.status).toBe(200);
+    expect(done.html).toContain(`hr-sync is still needed until ${until} (confirmed by judy@contoso.com)`);
+    const [record] = await new AttestationStore(tables).list(HR_SYNC);
+    expect(record).toMatchObject({ action: 'attest', by: 'judy@contoso.com', source: 'link', until });
+
+    const after = await reconcile({
+      tables,
+      tenant: tenantFor(env.get()),
+      evaluateAt: SAMPLE_NOW,
+      clock: () => SAMPLE_NOW,
+    });
+    expect(after.sync.resolved.map((f) => `${f.ruleId} ${f.identity.name}`)).toEqual([
+      'identity.review-overdue hr-sync',
+    ]);
+  });
+
+  it('a tampered link is refused and changes nothing', async () => {
+    const { attest } = await judysLinks();
+    const url = new URL(attest);
+    const [payload, signature] = url.searchParams.get('t')!.split('.');
+    const claim = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    claim.until = '2030-01-01';
+    url.searchParams.set('t', `${Buffer.from(JSON.stringify(claim)).toString('base64url')}.${signature}`);
+    for (const method of ['GET', 'POST'] as const) {
+      const r = await follow(url.toString(), method);
+      expect(r.status).toBe(400);
+      expect(r.html).toContain('It was changed after it was sent');
+    }
+    expect(await new AttestationStore(tables).list()).toEqual([]);
+  });
+
+  it('an expired link is refused and changes nothing', async () => {
+    const { attest } = await judysLinks();
+    const token = new URL(attest).searchParams.get('t')!;
+    const r = await actOnLink(token, { tables, key: KEY, now: new Date(Date.now() + 15 * 86_400_000) });
+    expect(r.status).toBe(410);
+    expect(await new AttestationStore(tables).list()).toEqual([]);
+  });
+
+  it('a replayed link is refused the second time; one record', async () => {
+    const { attest } = await judysLinks();
+    expect((await follow(attest, 'POST')).status).toBe(200);
+    const again = await follow(attest, 'POST');
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('already been used');
+    expect(await new AttestationStore(tables).list()).toHaveLength(1);
+  });
+
+  it('a link for someone who does not own the identity is refused and changes nothing', async () => {
+    await judysLinks();
+    const forBob = newClaim(
+      { act: 'attest', oid: HR_SYNC, rcpt: 'bob@contoso.com', until: '2027-01-15' },
+      new Date(),
+    );
+    const r = await follow(`${BASE}?t=${signClaim(forBob, KEY)}`, 'POST');
+    expect(r.status).toBe(403);
+    expect(await new AttestationStore(tables).list()).toEqual([]);
+    // a correctly signed link with another key is tampered, whoever it names
+    const foreign = await follow(
+      `${BASE}?t=${signClaim(forBob, 'another-key-0123456789-0123456789-0123')}`,
+      'POST',
+    );
+    expect(foreign.status).toBe(400);
+  });
+
+  it('the snooze link keeps the finding open, listed and snoozed across reconciles, and out of digests', async () => {
+    const { snooze } = await judysLinks();
+    const r = await follow(snooze, 'POST');
+    expect(r.status).toBe(200);
+    const [finding] = await new FindingStore(tables).list({ objectId: HR_SYNC });
+    expect(finding!.state).toBe('open');
+    expect(finding!.snooze).toMatchObject({ by: 'judy@contoso.com' });
+    // a later reconcile keeps the snooze
+    await reconcile({
+      tables,
+      tenant: tenantFor(env.get()),
+      evaluateAt: SAMPLE_NOW,
+      clock: () => SAMPLE_NOW,
+    });
+    expect((await new FindingStore(tables).list({ objectId: HR_SYNC }))[0]!.snooze).toMatchObject({
+      by: 'judy@contoso.com',
+    });
+    const [record] = await new AttestationStore(tables).list(HR_SYNC);
+    expect(record).toMatchObject({ action: 'snooze', findingKey: finding!.key, source: 'link' });
+    // in a monitor that has not mailed judy yet, the snoozed finding is left out of her digest
+    const fresh = await tablesWithSampleBaseline();
+    await reconcile({
+      tables: fresh,
+      tenant: tenantFor(env.get()),
+      evaluateAt: SAMPLE_NOW,
+      clock: () => SAMPLE_NOW,
+    });
+    const [hrFinding] = await new FindingStore(fresh).list({ objectId: HR_SYNC });
+    await new FindingStore(fresh).snooze(hrFinding!.key, {
+      until: '2026-12-30T00:00:00.000Z',
+      by: 'judy@contoso.com',
+      at: SAMPLE_NOW.toISOString(),
+    });
+    const plan = await notify({
+      tables: fresh,
+      now: SAMPLE_NOW,
+      digests: true,
+      coalesceMinutes: 0,
+      portal: 'https://p',
+      dryRun: true,
+    });
+    expect(plan.planned.some((n) => n.entries.some((e) => e.startsWith(hrFinding!.key)))).toBe(false);
+    expect(plan.planned.some((n) => n.recipient === 'judy@contoso.com')).toBe(false);
+  });
+
+  it('an attestation never reaches past policy.maxAttestationDays; wimon attest checks who and how far', async () => {
+    await judysLinks();
+    const far = newClaim(
+      { act: 'attest', oid: HR_SYNC, rcpt: 'judy@contoso.com', until: '2031-01-01' },
+      new Date(),
+    );
+    const r = await actOnLink(signClaim(far, KEY), {
+      tables,
+      key: KEY,
+      now: new Date('2026-11-22T10:00:00Z'),
+    });
+    expect(r.html).toContain('still needed until 2027-02-20'); // 90 days
+    await expect(
+      attestFromCli({
+        tables,
+        identity: 'hr-sync',
+        until: '2027-01-10',
+        by: 'bob@contoso.com',
+        now: SAMPLE_NOW,
+      }),
+    ).rejects.toThrow(/neither an owner of hr-sync nor a security contact/);
+    await expect(
+      attestFromCli({
+        tables,
+        identity: 'hr-sync',
+        until: '2027-06-01',
+        by: 'judy@contoso.com',
+        now: SAMPLE_NOW,
+      }),
+    ).rejects.toThrow(/at most 2027-02-20/);
+    const ok = await attestFromCli({
+      tables,
+      identity: 'hr-sync',
+      until: '2027-01-10',
+      by: 'Judy@Contoso.com',
+      reason: 'quarterly HR import still runs',
+      now: SAMPLE_NOW,
+    });
+    expect(ok).toMatchObject({ by: 'judy@contoso.com', source: 'cli', until: '2027-01-10' });
+  });
+});
