@@ -7,7 +7,7 @@ export async function dormancyTimer(_timer: Timer, context: InvocationContext): 
   const { run } = await checkDormancy({ tables, tenant: tenant(), evaluateAt: new Date(), publish });
   const open = Object.values(run.openBySeverity).reduce((a, b) => a + b, 0);
   context.log(
-    `dormancy ${run.complete ? 'complete' : 'PARTIAL'}: ${open} dormant or never signed in (+${run.changes.opened} new, ${run.changes.resolved} resolved), ` +
+    `dormancy ${run.complete ? 'complete' : 'PARTIAL'}: ${open} open from the sign-in logs (+${run.changes.opened} new, ${run.changes.resolved} resolved), ` +
       `${run.dormancy.checked} identities checked, ${run.dormancy.undetermined.length} undetermined, logs from ${run.dormancy.logsCoverFrom ?? 'nothing'}`,
   );
 }

@@ -791,10 +791,11 @@ const signIn = (i, time, ok) => {
     AuthenticationProcessingDetails:
       '[{"key":"Azure AD App Authentication Library","value":"Family: MSAL Library: MSAL.Node 3.8.0 Platform: Node"}]',
     AuthenticationContextClassReferences: '[]',
-    ServicePrincipalCredentialKeyId: secret && !cert ? secret.keyId : '',
-    ServicePrincipalCredentialThumbprint: cert ? cert.thumb : '',
-    FederatedCredentialId:
-      fic && !secret && !cert ? `70000000-0000-4000-8000-${String(i.n * 100).padStart(12, '0')}` : '',
+    // Which credential signed in: federation where the app has it (payments-ci moved to it and
+    // left its old secret unused: credential.unused), else its certificate, else its secret.
+    ServicePrincipalCredentialKeyId: fic ? '' : cert ? cert.keyId : secret ? secret.keyId : '',
+    ServicePrincipalCredentialThumbprint: !fic && cert ? cert.thumb : '',
+    FederatedCredentialId: fic ? `70000000-0000-4000-8000-${String(i.n * 100).padStart(12, '0')}` : '',
     UniqueTokenIdentifier: Buffer.from(id).toString('base64').slice(0, 22),
     Id: id,
     Type: mi ? 'AADManagedIdentitySignInLogs' : 'AADServicePrincipalSignInLogs',

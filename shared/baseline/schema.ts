@@ -66,6 +66,8 @@ export const policySchema = z.strictObject({
   expiryWarningDays: z.array(positiveDays).min(1).default([30, 14, 7, 1]),
   maxCredentialLifetimeDays: positiveDays.default(180),
   maxExemptionDays: positiveDays.default(90),
+  /** A secret or certificate unused this long while its identity signs in otherwise: credential.unused. */
+  credentialUnusedDays: positiveDays.default(30),
   /** How far an owner's "still needed" attestation may push an identity's review date. */
   maxAttestationDays: positiveDays.default(90),
   privilegedRoles: z.array(z.string().min(1)).default(DEFAULT_PRIVILEGED_ROLES),

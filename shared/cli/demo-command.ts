@@ -65,7 +65,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         );
         const dormancy = await checkDormancy({ tables, tenant, evaluateAt });
         io.out(
-          `Checked ${dormancy.run.dormancy.checked} identities against ${dormancy.run.dormancy.windowDays} days of sign-in logs: ${dormancy.findings.length} dormant or never signed in.\n`,
+          `Checked ${dormancy.run.dormancy.checked} identities against ${dormancy.run.dormancy.windowDays} days of sign-in logs: ${dormancy.findings.length} open from the sign-in logs (dormant, never signed in, unused credentials).\n`,
         );
         // Notices through the emulator's Communication Services endpoint; the demo lifts the
         // Azure-managed domain's 5/minute limit so every notice goes out in this one run.

@@ -24,7 +24,7 @@ import { describeApiError } from './errors';
  */
 export const SIGN_IN_QUERY = [
   `union withsource=SignInTable ${SIGN_IN_TABLE_NAMES.join(', ')}`,
-  `| summarize LastSuccess = maxif(TimeGenerated, ResultType == "0"), FirstRecord = min(TimeGenerated) by ServicePrincipalId, SignInTable`,
+  `| summarize LastSuccess = maxif(TimeGenerated, ResultType == "0"), FirstRecord = min(TimeGenerated) by ServicePrincipalId, SignInTable, ServicePrincipalCredentialKeyId`,
 ].join('\n');
 
 const timestamp = z
@@ -35,6 +35,8 @@ const rowSchema = z.object({
   SignInTable: z.enum(SIGN_IN_TABLE_NAMES),
   LastSuccess: timestamp.nullable(),
   FirstRecord: timestamp,
+  /** Empty for federated and managed identity sign-ins. */
+  ServicePrincipalCredentialKeyId: z.string().nullish(),
 });
 
 export type SignInRead =
@@ -63,6 +65,7 @@ export async function readSignInActivity(
   if (!table) return { complete: false, error: 'Log Analytics returned no result table' };
   const names = table.columnDescriptors.map((c) => c.name ?? '');
   const byObjectId = new Map<string, LastSignIn>();
+  const byKeyId = new Map<string, string>();
   let coveredFrom: string | null = null;
   for (const [i, raw] of table.rows.entries()) {
     const parsed = rowSchema.safeParse(Object.fromEntries(names.map((n, k) => [n, raw[k]])));
@@ -73,6 +76,9 @@ export async function readSignInActivity(
       };
     const row = parsed.data;
     if (coveredFrom === null || row.FirstRecord < coveredFrom) coveredFrom = row.FirstRecord;
+    const keyId = row.ServicePrincipalCredentialKeyId?.toLowerCase();
+    if (keyId && row.LastSuccess && (byKeyId.get(keyId) ?? '') < row.LastSuccess)
+      byKeyId.set(keyId, row.LastSuccess);
     const id = row.ServicePrincipalId.toLowerCase();
     if (!id) continue;
     const previous = byObjectId.get(id);
@@ -82,6 +88,12 @@ export async function readSignInActivity(
   return {
     complete: true,
     rows: table.rows.length,
-    activity: { from: range.from.toISOString(), to: range.to.toISOString(), coveredFrom, byObjectId },
+    activity: {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      coveredFrom,
+      byObjectId,
+      byKeyId,
+    },
   };
 }

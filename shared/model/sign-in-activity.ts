@@ -21,4 +21,6 @@ export interface SignInActivity {
   coveredFrom: string | null;
   /** Service principal object id (lower-case) → its sign-ins in the range. */
   byObjectId: Map<string, LastSignIn>;
+  /** Credential key id (lower-case) → its last successful sign-in in the range. */
+  byKeyId: Map<string, string>;
 }

@@ -105,6 +105,12 @@ const rules = [
     fix: 'Remove the credential; use the allowed credential type instead.',
   },
   {
+    id: 'credential.unused',
+    severity: 'low',
+    title: 'Secret or certificate no longer used while the identity signs in otherwise',
+    fix: 'Remove the unused credential: after a rotation or a move to federation it is only a way in for someone else.',
+  },
+  {
     id: 'credential.lifetime-too-long',
     severity: 'medium',
     title: 'Credential lifetime exceeds the policy maximum',

@@ -94,7 +94,54 @@ export function evaluateDormancy(
       }),
     );
   }
+  out.push(...unusedCredentialRule(ctx, activity));
   return { candidates: applyExemptions(out, baseline, now), undetermined, checked };
+}
+
+/**
+ * credential.unused: an unexpired secret or certificate, older than policy.credentialUnusedDays,
+ * with no successful sign-in in that time while its identity did sign in (with another key, or
+ * federated): the one safe to remove after a rotation or a move to federation. Only judged when
+ * the logs cover that many days. (Sign-in logs name a credential by key id; one logged only by
+ * thumbprint counts as unused here.)
+ */
+function unusedCredentialRule(ctx: RuleContext, activity: SignInActivity): FindingCandidate[] {
+  const days = ctx.baseline.policy.credentialUnusedDays;
+  const since = ctx.now.getTime() - days * DAY_MS;
+  if (!activity.coveredFrom || Date.parse(activity.coveredFrom) > since) return [];
+  const out: FindingCandidate[] = [];
+  for (const live of ctx.inventory.identities) {
+    const declared = ctx.declaredByObjectId.get(live.objectId);
+    if (declared?.status === 'retired') continue;
+    const last = activity.byObjectId.get(live.objectId)?.lastSuccess;
+    if (!last || Date.parse(last) < since) continue; // not signing in at all: dormancy says it
+    for (const c of live.credentials) {
+      if (c.end && Date.parse(c.end) <= ctx.now.getTime()) continue; // expired: credential.expired says it
+      if (!c.start || Date.parse(c.start) > since) continue; // too new to judge
+      const used = activity.byKeyId.get(c.keyId.toLowerCase());
+      if (used && Date.parse(used) >= since) continue;
+      const identity = identityOf(declared, live, live.objectId);
+      out.push(
+        candidate('credential.unused', {
+          identity,
+          target: c.keyId.toLowerCase(),
+          message: `${c.type} '${c.displayName ?? c.keyId}' on ${label(identity)} has not been used to sign in for ${days}+ days${used ? ` (last ${dateOf(new Date(used))})` : ''}, while ${label(identity)} signed in on ${dateOf(new Date(last))}: remove it.`,
+          evidence: {
+            keyId: c.keyId,
+            type: c.type,
+            start: c.start,
+            end: c.end,
+            lastUsed: used ?? null,
+            identityLastSignIn: last,
+            days,
+            logsCoverFrom: activity.coveredFrom,
+          },
+          readScope: allOf(SIGN_IN_LOGS, DIRECTORY),
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 type Verdict =

@@ -8,7 +8,11 @@
  */
 export type FindingOwner = 'tenant' | 'signIns' | 'keyVault';
 
-const SIGN_IN_RULES: ReadonlySet<string> = new Set(['identity.dormant', 'identity.never-signed-in']);
+const SIGN_IN_RULES: ReadonlySet<string> = new Set([
+  'identity.dormant',
+  'identity.never-signed-in',
+  'credential.unused',
+]);
 
 export function ownerOf(f: { ruleId: string; target: string }): FindingOwner {
   const rule = f.ruleId === 'exemption.expired' ? (f.target.split(' ')[0] ?? '') : f.ruleId;

@@ -39,6 +39,7 @@ const SEEDED = [
 
 /** The dormancy seeded in examples/contoso/logs (found by `wimon dormancy` and the demo, not by scan). */
 const SEEDED_DORMANCY = [
+  'credential.unused · payments-ci · low · open',
   'identity.dormant · analytics-batch · medium · open',
   'identity.dormant · legacy-scheduler · medium · open',
   'identity.dormant · shadow-app · medium · open',
@@ -149,7 +150,7 @@ describe('wimon dormancy --fixture examples/contoso (CLI, emulator with sign-in 
     expect(out.findings.map(describeFinding).sort()).toEqual(SEEDED_DORMANCY);
     const text = wimon(['dormancy', '--fixture', 'examples/contoso'], env);
     expect(text.stdout).toMatch(
-      /4 open · 14 identities holding access checked against 180 days of sign-in logs \(records from 2026-06-01\) · this run: 0 new, 0 resolved/,
+      /5 open · 14 identities holding access checked against 180 days of sign-in logs \(records from 2026-06-01\) · this run: 0 new, 0 resolved/,
     );
     expect(wimon(['runs', '--kind', 'dormancy'], env).stdout.trim().split('\n')).toHaveLength(2);
   });
@@ -205,7 +206,7 @@ describe('npm run demo (wimon demo)', () => {
     const r = wimon(['demo', '--out', out], { WIMON_STORAGE_CONNECTION_STRING: '' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/28 open findings, 1 exempted/);
+    expect(r.stdout).toMatch(/29 open findings, 1 exempted/);
     expect(existsSync(path.join(out, 'findings.html'))).toBe(true);
     const report = JSON.parse(readFileSync(path.join(out, 'findings.json'), 'utf8')) as {
       findings: JsonFinding[];

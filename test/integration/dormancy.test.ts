@@ -12,6 +12,7 @@ import { runFunction, TIMER } from '../support/functions';
 
 const MI_LOG = 'AADManagedIdentitySignInLogs';
 const EXPECTED = [
+  'credential.unused payments-ci',
   'identity.dormant analytics-batch',
   'identity.dormant legacy-scheduler',
   'identity.dormant shadow-app',
@@ -58,7 +59,7 @@ describe('dormancy check (emulator: ARM, Graph, Log Analytics + Azurite)', () =>
   it('is idempotent, and the reconcile and the dormancy check never resolve each other’s findings', async () => {
     await run();
     const second = await run();
-    expect(second.run.changes).toMatchObject({ opened: 0, resolved: 0, unchanged: 4 });
+    expect(second.run.changes).toMatchObject({ opened: 0, resolved: 0, unchanged: 5 });
     const rec = await reconcile({ tables, tenant: tenantFor(env.get()), evaluateAt: SAMPLE_NOW });
     expect(rec.sync.resolved).toEqual([]);
     const third = await run();
@@ -67,7 +68,7 @@ describe('dormancy check (emulator: ARM, Graph, Log Analytics + Azurite)', () =>
     expect(
       open.filter((f) => f.ruleId.startsWith('identity.dormant') || f.ruleId === 'identity.never-signed-in'),
     ).toHaveLength(4);
-    expect(open).toHaveLength(28);
+    expect(open).toHaveLength(29);
   });
 
   it('a new successful sign-in resolves the finding; the identity keeps its first-seen time if it lapses again', async () => {
@@ -102,7 +103,7 @@ describe('dormancy check (emulator: ARM, Graph, Log Analytics + Azurite)', () =>
     env.get().addFault({ api: 'logs', status: 200, partialResult: true });
     const again = await run();
     expect(again.sync.resolved).toEqual([]);
-    expect(again.sync.keptUnverified).toBe(4);
+    expect(again.sync.keptUnverified).toBe(5);
     expect(names(again.findings)).toEqual(EXPECTED);
   });
 
@@ -146,7 +147,7 @@ describe('dormancy check (emulator: ARM, Graph, Log Analytics + Azurite)', () =>
     );
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^dormancy complete: 4 dormant or never signed in \(\+4 new, 0 resolved\), 14 identities checked, 0 undetermined/,
+      /^dormancy complete: 5 open from the sign-in logs \(\+5 new, 0 resolved\), 14 identities checked, 0 undetermined/,
     );
     expect(names(await new FindingStore(tables).list({ state: 'open' }))).toEqual(EXPECTED);
   });

@@ -27,7 +27,12 @@ describe('the dormancy KQL query', () => {
       if (a.fn === 'maxif') used.add(a.whereColumn);
     }
     for (const c of parsed.by) if (c !== parsed.sourceColumn) used.add(c);
-    expect([...used].sort()).toEqual(['ResultType', 'ServicePrincipalId', 'TimeGenerated']);
+    expect([...used].sort()).toEqual([
+      'ResultType',
+      'ServicePrincipalCredentialKeyId',
+      'ServicePrincipalId',
+      'TimeGenerated',
+    ]);
     for (const table of SIGN_IN_TABLE_NAMES) {
       expect(SIGN_IN_TABLES[table]!.TimeGenerated).toBe('datetime');
       expect(SIGN_IN_TABLES[table]!.ServicePrincipalId).toBe('string');
@@ -89,13 +94,14 @@ describe('the emulator evaluating that query', () => {
     expect(result.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
       'ServicePrincipalId:string',
       'SignInTable:string',
+      'ServicePrincipalCredentialKeyId:string',
       'LastSuccess:datetime',
       'FirstRecord:datetime',
     ]);
     expect(result.rows).toEqual([
-      ['a', 'AADServicePrincipalSignInLogs', '2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z'],
-      ['b', 'AADServicePrincipalSignInLogs', null, '2026-11-01T00:00:00Z'],
-      ['c', 'AADManagedIdentitySignInLogs', '2026-11-21T00:00:00Z', '2026-11-21T00:00:00Z'],
+      ['a', 'AADServicePrincipalSignInLogs', '', '2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z'],
+      ['b', 'AADServicePrincipalSignInLogs', '', null, '2026-11-01T00:00:00Z'],
+      ['c', 'AADManagedIdentitySignInLogs', '', '2026-11-21T00:00:00Z', '2026-11-21T00:00:00Z'],
     ]);
   });
 

@@ -25,6 +25,7 @@ function activity(
     from: ago(180),
     to: NOW.toISOString(),
     coveredFrom,
+    byKeyId: new Map(),
     byObjectId: new Map(
       entries.map(([id, lastSuccess, table]) => [
         id,

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateDormancy } from '../../../shared/rules/dormancy-rules';
+import type { SignInActivity } from '../../../shared/model/sign-in-activity';
+import { assignment, baseline, inventory, live, NOW, OID, PROD } from './builders';
+
+const ago = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
+const secret = (keyId: string, startDaysAgo: number, endInDays = 200) => ({
+  keyId,
+  type: 'secret' as const,
+  displayName: keyId,
+  hint: 'abc',
+  start: ago(startDaysAgo),
+  end: ago(-endInDays),
+  on: 'application' as const,
+});
+
+function unused(opts: {
+  credentials: ReturnType<typeof secret>[];
+  identityLast: string | null;
+  keys?: Record<string, string>;
+  coveredFrom?: string;
+  days?: number;
+}) {
+  const activity: SignInActivity = {
+    from: ago(180),
+    to: NOW.toISOString(),
+    coveredFrom: opts.coveredFrom ?? ago(180),
+    byObjectId: new Map([
+      [OID, { lastSuccess: opts.identityLast, table: 'AADServicePrincipalSignInLogs' as const }],
+    ]),
+    byKeyId: new Map(Object.entries(opts.keys ?? {})),
+  };
+  return evaluateDormancy(
+    baseline(
+      { credentials: ['secret', 'federated'] },
+      opts.days
+        ? {
+            policy: {
+              securityContacts: ['s@contoso.com'],
+              environments: { prod: [PROD] },
+              credentialUnusedDays: opts.days,
+            },
+          }
+        : {},
+    ),
+    inventory([live({ credentials: opts.credentials })], [assignment('Reader', `${PROD}/resourceGroups/rg`)]),
+    activity,
+    NOW,
+  ).candidates.filter((c) => c.ruleId === 'credential.unused');
+}
+
+describe('credential.unused', () => {
+  it('the old secret after a rotation: the new one signs in, the old one has not for 30 days', () => {
+    const found = unused({
+      credentials: [secret('old', 200), secret('new', 40)],
+      identityLast: ago(1),
+      keys: { old: ago(45), new: ago(1) },
+    });
+    expect(found.map((c) => c.target)).toEqual(['old']);
+    expect(found[0]!.evidence).toMatchObject({ lastUsed: ago(45), identityLastSignIn: ago(1) });
+  });
+
+  it('a secret left behind after moving to federation (sign-ins carry no key id)', () => {
+    expect(unused({ credentials: [secret('s', 100)], identityLast: ago(2) }).map((c) => c.target)).toEqual([
+      's',
+    ]);
+  });
+
+  it.each([
+    [
+      'used 29 days ago (threshold 30) → fine',
+      { credentials: [secret('s', 100)], identityLast: ago(1), keys: { s: ago(29) } },
+    ],
+    ['added 20 days ago: too new to judge', { credentials: [secret('s', 20)], identityLast: ago(1) }],
+    ['expired (credential.expired covers it)', { credentials: [secret('s', 200, -5)], identityLast: ago(1) }],
+    [
+      'identity does not sign in at all (dormancy covers it)',
+      { credentials: [secret('s', 200)], identityLast: ago(60) },
+    ],
+    [
+      'logs cover only 20 days: cannot tell',
+      { credentials: [secret('s', 200)], identityLast: ago(1), coveredFrom: ago(20) },
+    ],
+  ] as const)('%s', (_name, opts) => {
+    expect(unused({ ...opts, credentials: [...opts.credentials] })).toEqual([]);
+  });
+
+  it('the threshold is policy.credentialUnusedDays', () => {
+    const opts = { credentials: [secret('s', 100)], identityLast: ago(1), keys: { s: ago(20) } };
+    expect(unused(opts)).toEqual([]);
+    expect(unused({ ...opts, days: 14 }).map((c) => c.target)).toEqual(['s']);
+  });
+});
