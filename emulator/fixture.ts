@@ -16,6 +16,11 @@ export const manifestSchema = z.strictObject({
   tenantId: z.string(),
   subscriptions: z.array(z.string()).default([]),
   managementGroups: z.array(z.string()).default([]),
+  /**
+   * The monitor was granted Reader on the scope, so it reads which resources use each
+   * user-assigned identity (Resource Graph; resources in arm/providers/Microsoft.ResourceGraph/resources.json).
+   */
+  managedIdentityAttachments: z.boolean().default(false),
   /** Workspace (customer) id the Log Analytics API answers for; sign-in records are in logs/<Table>.json. */
   logAnalyticsWorkspaceId: z.string().optional(),
   /** Largest page the emulated API returns, whatever $top asks (real Graph: 999; ARM varies). */

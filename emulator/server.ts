@@ -19,6 +19,12 @@ import {
   parseTimespan,
   validateSignInRecords,
 } from './log-analytics';
+import {
+  evaluateResourceQuery,
+  parseResourceQuery,
+  ResourceGraphQueryError,
+  resourceGraphPage,
+} from './resource-graph';
 
 export interface FaultRule {
   api?: Api;
@@ -134,7 +140,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     // ARM SDKs build '/{scope}/providers/...' and scopes start with '/': real ARM accepts the '//'.
     const url = new URL(rawUrl.replace(/^\/+/, '/'), origins[api]);
     const path = decodeURIComponent(url.pathname);
-    const skip = url.searchParams.get('$skiptoken') ?? url.searchParams.get('$skipToken');
+    // Resource Graph pages by a $skipToken in the POST body rather than in the URL.
+    const skip =
+      url.searchParams.get('$skiptoken') ??
+      url.searchParams.get('$skipToken') ??
+      (body as { options?: { $skipToken?: string } } | undefined)?.options?.$skipToken ??
+      null;
     const fault = takeFault(api, method, `${path}${url.search}`, skip !== null);
     let reply: Reply;
     try {
@@ -149,6 +160,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       else if (api === 'logs' && method === 'POST' && logsQuery)
         reply = queryLogs(logsQuery[1]!, body, fault?.partialResult === true);
       else if (api === 'graph' && method === 'POST' && /\/\$batch$/.test(path)) reply = batch(path, body);
+      else if (
+        api === 'arm' &&
+        method === 'POST' &&
+        /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)
+      )
+        reply = queryResources(body);
       else if (method === 'GET') reply = get(api, url, path);
       else reply = errorReply(api, 405, 'MethodNotAllowed', `${method} is not emulated for ${path}`);
     } catch (error) {
@@ -291,6 +308,45 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
           code: error.innerCode,
           message: error.message,
         },
+      );
+    }
+  };
+
+  const queryResources = (body: unknown): Reply => {
+    const request = body as
+      | { query?: unknown; subscriptions?: unknown; options?: { $top?: unknown; $skipToken?: unknown } }
+      | undefined;
+    try {
+      if (typeof request?.query !== 'string') throw new ResourceGraphQueryError('query is required');
+      const subscriptions = Array.isArray(request.subscriptions)
+        ? request.subscriptions.map((s) => `/subscriptions/${String(s).toLowerCase()}/`)
+        : undefined;
+      const stored = fixture.get('arm', 'providers/Microsoft.ResourceGraph/resources');
+      const resources = (hasValueArray(stored) ? stored.value : []).filter(
+        (r) =>
+          !subscriptions ||
+          subscriptions.some((s) =>
+            String((r as { id?: unknown }).id ?? '')
+              .toLowerCase()
+              .startsWith(s),
+          ),
+      );
+      const rows = evaluateResourceQuery(parseResourceQuery(request.query), resources);
+      return {
+        status: 200,
+        body: resourceGraphPage(
+          rows,
+          { top: request.options?.$top, skipToken: request.options?.$skipToken },
+          fixture.manifest.pageSize.arm,
+        ),
+      };
+    } catch (error) {
+      if (!(error instanceof ResourceGraphQueryError) && !(error instanceof SyntaxError)) throw error;
+      return errorReply(
+        'arm',
+        400,
+        'BadRequest',
+        `Please provide below info when asking for support: ${error.message}`,
       );
     }
   };

@@ -40,6 +40,9 @@ param findingsTopicEndpoint string = ''
 @description('HMAC key for attestation links. A new one each deployment unless given: links in earlier digests stop working after a redeploy (they last 14 days anyway).')
 param attestationKey string = '${newGuid()}${newGuid()}'
 
+@description('Find user-assigned managed identities no resource uses (Resource Graph). Grants the monitor built-in Reader on each monitored subscription: Resource Graph leaves out silently what the caller may not read.')
+param checkManagedIdentityAttachments bool = false
+
 @description('Grant the Microsoft Graph application permission with the Graph Bicep extension (needs a deployer who may grant app roles); false: run infra/hooks/grant-graph-permission.sh instead.')
 param grantGraphPermission bool = true
 
@@ -64,6 +67,7 @@ module monitor 'app/monitor.bicep' = {
     reconcileSchedule: reconcileSchedule
     deltaSchedule: deltaSchedule
     dormancySchedule: dormancySchedule
+    checkManagedIdentityAttachments: checkManagedIdentityAttachments
     findingsTopicEndpoint: findingsTopicEndpoint
     digestSchedule: digestSchedule
     alertSchedule: alertSchedule
@@ -88,6 +92,16 @@ module readerAssignments 'app/reader-assignment.bicep' = [
     scope: subscription(subscriptionId)
     params: {
       roleDefinitionGuid: readerRole.outputs.roleDefinitionGuid
+      principalId: monitor.outputs.principalId
+    }
+  }
+]
+
+module resourceReaderAssignments 'app/resource-reader-assignment.bicep' = [
+  for subscriptionId in (checkManagedIdentityAttachments ? monitoredSubscriptionIds : []): {
+    name: 'resource-reader-${subscriptionId}'
+    scope: subscription(subscriptionId)
+    params: {
       principalId: monitor.outputs.principalId
     }
   }
@@ -124,3 +138,4 @@ output WIMON_ATTESTATION_SECRET_ID string = monitor.outputs.attestationSecretId
 output WIMON_DEADLETTER_CONTAINER string = monitor.outputs.deadLetterContainer
 output WIMON_MONITORED_SUBSCRIPTIONS string = join(monitoredSubscriptionIds, ',')
 output WIMON_SECURITY_CONTACTS string = join(securityContacts, ',')
+output WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS string = string(checkManagedIdentityAttachments)

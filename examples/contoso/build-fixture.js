@@ -524,6 +524,74 @@ for (const s of [PROD, DEV]) {
     }));
   put(`arm/subscriptions/${s}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`, list(null, uamis));
 }
+// ---- Resource Graph: the resources that use the user-assigned identities (Resources table rows).
+// id-inventory-api is used by nothing any more (its app was decommissioned): the unattached one.
+// id-payments-api is used through its federated credential (AKS workload identity), not an identity block.
+const uamiId = (i) =>
+  `/subscriptions/${i.sub}/resourceGroups/${i.rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.uami}`;
+const byName = (name) => identities.find((i) => i.name === name);
+const withIdentity = (name, rg, type, sub_, users, extra = {}) => ({
+  id: `/subscriptions/${sub_}/resourceGroups/${rg}/providers/${type}/${name}`,
+  name,
+  type: type.toLowerCase(),
+  tenantId: TENANT,
+  kind: '',
+  location: 'westeurope',
+  resourceGroup: rg,
+  subscriptionId: sub_,
+  identity: {
+    type: 'UserAssigned',
+    userAssignedIdentities: Object.fromEntries(
+      users.map((u) => [uamiId(byName(u)), { principalId: oid(byName(u).n), clientId: appId(byName(u).n) }]),
+    ),
+  },
+  ...extra,
+});
+put(
+  'arm/providers/Microsoft.ResourceGraph/resources',
+  list(null, [
+    withIdentity('func-orders-prod', 'rg-orders', 'Microsoft.Web/sites', PROD, ['orders-worker']),
+    withIdentity('caj-data-sync', 'rg-data-dev', 'Microsoft.App/jobs', DEV, ['data-sync']),
+    withIdentity('app-web-frontend-dev', 'rg-web-dev', 'Microsoft.Web/sites', DEV, ['web-frontend']),
+    withIdentity('func-wimon-prod', 'rg-wimon', 'Microsoft.Web/sites', PROD, ['wimon-monitor']),
+    {
+      // AKS: the kubelet identity lives in the cluster's properties, not its identity block
+      id: `/subscriptions/${PROD}/resourceGroups/rg-analytics/providers/Microsoft.ContainerService/managedClusters/aks-analytics`,
+      name: 'aks-analytics',
+      type: 'microsoft.containerservice/managedclusters',
+      tenantId: TENANT,
+      location: 'westeurope',
+      resourceGroup: 'rg-analytics',
+      subscriptionId: PROD,
+      identity: {
+        type: 'SystemAssigned',
+        principalId: '60000000-0000-4000-8000-000000000071',
+        tenantId: TENANT,
+      },
+      properties: {
+        identityProfile: {
+          kubeletidentity: {
+            resourceId: uamiId(byName('analytics-batch')),
+            clientId: appId(byName('analytics-batch').n),
+            objectId: oid(byName('analytics-batch').n),
+          },
+        },
+      },
+    },
+    {
+      // a resource with only a system-assigned identity: not a user of any user-assigned one
+      id: `/subscriptions/${PROD}/resourceGroups/rg-pay/providers/Microsoft.KeyVault/vaults/kv-pay-prod`,
+      name: 'kv-pay-prod',
+      type: 'microsoft.keyvault/vaults',
+      tenantId: TENANT,
+      location: 'westeurope',
+      resourceGroup: 'rg-pay',
+      subscriptionId: PROD,
+      properties: {},
+    },
+  ]),
+);
+
 for (const i of identities.filter((x) => x.kind === 'mi')) {
   const base = `/subscriptions/${i.sub}/resourcegroups/${i.rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.uami}`;
   put(
@@ -832,6 +900,7 @@ put('fixture', {
   tenantId: TENANT,
   subscriptions: [PROD, DEV],
   managementGroups: [MG],
+  managedIdentityAttachments: true,
   logAnalyticsWorkspaceId: WORKSPACE,
   pageSize: { arm: 3, graph: 4 },
 });

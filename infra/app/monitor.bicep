@@ -10,6 +10,7 @@ param signInWorkspaceCustomerId string
 param reconcileSchedule string
 param deltaSchedule string
 param dormancySchedule string
+param checkManagedIdentityAttachments bool
 param findingsTopicEndpoint string
 param digestSchedule string
 param alertSchedule string
@@ -150,6 +151,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WIMON_RECONCILE_SCHEDULE', value: reconcileSchedule }
         { name: 'WIMON_DELTA_SCHEDULE', value: deltaSchedule }
         { name: 'WIMON_DORMANCY_SCHEDULE', value: dormancySchedule }
+        { name: 'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS', value: string(checkManagedIdentityAttachments) }
         { name: 'WIMON_FINDINGS_TOPIC_ENDPOINT', value: findingsTopicEndpoint }
         { name: 'WIMON_EMAIL_ENDPOINT', value: 'https://${communication.properties.hostName}' }
         { name: 'WIMON_EMAIL_SENDER', value: 'DoNotReply@${email::managedDomain.properties.mailFromSenderDomain}' }

@@ -40,6 +40,7 @@ export function connectToAzure(settings: Settings): TenantConnection {
     scope: {
       subscriptions: settings.WIMON_SUBSCRIPTIONS,
       managementGroups: settings.WIMON_MANAGEMENT_GROUPS,
+      managedIdentityAttachments: settings.WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS,
     },
     close: async () => undefined,
   };
@@ -60,7 +61,11 @@ export async function connectToFixture(
       logs: emulator.endpoints.logs,
     }),
     logAnalyticsWorkspaceId: manifest.logAnalyticsWorkspaceId,
-    scope: { subscriptions: manifest.subscriptions, managementGroups: manifest.managementGroups },
+    scope: {
+      subscriptions: manifest.subscriptions,
+      managementGroups: manifest.managementGroups,
+      managedIdentityAttachments: manifest.managedIdentityAttachments,
+    },
     recordedAt: new Date(manifest.recordedAt),
     close: () => emulator.stop(),
   };

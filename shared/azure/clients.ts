@@ -5,6 +5,7 @@
  */
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
 import type { TokenCredential } from '@azure/core-auth';
 import { Client, MiddlewareFactory, type Middleware } from '@microsoft/microsoft-graph-client';
@@ -22,6 +23,7 @@ export class AzureClients {
   private readonly msi = new Map<string, ManagedServiceIdentityClient>();
   private graphClient: Client | undefined;
   private logsClient: LogsQueryClient | undefined;
+  private resourceGraphClient: ResourceGraphClient | undefined;
 
   constructor(
     readonly credential: TokenCredential,
@@ -56,6 +58,20 @@ export class AzureClients {
       this.msi.set(subscriptionId, client);
     }
     return client;
+  }
+
+  /** Azure Resource Graph: tenant-wide queries over the resources the credential can read (an ARM API). */
+  resourceGraph(): ResourceGraphClient {
+    if (!this.resourceGraphClient) {
+      const { endpoint, credentialScopes, retryOptions, additionalPolicies } = this.armOptions();
+      this.resourceGraphClient = new ResourceGraphClient(this.credential, {
+        endpoint,
+        credentials: { scopes: credentialScopes },
+        retryOptions,
+        additionalPolicies,
+      });
+    }
+    return this.resourceGraphClient;
   }
 
   /** Log Analytics queries; the token audience follows the endpoint (sovereign clouds have their own). */

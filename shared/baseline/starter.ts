@@ -20,6 +20,8 @@ export const starterInputSchema = z.object({
   WIMON_ATTESTATION_SECRET_ID: z.string().startsWith('/subscriptions/'),
   WIMON_SIGNIN_WORKSPACE_RESOURCE_ID: z.string().default(''),
   WIMON_SECURITY_CONTACTS: z.string().default(''),
+  /** 'true' when the deployment granted Reader for the unattached-identity check. */
+  WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: z.enum(['true', 'false']).default('false'),
 });
 
 /** The email sender role's name as infra/app/monitor.bicep creates it (its token is the storage account's suffix). */
@@ -76,6 +78,9 @@ export function starterBaselineYaml(env: NodeJS.ProcessEnv, now: Date): string {
           { role: 'Key Vault Secrets User', scope: input.WIMON_ATTESTATION_SECRET_ID },
           ...(input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID
             ? [{ role: 'Log Analytics Reader', scope: input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID }]
+            : []),
+          ...(input.WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS === 'true'
+            ? subscriptions.map((s) => ({ role: 'Reader', scope: `/subscriptions/${s}` }))
             : []),
         ],
         appRoles: ['Microsoft Graph/Application.Read.All'],

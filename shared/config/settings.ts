@@ -52,6 +52,15 @@ export const settingsSchema = z.object({
     /^[A-Za-z0-9._()-]{1,90}$/,
     'WIMON_MANAGEMENT_GROUPS must be comma-separated management group ids',
   ),
+  /**
+   * Read which resources use each user-assigned managed identity (Resource Graph) for
+   * identity.unattached-managed-identity. Needs Reader on the monitored scope: Resource Graph
+   * silently leaves out what the monitor may not read (infra parameter checkManagedIdentityAttachments).
+   */
+  WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: z
+    .enum(['true', 'false'], { error: 'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Azure Resource Manager endpoint (sovereign clouds, local emulator). */
   WIMON_ARM_ENDPOINT: z.url().default(PUBLIC_CLOUD.arm),
   /** Microsoft Graph endpoint (sovereign clouds, local emulator). */

@@ -13,6 +13,7 @@ import {
   type ManagedIdentityResource,
 } from './arm-reader';
 import { describeApiError, mapLimit } from './errors';
+import { readManagedIdentityUse } from './resource-graph-reader';
 import {
   credentialsOf,
   GraphReader,
@@ -23,6 +24,8 @@ import {
 export interface InventoryScope {
   subscriptions: string[];
   managementGroups: string[];
+  /** Read which resources use each user-assigned identity (Resource Graph; needs Reader on the scope). */
+  managedIdentityAttachments?: boolean;
 }
 
 export interface ReadOptions {
@@ -58,7 +61,10 @@ export async function readInventory(
       error: describeApiError(error),
     }),
   );
-  const [armReads, directory] = await Promise.all([armWork, directoryWork]);
+  const attachmentWork = scope.managedIdentityAttachments
+    ? readManagedIdentityUse(clients, scope)
+    : Promise.resolve(undefined);
+  const [armReads, directory, attachments] = await Promise.all([armWork, directoryWork, attachmentWork]);
 
   const roleAssignments = await resolveAssignments(clients, armReads);
   const managedIdentities = new Map<string, ManagedIdentityResource>();
@@ -66,6 +72,7 @@ export async function readInventory(
     for (const mi of read.managedIdentities) managedIdentities.set(mi.principalId, mi);
 
   const scopes: ScopeCompleteness[] = armReads.map((r) => r.completeness);
+  if (attachments) scopes.push(attachments.completeness);
   let identities: LiveIdentity[] = [];
   if (directory.error) {
     scopes.push({ scope: 'directory', kind: 'directory', complete: false, error: directory.error });
@@ -89,6 +96,7 @@ export async function readInventory(
     roleAssignments,
     scopes,
     requests: clients.counter.snapshot(),
+    ...(attachments ? { managedIdentityUse: attachments.usedBy } : {}),
   };
 }
 

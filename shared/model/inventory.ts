@@ -73,14 +73,14 @@ export interface LiveRoleAssignment {
   createdBy: string | null;
 }
 
-export type ScopeKind = 'subscription' | 'managementGroup' | 'directory' | 'signInLogs';
+export type ScopeKind = 'subscription' | 'managementGroup' | 'directory' | 'signInLogs' | 'resourceGraph';
 
 export function isArmScopeKind(kind: ScopeKind): boolean {
   return kind === 'subscription' || kind === 'managementGroup';
 }
 
 export interface ScopeCompleteness {
-  /** ARM scope (`/subscriptions/<id>`, `/providers/Microsoft.Management/managementGroups/<id>`), `directory` for Graph, `signInLogs` for Log Analytics. */
+  /** ARM scope (`/subscriptions/<id>`, `/providers/Microsoft.Management/managementGroups/<id>`), `directory` for Graph, `signInLogs` for Log Analytics, `resources` for Resource Graph. */
   scope: string;
   kind: ScopeKind;
   complete: boolean;
@@ -94,6 +94,11 @@ export interface Inventory {
   roleAssignments: LiveRoleAssignment[];
   scopes: ScopeCompleteness[];
   requests: RequestCounts;
+  /**
+   * Lower-cased user-assigned identity resource id → resources that use it; present only when
+   * the run read Resource Graph (see resource-graph-reader.ts).
+   */
+  managedIdentityUse?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface RequestCounts {

@@ -93,6 +93,12 @@ const rules = [
     fix: 'Delete the role assignment: it is a dead access path nobody reviews.',
   },
   {
+    id: 'identity.unattached-managed-identity',
+    severity: 'low',
+    title: 'User-assigned managed identity that no resource uses still holds access',
+    fix: 'Delete the identity (or at least its role assignments) if nothing is going to use it again.',
+  },
+  {
     id: 'identity.retired-present',
     severity: 'high',
     title: 'Retired identity still exists or still has access',

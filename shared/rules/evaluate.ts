@@ -10,10 +10,19 @@ import { ficRules } from './fic-rules';
 import { retiredPresentRule, reviewOverdueRule, unbaselinedRules } from './identity-rules';
 import { isScopeReadCompletely } from './read-scope';
 import { declaredRoleRules, privilegedBroadRule } from './role-rules';
-import { disabledWithAccessRule, orphanedAssignmentRule } from './orphan-rules';
+import {
+  disabledWithAccessRule,
+  orphanedAssignmentRule,
+  unattachedManagedIdentityRule,
+} from './orphan-rules';
 
 /** Rules that assert something is absent: only trustworthy where the read was complete. */
-const ABSENCE_RULES = new Set(['role.missing', 'fic.missing', 'role.orphaned-principal']);
+const ABSENCE_RULES = new Set([
+  'role.missing',
+  'fic.missing',
+  'role.orphaned-principal',
+  'identity.unattached-managed-identity',
+]);
 
 export function evaluate(
   baseline: Baseline,
@@ -52,7 +61,7 @@ export function evaluate(
   out.push(...orphanedAssignmentRule(ctx));
   for (const live of inventory.identities) {
     if (ctx.declaredByObjectId.get(live.objectId)?.status === 'retired') continue;
-    out.push(...disabledWithAccessRule(ctx, live));
+    out.push(...disabledWithAccessRule(ctx, live), ...unattachedManagedIdentityRule(ctx, live));
   }
   const trustworthy = out.filter(
     (c) => !ABSENCE_RULES.has(c.ruleId) || isScopeReadCompletely(c.readScope, inventory),

@@ -5,11 +5,16 @@
  *   are not read, so their assignments are not judged.)
  * - identity.disabled-with-access: a service principal with accountEnabled false that still holds
  *   role assignments or application permissions (re-enabling it restores them silently).
+ * - identity.unattached-managed-identity: a user-assigned identity that no resource in the
+ *   monitored scope names in its identity block (nor as an AKS kubelet identity) and that has no
+ *   federated credential (the other way it is used), yet holds access. Only judged when Resource
+ *   Graph was read completely.
  */
 import type { LiveIdentity, LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { ALL_ARM, allOf, DIRECTORY, readScopeFor } from './read-scope';
+import { RESOURCE_GRAPH_SCOPE } from '../inventory/resource-graph-reader';
 
 export function orphanedAssignmentRule(ctx: RuleContext): FindingCandidate[] {
   const out: FindingCandidate[] = [];
@@ -61,6 +66,34 @@ export function disabledWithAccessRule(ctx: RuleContext, live: LiveIdentity): Fi
         appPermissions: live.appRoleGrants.map((g) => `${g.resourceDisplayName}/${g.permission}`),
       },
       readScope: allOf(DIRECTORY, ALL_ARM),
+    }),
+  ];
+}
+
+const USER_ASSIGNED = /\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
+
+export function unattachedManagedIdentityRule(ctx: RuleContext, live: LiveIdentity): FindingCandidate[] {
+  const use = ctx.inventory.managedIdentityUse;
+  const resourceId = live.managedIdentityResourceId;
+  if (!use || !ctx.completeScopes.has(RESOURCE_GRAPH_SCOPE)) return [];
+  if (live.kind !== 'managedIdentity' || !resourceId || !USER_ASSIGNED.test(resourceId)) return [];
+  if ((use.get(resourceId.toLowerCase()) ?? []).length > 0 || live.federatedCredentials.length > 0) return [];
+  const roles = ctx.assignmentsByPrincipal.get(live.objectId) ?? [];
+  if (roles.length === 0 && live.appRoleGrants.length === 0) return [];
+  const identity = identityOf(ctx.declaredByObjectId.get(live.objectId), live, live.objectId);
+  return [
+    candidate('identity.unattached-managed-identity', {
+      identity,
+      target: live.objectId,
+      message: `${label(identity)} is a user-assigned managed identity that no resource in the monitored scope uses and that has no federated credential, yet it holds ${roles.length} role assignment${roles.length === 1 ? '' : 's'} and ${live.appRoleGrants.length} application permission${live.appRoleGrants.length === 1 ? '' : 's'}: delete it or its access if nothing will use it again.`,
+      evidence: {
+        managedIdentityResourceId: resourceId,
+        attachedResources: 0,
+        federatedCredentials: 0,
+        roles: roles.map((r) => `${r.roleName} on ${r.scope}`),
+        appPermissions: live.appRoleGrants.map((g) => `${g.resourceDisplayName}/${g.permission}`),
+      },
+      readScope: allOf(RESOURCE_GRAPH_SCOPE, readScopeFor(resourceId, ctx.inventory), DIRECTORY),
     }),
   ];
 }

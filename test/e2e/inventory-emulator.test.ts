@@ -92,7 +92,13 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
     const distinctRoles = new Set(
       [...assignments.flat(), ...mg].map((a) => String(a.properties.roleDefinitionId).split('/').pop()),
     );
+    const usingIdentities = json('arm/providers/Microsoft.ResourceGraph/resources.json').value.filter(
+      (r) =>
+        Object.keys(r.identity?.userAssignedIdentities ?? {}).length > 0 ||
+        r.properties?.identityProfile?.kubeletidentity?.resourceId,
+    );
     const expectedArm =
+      pages(usingIdentities.length, Math.min(arm, 1000)) + // one Resource Graph query, paged
       assignments.reduce((n, list) => n + pages(list.length, arm), 0) +
       pages(mg.length, arm) +
       uamis.reduce((n, list) => n + pages(list.length, arm), 0) +

@@ -154,6 +154,20 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       'scope: vault',
       /Key Vault Secrets User must be scoped to attestationSecret/,
     ],
+    [
+      'Reader granted whether or not the attachment check is on',
+      'main.bicep',
+      '(checkManagedIdentityAttachments ? monitoredSubscriptionIds : [])',
+      'monitoredSubscriptionIds',
+      /not behind checkManagedIdentityAttachments/,
+    ],
+    [
+      'Reader granted outside its one module',
+      'app/workspace-reader.bicep',
+      /var (\w+) = '73c42c96-874c-492b-b04d-ab87d138a893'/,
+      "var $1 = 'acdd72a7-3385-48ef-bd42-f606fba81ae7'",
+      /broad built-in role \(acdd72a7/,
+    ],
     ['Node 20', 'app/monitor.bicep', "version: '22'", "version: '20'", /Node 22/],
   ] as Array<[string, string, string | RegExp, string, RegExp]>)(
     'fails on %s',
@@ -196,6 +210,15 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       'Workload Identity Monitor Reader (prod)',
     ]);
     expect(monitor.appRoles).toEqual(['Microsoft Graph/Application.Read.All']);
+    // with the attachment check on, the monitor also holds Reader on each monitored subscription
+    const withReader = parseBaseline(
+      starterBaselineYaml({ ...env, WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: 'true' }, now),
+      'starter-baseline.yaml',
+      now,
+    ).identities[0]!;
+    expect(withReader.roles.filter((r) => r.role === 'Reader').map((r) => r.scope)).toEqual(
+      env.WIMON_MONITORED_SUBSCRIPTIONS.split(',').map((s) => `/subscriptions/${s}`),
+    );
     // the custom role's name is the one main.bicep gives it
     expect(readFileSync(path.join(INFRA, 'main.bicep'), 'utf8')).toContain(
       "roleName: 'Workload Identity Monitor Reader (${environmentName})'",

@@ -42,6 +42,12 @@ const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: s
     scope: 'attestationSecret',
   },
 };
+/**
+ * Built-in Reader, for Resource Graph's view of which resources use each user-assigned identity:
+ * at a monitored subscription (no `scope:`), in this file only, and only behind the opt-in parameter.
+ */
+const READER_GUID = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+const READER_FILE = 'app/resource-reader-assignment.bicep';
 /** The custom role is assigned at the subscription deployment scope (no `scope:`), in this file only. */
 const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
 /** The email sender role: these actions only, on the Communication Services resource only. */
@@ -170,13 +176,21 @@ export function checkInfra(dir: string): string[] {
   ];
   for (const [file, raw] of files)
     for (const guid of privileged)
-      if (raw.toLowerCase().includes(guid))
+      if (raw.toLowerCase().includes(guid) && !(guid === READER_GUID && file === READER_FILE))
         problems.push(`${file}: references a broad built-in role (${guid})`);
+  const main = stripComments(files.get('main.bicep') ?? '');
+  for (const m of main.matchAll(/module\s+\w+\s+'([^']+)'\s*=\s*([^{]*)/g))
+    if (m[1] === READER_FILE && !/checkManagedIdentityAttachments\s*\?/.test(m[2]!))
+      problems.push(`main.bicep: ${READER_FILE} is not behind checkManagedIdentityAttachments`);
   for (const a of all.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')) {
     const text = stripComments(files.get(a.file)!);
     const roleVar = /roleDefinitions',\s*(\w+)\)/.exec(a.body)?.[1];
     const guid = roleVar ? new RegExp(`var\\s+${roleVar}\\s*=\\s*'([0-9a-f-]+)'`).exec(text)?.[1] : undefined;
     const scope = /^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1] ?? null;
+    if (a.file === READER_FILE && guid === READER_GUID) {
+      if (scope !== null) problems.push(`${a.file}: Reader must be assigned at the subscription itself`);
+      continue;
+    }
     if (a.file === CUSTOM_ROLE_ASSIGNMENT_FILE && roleVar === 'roleDefinitionGuid') {
       if (scope !== null)
         problems.push(`${a.file}: the custom role must be assigned at the subscription itself`);

@@ -28,7 +28,11 @@ export function tenantFor(emulator: RunningEmulator) {
 
 export function contosoScope(emulator: RunningEmulator) {
   const m = emulator.fixture.manifest;
-  return { subscriptions: m.subscriptions, managementGroups: m.managementGroups };
+  return {
+    subscriptions: m.subscriptions,
+    managementGroups: m.managementGroups,
+    managedIdentityAttachments: m.managedIdentityAttachments,
+  };
 }
 
 /** A fresh emulator on a private copy of the contoso fixture for each test file. */

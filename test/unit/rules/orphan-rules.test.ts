@@ -77,3 +77,85 @@ describe('identity.disabled-with-access', () => {
     if (expected) expect(found[0]!.target).toBe(OID);
   });
 });
+
+describe('identity.unattached-managed-identity', () => {
+  const UAMI = `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-one`;
+  const mi = (over: Partial<Parameters<typeof live>[0]> = {}) =>
+    live({
+      kind: 'managedIdentity',
+      servicePrincipalType: 'ManagedIdentity',
+      applicationObjectId: null,
+      managedIdentityResourceId: UAMI,
+      ...over,
+    });
+  const fic = {
+    id: 'f1',
+    name: 'github',
+    issuer: 'https://token.actions.githubusercontent.com',
+    subject: 'repo:contoso/app:environment:prod',
+    audiences: ['api://AzureADTokenExchange'],
+    on: 'managedIdentity' as const,
+  };
+  const judge = (
+    identity: ReturnType<typeof live>,
+    usedBy: Array<[string, string[]]> | undefined,
+    options: { withRole?: boolean; graphComplete?: boolean } = {},
+  ) => {
+    const inv = inventory([identity], options.withRole === false ? [] : [assignment('Reader', RG)]);
+    const withUse = usedBy
+      ? {
+          ...inv,
+          managedIdentityUse: new Map(usedBy),
+          scopes: [
+            ...inv.scopes,
+            { scope: 'resources', kind: 'resourceGraph' as const, complete: options.graphComplete ?? true },
+          ],
+        }
+      : inv;
+    return rulesOf(
+      evaluate(
+        baseline({
+          type: 'managedIdentity',
+          roles: options.withRole === false ? [] : [{ role: 'Reader', scope: RG }],
+        }),
+        withUse,
+        NOW,
+      ),
+      'identity.unattached-managed-identity',
+    );
+  };
+
+  it('a user-assigned identity no resource uses, without federated credentials, holding a role', () => {
+    const found = judge(mi(), []);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ target: OID, severity: 'low' });
+    expect(found[0]!.evidence).toMatchObject({ managedIdentityResourceId: UAMI, roles: [`Reader on ${RG}`] });
+  });
+
+  it('used by a resource (ids compared without regard to case): no finding', () => {
+    expect(judge(mi(), [[UAMI.toLowerCase(), [`${RG}/providers/Microsoft.Web/sites/app`]]])).toEqual([]);
+  });
+
+  it('used through a federated credential (workload identity, CI): no finding', () => {
+    expect(judge(mi({ federatedCredentials: [fic] }), [])).toEqual([]);
+  });
+
+  it('holding nothing: no finding (an idle identity without access is harmless)', () => {
+    expect(judge(mi(), [], { withRole: false })).toEqual([]);
+  });
+
+  it('a system-assigned identity is attached by definition: no finding', () => {
+    expect(judge(mi({ managedIdentityResourceId: `${RG}/providers/Microsoft.Web/sites/app` }), [])).toEqual(
+      [],
+    );
+  });
+
+  it('an application service principal is never judged', () => {
+    expect(judge(live({ managedIdentityResourceId: null }), [])).toEqual([]);
+  });
+
+  it('not judged when Resource Graph was not read (the check is off) or read only partly', () => {
+    expect(judge(mi(), undefined)).toEqual([]);
+    expect(judge(mi(), [], { graphComplete: false })).toEqual([]);
+  });
+});
