@@ -390,6 +390,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const owner = fixture.get(api, segments.slice(0, -2).join('/'));
       const id = (segments[segments.length - 2] ?? '').toLowerCase();
       if (hasValueArray(owner) && owner.value.some((v) => matchesId(v, id))) {
+        // A single-valued relation that is not set: Graph answers 404 (e.g. a user without a manager).
+        if (last === 'manager')
+          return errorReply(
+            api,
+            404,
+            'Request_ResourceNotFound',
+            `Resource 'manager' does not exist or one of its queried reference-property objects are not present.`,
+          );
         return page(api, url, {
           '@odata.context': `${origins.graph}/${segments[0]}/$metadata#directoryObjects`,
           value: [],
@@ -578,10 +586,15 @@ function filterItems(api: Api, items: unknown[], filter: string | null): unknown
       );
     }
   } else {
-    const eq = /^(\w+) eq '([^']*)'$/.exec(f);
-    if (eq)
-      return items.filter(
-        (i) => String((i as Record<string, unknown>)[eq[1]!] ?? '').toLowerCase() === eq[2]!.toLowerCase(),
+    // `<prop> eq '<value>'`, several joined by `or` (a quote inside a value is doubled, as in OData)
+    const clauses = f.split(/ or /i).map((c) => /^(\w+) eq '((?:[^']|'')*)'$/.exec(c.trim()));
+    if (clauses.every((c) => c !== null))
+      return items.filter((i) =>
+        clauses.some(
+          (c) =>
+            String((i as Record<string, unknown>)[c![1]!] ?? '').toLowerCase() ===
+            c![2]!.replace(/''/g, "'").toLowerCase(),
+        ),
       );
     const inList = /^(\w+) in \((.*)\)$/.exec(f);
     if (inList) {

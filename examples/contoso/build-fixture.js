@@ -382,7 +382,7 @@ const identities = [
         `${rg(PROD, 'rg-wimon')}/providers/Microsoft.Communication/communicationServices/acs-wimon-prod`,
       ],
     ],
-    appRoles: ['Application.Read.All'],
+    appRoles: ['Application.Read.All', 'User.Read.All'],
   },
   {
     n: 99,
@@ -761,6 +761,39 @@ const graphSp = {
   })),
 };
 put('graph/v1.0/servicePrincipals', list(`${GRAPH_CTX}servicePrincipals`, [graphSp, ...identities.map(sp)]));
+
+// ---- Users, for the owner resolution chain (read with $select=…,accountEnabled and /manager).
+// Bob left Contoso: his account is disabled, so what he owned (legacy-scheduler) goes to his
+// manager Carol. secops@ and payments-team@ are shared mailboxes, not users.
+const DIRECTORY_USERS = {
+  ...USERS,
+  carol: user('40000000-0000-4000-8000-000000000003', 'Carol Diaz', 'carol@contoso.com'),
+  frank: user('40000000-0000-4000-8000-000000000006', 'Frank Meyer', 'frank@contoso.com'),
+  grace: user('40000000-0000-4000-8000-000000000007', 'Grace Hall', 'grace@contoso.com'),
+};
+const DISABLED_USERS = new Set(['bob']);
+const MANAGERS = {
+  alice: 'carol',
+  bob: 'carol',
+  dave: 'carol',
+  erin: 'grace',
+  heidi: 'grace',
+  ivan: 'grace',
+  judy: 'grace',
+};
+put(
+  'graph/v1.0/users',
+  list(
+    `${GRAPH_CTX}users`,
+    Object.entries(DIRECTORY_USERS).map(([key, u]) => ({ ...u, accountEnabled: !DISABLED_USERS.has(key) })),
+  ),
+);
+for (const [key, manager] of Object.entries(MANAGERS))
+  put(`graph/v1.0/users/${DIRECTORY_USERS[key].id}/manager`, {
+    '@odata.context': `${GRAPH_CTX}directoryObjects/$entity`,
+    ...DIRECTORY_USERS[manager],
+    accountEnabled: true,
+  });
 for (const i of apps) {
   put(
     `graph/v1.0/applications/${appObj(i.n)}/owners`,

@@ -9,7 +9,8 @@ import { verifyToken, type AttestationClaim } from '../attest/links';
 import { AttestationStore, type AttestationRecord } from '../attest/store';
 import type { Baseline } from '../baseline/schema';
 import { FindingStore } from '../findings/store';
-import { normaliseAddress, routeFinding } from '../notify/recipients';
+import { normaliseAddress, reachOwners, routeFinding } from '../notify/recipients';
+import { OwnerAccountStore } from '../notify/owner-accounts';
 import { escapeHtml } from '../report/findings-report';
 import { dateOf, DAY_MS } from '../rules/context';
 import type { Tables } from '../storage/tables';
@@ -86,7 +87,9 @@ async function authorise(
   if (claim.act === 'attest') {
     const declared = baseline.identities.find((i) => i.objectId.toLowerCase() === claim.oid.toLowerCase());
     if (!declared) return { ok: false, reason: 'notOwner' };
-    const owners = declared.owners.map(normaliseAddress);
+    const owners = reachOwners(declared.owners, '', await new OwnerAccountStore(tables).load()).map((r) =>
+      normaliseAddress(r.address),
+    );
     return owners.includes(recipient) || contacts.includes(recipient)
       ? { ok: true, name: declared.name }
       : { ok: false, reason: 'notOwner' };
@@ -95,7 +98,9 @@ async function authorise(
     (f) => f.key === claim.key,
   );
   if (!finding || finding.state !== 'open') return { ok: false, reason: 'notOpen' };
-  const routed = routeFinding(finding, baseline).recipients.map(normaliseAddress);
+  // The chain as of the last notices: a manager who got the link in an owner's stead may use it.
+  const accounts = await new OwnerAccountStore(tables).load();
+  const routed = routeFinding(finding, baseline, accounts).recipients.map((r) => normaliseAddress(r.address));
   return routed.includes(recipient) || contacts.includes(recipient)
     ? { ok: true, name: finding.identity.name ?? finding.identity.displayName ?? finding.identity.objectId }
     : { ok: false, reason: 'notOwner' };

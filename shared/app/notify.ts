@@ -11,6 +11,12 @@ import { Outbox, type StoredNotice } from '../notify/outbox';
 import { planNotices, type PlannedNotice } from '../notify/plan-notices';
 import type { Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';
+import type { AzureClients } from '../azure/clients';
+import type { Baseline } from '../baseline/schema';
+import type { Finding } from '../model/finding';
+import { GraphReader } from '../inventory/graph-reader';
+import { OwnerAccountStore, type OwnerAccounts } from '../notify/owner-accounts';
+import { normaliseAddress } from '../notify/recipients';
 
 export const MAX_ATTEMPTS = 5;
 
@@ -20,7 +26,12 @@ export function describeNotify(r: NotifyResult): string {
   return (
     `notices: planned ${r.planned.length} (${kinds('owner-digest')} owner digests, ${kinds('secops-alert')} alerts, ${kinds('secops-digest')} security digests), ` +
     `stored ${r.stored}, sent ${r.sent.length}, queued ${r.queued}${r.queued ? ' (sending limit reached; they go out on the next runs)' : ''}, ` +
-    `retrying ${r.retrying.length}, failed ${r.failed.length}`
+    `retrying ${r.retrying.length}, failed ${r.failed.length}` +
+    (r.owners.error
+      ? `; owner accounts not checked (${r.owners.error}): notices go to the owners as declared`
+      : r.owners.checked
+        ? `; ${r.owners.checked} owner accounts checked, ${r.owners.replaced} disabled or gone`
+        : '')
   );
 }
 
@@ -35,6 +46,11 @@ export interface NotifyInput {
   email?: { transport: EmailTransport; perMinute: number; perHour: number };
   /** Attestation links in owner digests. */
   links?: { baseUrl: string; key: string };
+  /**
+   * Microsoft Graph, to check the owners' Entra accounts (disabled or gone → their manager).
+   * Without it the last known state of each account is used.
+   */
+  directory?: AzureClients;
   /** Plan only: store nothing, send nothing. */
   dryRun?: boolean;
   clock?: () => Date;
@@ -48,6 +64,8 @@ export interface NotifyResult {
   queued: number;
   retrying: Array<{ id: string; error: string }>;
   failed: Array<{ id: string; error: string }>;
+  /** Owner accounts looked up in Graph this run, how many of them are disabled or gone, or why not. */
+  owners: { checked: number; replaced: number; error?: string };
 }
 
 export async function notify(input: NotifyInput): Promise<NotifyResult> {
@@ -61,8 +79,27 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     outbox.ledger(),
     outbox.waitingAlerts(input.now),
   ]);
+  const ownerStore = new OwnerAccountStore(input.tables);
+  const owners: NotifyResult['owners'] = { checked: 0, replaced: 0 };
+  let accounts: OwnerAccounts;
+  if (input.directory) {
+    const addresses = ownerAddresses(baseline, open);
+    const checked = await ownerStore.refresh(new GraphReader(input.directory.graph()), addresses, input.now, {
+      write: !input.dryRun,
+    });
+    accounts = checked.accounts;
+    if (checked.error) owners.error = checked.error;
+    else {
+      owners.checked = addresses.length;
+      owners.replaced = addresses.filter((a) => {
+        const state = accounts.get(normaliseAddress(a))?.state;
+        return state === 'disabled' || state === 'gone';
+      }).length;
+    }
+  } else accounts = await ownerStore.load();
   const dayAgo = input.now.getTime() - DAY_MS;
   const planned = planNotices({
+    accounts,
     monitor: input.tables.prefix,
     open,
     resolvedLastDay: resolved.filter((f) => f.resolvedAt && Date.parse(f.resolvedAt) >= dayAgo).length,
@@ -75,7 +112,7 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     portal: input.portal,
     links: input.links,
   });
-  const result: NotifyResult = { planned, stored: 0, sent: [], queued: 0, retrying: [], failed: [] };
+  const result: NotifyResult = { planned, stored: 0, sent: [], queued: 0, retrying: [], failed: [], owners };
   if (input.dryRun) return result;
   for (const notice of planned) if (await outbox.store(notice, input.now)) result.stored += 1;
   if (!input.email) {
@@ -109,4 +146,17 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     }
   }
   return result;
+}
+
+/** Every address the chain may start from: baseline owners, Entra owners and Key Vault owners named in open findings. */
+function ownerAddresses(baseline: Baseline, open: readonly Finding[]): string[] {
+  const out = new Set<string>();
+  for (const i of baseline.identities) for (const o of i.owners) out.add(normaliseAddress(o));
+  for (const f of open)
+    for (const key of ['entraOwners', 'owners'] as const) {
+      const list = f.evidence[key];
+      if (Array.isArray(list))
+        for (const a of list) if (typeof a === 'string' && a.includes('@')) out.add(normaliseAddress(a));
+    }
+  return [...out].sort();
 }

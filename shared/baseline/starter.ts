@@ -83,7 +83,7 @@ export function starterBaselineYaml(env: NodeJS.ProcessEnv, now: Date): string {
             ? subscriptions.map((s) => ({ role: 'Reader', scope: `/subscriptions/${s}` }))
             : []),
         ],
-        appRoles: ['Microsoft Graph/Application.Read.All'],
+        appRoles: ['Microsoft Graph/Application.Read.All', 'Microsoft Graph/User.Read.All'],
       },
     ],
   };

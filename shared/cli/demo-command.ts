@@ -75,6 +75,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
           digests: true,
           coalesceMinutes: 0,
           portal: 'https://portal.azure.com',
+          directory: tenant.clients,
           // Links for a local Functions host (`func start`); a fresh key each demo, never stored.
           links: { baseUrl: 'http://localhost:7071/api/attest', key: randomBytes(32).toString('base64url') },
           email: {

@@ -12,6 +12,7 @@ import { createCredential } from '../azure/credential';
 import { CliError, type CliIo } from './io';
 import { parseNow } from './options';
 import { openTables } from './storage-options';
+import { openTenant } from './tenant-options';
 
 export function registerNotifyCommands(program: Command, io: CliIo): void {
   program
@@ -23,46 +24,60 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
     .option('--no-digests', 'alerts only (what the every-minute timer does)')
     .option('--out <dir>', 'also write each planned notice as .html and .txt files here')
     .option('--now <date>', 'plan as of this date (default: now)')
-    .action(async (opts: { dryRun?: boolean; digests: boolean; out?: string; now?: string }) => {
-      const settings = loadSettings(io.env);
-      const configured = settings.WIMON_EMAIL_ENDPOINT && settings.WIMON_EMAIL_SENDER;
-      if (!opts.dryRun && !configured)
-        throw new CliError(
-          'no email configured: set WIMON_EMAIL_ENDPOINT and WIMON_EMAIL_SENDER, or use --dry-run to see what would be sent',
-        );
-      const storage = await openTables(io);
-      try {
-        const result = await notify({
-          tables: storage.tables,
-          now: parseNow(opts.now),
-          digests: opts.digests,
-          coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
-          portal: settings.WIMON_PORTAL_ENDPOINT,
-          dryRun: opts.dryRun,
-          links:
-            settings.WIMON_ATTESTATION_KEY && settings.WIMON_ATTESTATION_URL
-              ? { baseUrl: settings.WIMON_ATTESTATION_URL, key: settings.WIMON_ATTESTATION_KEY }
-              : undefined,
-          email:
-            configured && !opts.dryRun
-              ? {
-                  transport: communicationServicesTransport(
-                    settings.WIMON_EMAIL_ENDPOINT!,
-                    createCredential(settings),
-                    settings.WIMON_EMAIL_SENDER!,
-                  ),
-                  perMinute: settings.WIMON_EMAIL_PER_MINUTE,
-                  perHour: settings.WIMON_EMAIL_PER_HOUR,
-                }
-              : undefined,
-        });
-        if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
-        for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
-        io.out(describeNotify(result));
-      } finally {
-        await storage.close();
-      }
-    });
+    .option(
+      '--fixture <dir>',
+      "check the owners' Entra accounts (disabled or gone: their manager instead) in a recorded tenant through the local emulator; without it, in the configured tenant if any",
+    )
+    .action(
+      async (opts: { dryRun?: boolean; digests: boolean; out?: string; now?: string; fixture?: string }) => {
+        const settings = loadSettings(io.env);
+        const configured = settings.WIMON_EMAIL_ENDPOINT && settings.WIMON_EMAIL_SENDER;
+        if (!opts.dryRun && !configured)
+          throw new CliError(
+            'no email configured: set WIMON_EMAIL_ENDPOINT and WIMON_EMAIL_SENDER, or use --dry-run to see what would be sent',
+          );
+        const storage = await openTables(io);
+        // Owner accounts (disabled or gone → their manager) are checked in Graph when a tenant is
+        // configured; otherwise the last known state is used.
+        const tenant =
+          opts.fixture || settings.WIMON_SUBSCRIPTIONS.length || settings.WIMON_MANAGEMENT_GROUPS.length
+            ? await openTenant(opts, io)
+            : undefined;
+        try {
+          const result = await notify({
+            directory: tenant?.clients,
+            tables: storage.tables,
+            now: parseNow(opts.now),
+            digests: opts.digests,
+            coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
+            portal: settings.WIMON_PORTAL_ENDPOINT,
+            dryRun: opts.dryRun,
+            links:
+              settings.WIMON_ATTESTATION_KEY && settings.WIMON_ATTESTATION_URL
+                ? { baseUrl: settings.WIMON_ATTESTATION_URL, key: settings.WIMON_ATTESTATION_KEY }
+                : undefined,
+            email:
+              configured && !opts.dryRun
+                ? {
+                    transport: communicationServicesTransport(
+                      settings.WIMON_EMAIL_ENDPOINT!,
+                      createCredential(settings),
+                      settings.WIMON_EMAIL_SENDER!,
+                    ),
+                    perMinute: settings.WIMON_EMAIL_PER_MINUTE,
+                    perHour: settings.WIMON_EMAIL_PER_HOUR,
+                  }
+                : undefined,
+          });
+          if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
+          for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
+          io.out(describeNotify(result));
+        } finally {
+          await tenant?.close();
+          await storage.close();
+        }
+      },
+    );
 
   program
     .command('attest')

@@ -4,7 +4,8 @@
  * `$top=999` pages, and `$batch` (20 per batch) for per-object lookups. A batch item throttled
  * on its own (429/503/504) is retried after its own Retry-After.
  *
- * Permissions: Microsoft Graph application permission Application.Read.All.
+ * Permissions: Microsoft Graph application permission Application.Read.All (and User.Read.All for
+ * the owner accounts in shared/notify/owner-accounts.ts).
  */
 import { z } from 'zod';
 import { federatedCredentialWireSchema } from './federated-credential-schema';
@@ -12,7 +13,12 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { AppRoleGrant, LiveCredential, LiveFederatedCredential, LiveOwner } from '../model/inventory';
 import { mapLimit } from './errors';
 
-export const GRAPH_PERMISSIONS = ['Application.Read.All'] as const;
+export const GRAPH_PERMISSIONS = ['Application.Read.All', 'User.Read.All'] as const;
+/** Their app role ids on Microsoft Graph's service principal (the same in every tenant). */
+export const GRAPH_PERMISSION_IDS: Record<(typeof GRAPH_PERMISSIONS)[number], string> = {
+  'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
+  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
+};
 
 const MAX_BATCH = 20;
 const PAGE = 999;

@@ -15,6 +15,7 @@ import { dateOf, DAY_MS } from '../rules/context';
 import { escalationDue, ownerStage } from './cadence';
 import { newClaim, signClaim, type AttestationClaim } from '../attest/links';
 import { normaliseAddress, routeFinding } from './recipients';
+import type { OwnerAccounts } from './owner-accounts';
 import {
   renderOwnerDigest,
   renderSecopsAlert,
@@ -57,6 +58,8 @@ export interface PlanInput {
   /** Resolved in the last day (for the security operations digest). */
   resolvedLastDay: number;
   baseline: Baseline;
+  /** What is known of the owners' Entra accounts (owner resolution chain); none: route as declared. */
+  accounts?: OwnerAccounts;
   /** `<recipient>|<entry>` already planned. */
   ledger: ReadonlySet<string>;
   /** Security operations alerts stored but still waiting, by recipient. */
@@ -126,21 +129,20 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
   const open = input.open.filter((f) => f.state === 'open' && !isSnoozed(f));
   const snoozedFor = new Map<string, number>();
   for (const f of input.open.filter(isSnoozed))
-    for (const r of routeFinding(f, baseline).recipients)
-      snoozedFor.set(normaliseAddress(r), (snoozedFor.get(normaliseAddress(r)) ?? 0) + 1);
+    for (const { address } of routeFinding(f, baseline, input.accounts).recipients)
+      snoozedFor.set(normaliseAddress(address), (snoozedFor.get(normaliseAddress(address)) ?? 0) + 1);
 
   if (input.digests) {
     const perOwner = new Map<string, { fresh: Array<NoticeItem & { entry: string }>; known: number }>();
     for (const f of open) {
       const stage = ownerStage(f, baseline.policy, now);
       if (!stage) continue;
-      const routing = routeFinding(f, baseline);
-      for (const raw of routing.recipients) {
-        const r = normaliseAddress(raw);
+      for (const { address, via } of routeFinding(f, baseline, input.accounts).recipients) {
+        const r = normaliseAddress(address);
         const slot = perOwner.get(r) ?? { fresh: [], known: 0 };
         const entry = `${f.key}|${stage}`;
         if (ledger.has(`${r}|${entry}`)) slot.known += 1;
-        else slot.fresh.push({ finding: f, via: routing.via, entry });
+        else slot.fresh.push({ finding: f, via, entry });
         perOwner.set(r, slot);
       }
     }
@@ -190,7 +192,13 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
     const escalated = open
       .filter((f) => escalationDue(f, now) && !ledger.has(`${recipient}|${f.key}|escalated`))
       .slice(0, MAX_ITEMS - 1)
-      .map((f) => ({ finding: f, via: `security contact: ${routeFinding(f, baseline).via} has not acted` }));
+      .map((f) => ({
+        finding: f,
+        via: `security contact: ${routeFinding(f, baseline, input.accounts)
+          .recipients.map((r) => r.via)
+          .filter((v, i, all) => all.indexOf(v) === i)
+          .join('; ')} has not acted`,
+      }));
     const openBySeverity: Record<string, number> = {};
     for (const f of open) openBySeverity[f.severity] = (openBySeverity[f.severity] ?? 0) + 1;
     const dayAgo = now.getTime() - DAY_MS;

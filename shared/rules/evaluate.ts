@@ -37,14 +37,23 @@ export function evaluate(
       out.push(...retiredPresentRule(ctx, declared));
       continue;
     }
-    out.push(...declaredRoleRules(ctx, declared), ...reviewOverdueRule(ctx, declared));
     const live = ctx.liveByObjectId.get(declared.objectId.toLowerCase());
-    if (live)
-      out.push(
-        ...credentialRules(ctx, declared, live),
-        ...ficRules(ctx, declared, live),
-        ...appRoleRules(ctx, live),
-      );
+    // The Entra owners with a mailbox are the next step of the owner chain when every baseline
+    // owner is disabled or gone (shared/notify/recipients.ts).
+    const entraOwners = (live?.owners ?? []).map((o) => o.mail).filter((m): m is string => Boolean(m));
+    out.push(
+      ...[
+        ...declaredRoleRules(ctx, declared),
+        ...reviewOverdueRule(ctx, declared),
+        ...(live
+          ? [
+              ...credentialRules(ctx, declared, live),
+              ...ficRules(ctx, declared, live),
+              ...appRoleRules(ctx, live),
+            ]
+          : []),
+      ].map((c) => (entraOwners.length ? { ...c, evidence: { ...c.evidence, entraOwners } } : c)),
+    );
   }
   for (const live of inventory.identities) {
     if (ctx.declaredByObjectId.has(live.objectId)) continue;

@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { ConfigurationError, type Settings } from '../config/settings';
 
 export type TableName =
-  'baseline' | 'findings' | 'runs' | 'outbox' | 'ledger' | 'cursors' | 'events' | 'attestations';
+  'baseline' | 'findings' | 'runs' | 'outbox' | 'ledger' | 'cursors' | 'events' | 'attestations' | 'owners';
 
 export interface TableSource {
   connectionString?: string;

@@ -34,7 +34,7 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
       managedIdentities: 7,
       credentials: 8,
       federatedCredentials: 5,
-      appRoleGrants: 6,
+      appRoleGrants: 7,
       roleAssignments: 27,
     });
     const routes = env.get().requestsByRoute();

@@ -223,11 +223,29 @@ describe('npm run demo (wimon demo)', () => {
       'b.yaml',
       new Date('2026-11-22'),
     );
+    // an owner whose Entra account is disabled is replaced by their manager (the owner chain)
+    const users = (
+      JSON.parse(readFileSync('examples/contoso/graph/v1.0/users.json', 'utf8')) as {
+        value: Array<{ id: string; mail: string; accountEnabled: boolean }>;
+      }
+    ).value;
+    const managerOf = (id: string) =>
+      (
+        JSON.parse(readFileSync(`examples/contoso/graph/v1.0/users/${id}/manager.json`, 'utf8')) as {
+          mail: string;
+        }
+      ).mail;
+    const reached = (o: string) => {
+      const user = users.find((u) => u.mail.toLowerCase() === o.toLowerCase());
+      return user && !user.accountEnabled ? managerOf(user.id) : o;
+    };
     const owners = new Set<string>();
     for (const f of report.findings.filter((x) => x.state === 'open')) {
       const declared = baseline.identities.find((i) => i.objectId.toLowerCase() === f.identity.objectId);
-      for (const o of declared?.owners ?? baseline.policy.securityContacts) owners.add(o.toLowerCase());
+      for (const o of declared?.owners ?? baseline.policy.securityContacts)
+        owners.add(reached(o).toLowerCase());
     }
+    expect(owners.has('bob@contoso.com')).toBe(false);
     const emails = readdirSync(path.join(out, 'emails'));
     const digestsTo = emails
       .filter((e) => e.endsWith('.html') && e.includes('-owner-digest-'))

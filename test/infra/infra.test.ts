@@ -82,7 +82,7 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       'app/graph-permission.bicep',
       /\}\s*$/,
       "}\nvar directoryReadAll = '7ab1d382-f21e-4acd-a863-ba3e13f7da61'\nresource more 'Microsoft.Graph/appRoleAssignedTo@v1.0' = {\n  appRoleId: directoryReadAll\n  principalId: principalId\n  resourceId: microsoftGraph.id\n}\n",
-      /not exactly Application.Read.All/,
+      /not exactly Application.Read.All, User.Read.All/,
     ],
     [
       'an operation dropped from the filter',
@@ -209,7 +209,10 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       'Workload Identity Monitor Reader (prod)',
       'Workload Identity Monitor Reader (prod)',
     ]);
-    expect(monitor.appRoles).toEqual(['Microsoft Graph/Application.Read.All']);
+    expect(monitor.appRoles).toEqual([
+      'Microsoft Graph/Application.Read.All',
+      'Microsoft Graph/User.Read.All',
+    ]);
     // with the attachment check on, the monitor also holds Reader on each monitored subscription
     const withReader = parseBaseline(
       starterBaselineYaml({ ...env, WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: 'true' }, now),

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { settingsSchema } from '../../shared/config/settings';
 import { ARM_PERMISSIONS } from '../../shared/inventory/arm-reader';
+import { GRAPH_PERMISSION_IDS, GRAPH_PERMISSIONS } from '../../shared/inventory/graph-reader';
 import {
   HANDLED_KEY_VAULT_EVENT_TYPES,
   HANDLED_OPERATIONS,
@@ -233,10 +234,13 @@ export function checkInfra(dir: string): string[] {
   const appRoles = [...stripComments(graph).matchAll(/appRoleId:\s*(\w+)/g)].map(
     (m) => new RegExp(`var\\s+${m[1]}\\s*=\\s*'([0-9a-f-]+)'`).exec(graph)?.[1],
   );
-  if (!sameSet(appRoles.map(String), ['9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30']))
+  if (!sameSet(appRoles.map(String), Object.values(GRAPH_PERMISSION_IDS)))
     problems.push(
-      `Microsoft Graph permissions ${JSON.stringify(appRoles)} are not exactly Application.Read.All`,
+      `Microsoft Graph permissions ${JSON.stringify(appRoles)} are not exactly ${GRAPH_PERMISSIONS.join(', ')}`,
     );
+  const script = files.get('hooks/grant-graph-permission.sh') ?? '';
+  for (const [name, id] of Object.entries(GRAPH_PERMISSION_IDS))
+    if (!script.includes(id)) problems.push(`hooks/grant-graph-permission.sh does not grant ${name}`);
 
   // 3. Event subscriptions deliver exactly what the handler accepts, to a function that exists, with dead-lettering.
   const subscriptions = all.filter((r) => r.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
