@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: measured in one process, one run, against the local emulator and Azurite.
+ * Part of `npm run bench`, measured in one process, one run, against the local emulator and Azurite.
  *   1. Event-to-finding latency: role assignment write/delete events through the same handler
  *      the Event Grid function runs (parse, dedupe, targeted re-read, rules, store), with no
  *      added emulator latency and with a per-request latency closer to a real API.
  *   2. Delta sweep vs full read: HTTP requests to find one changed app registration.
- * `-- --json FILE` also writes the figures as JSON. Numbers are this machine's, this run's.
+ * Run by bench/index.ts. Numbers are this machine's, this run's.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,6 @@ import { AzureClients, emulatorCredential } from '../shared/azure/clients';
 import { parseBaseline } from '../shared/baseline/parse';
 import { BaselineStore } from '../shared/baseline/store';
 import { readInventory } from '../shared/inventory/read-inventory';
-import { rerunTrustingEmulator } from '../shared/cli/emulator-trust';
 import { Tables } from '../shared/storage/tables';
 import { readFileSync } from 'node:fs';
 
@@ -200,10 +199,7 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const jsonAt = args.indexOf('--json');
-  const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+export async function runEventsBench(jsonFile: string | undefined): Promise<void> {
   const azurite = await startAzurite();
   const fixture = Fixture.load(CONTOSO);
   // contoso pages tiny (3/4 items) to exercise paging in tests; measure with the real APIs' page sizes.
@@ -235,11 +231,3 @@ async function main(): Promise<void> {
     await azurite.stop();
   }
 }
-
-const code = rerunTrustingEmulator(['bench', ...process.argv.slice(2)].slice(1), process.env);
-if (code !== undefined) process.exitCode = code;
-else
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });

@@ -35,6 +35,7 @@ export class Fixture {
   private readonly files = new Map<string, unknown>();
   /** ARM: lower-cased resource id → item, for GET by id of anything listed in a collection. */
   private armIndex = new Map<string, unknown>();
+  private itemIndex = new Map<string, Map<string, unknown>>();
 
   constructor(
     readonly manifest: FixtureManifest,
@@ -87,6 +88,31 @@ export class Fixture {
     this.reindex();
   }
 
+  /**
+   * One item of a collection file by its id (or the last segment of its id, or its name),
+   * through an index built on first use, so lookups stay fast in large fixtures.
+   */
+  itemOf(api: Api, collectionPath: string, idLower: string): unknown {
+    const key = `${api}/${trimSlashes(collectionPath)}`.toLowerCase();
+    let index = this.itemIndex.get(key);
+    if (!index) {
+      index = new Map();
+      const body = this.files.get(key);
+      if (hasValueArray(body))
+        for (const item of body.value) {
+          const o = item as { id?: unknown; name?: unknown };
+          if (typeof o.name === 'string' && !index.has(o.name.toLowerCase()))
+            index.set(o.name.toLowerCase(), item);
+          if (typeof o.id === 'string') {
+            index.set(o.id.toLowerCase(), item);
+            index.set(o.id.toLowerCase().split('/').pop()!, item);
+          }
+        }
+      this.itemIndex.set(key, index);
+    }
+    return index.get(idLower);
+  }
+
   armById(id: string): unknown {
     return this.armIndex.get(trimSlashes(id).toLowerCase());
   }
@@ -103,6 +129,7 @@ export class Fixture {
   }
 
   private reindex(): void {
+    this.itemIndex = new Map();
     this.armIndex = new Map();
     for (const [key, body] of this.files) {
       if (!key.startsWith('arm/') || !hasValueArray(body)) continue;

@@ -62,6 +62,13 @@ export interface RequestRecord {
 export interface EmulatorOptions {
   fixture: Fixture | string;
   latencyMs?: number;
+  /**
+   * Requests each API serves at once (the others wait their turn), so that latency × requests /
+   * capacity is a real lower bound on a client's wall time. Unlimited by default.
+   */
+  capacity?: Partial<Record<Api, number>>;
+  /** Every `every`-th HTTP request to ARM or Graph is answered 429 with this Retry-After (deterministic). */
+  throttle?: { every: number; retryAfterSeconds: number };
   faults?: FaultRule[];
   certificateDir?: string;
 }
@@ -83,6 +90,8 @@ export interface RunningEmulator {
   addFault(rule: FaultRule): void;
   clearFaults(): void;
   setLatency(ms: number): void;
+  /** Per API: HTTP requests answered, of them throttled (429), and the Retry-After seconds asked for. */
+  stats(): Record<string, { requests: number; throttled: number; retryAfterSeconds: number }>;
   /** Makes every Graph delta token issued so far invalid (as if it had expired). */
   expireDeltaTokens(): void;
   stop(): Promise<void>;
@@ -370,7 +379,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const parent = fixture.get(api, segments.slice(0, -1).join('/'));
     const last = (segments[segments.length - 1] ?? '').toLowerCase();
     if (hasValueArray(parent)) {
-      const item = parent.value.find((v) => matchesId(v, last));
+      const item = fixture.itemOf(api, segments.slice(0, -1).join('/'), last);
       if (item) return { status: 200, body: select(item, url) };
     }
     if (api === 'arm') {
@@ -389,7 +398,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       // A relation of an existing object with nothing in it: /v1.0/applications/{id}/owners → empty list
       const owner = fixture.get(api, segments.slice(0, -2).join('/'));
       const id = (segments[segments.length - 2] ?? '').toLowerCase();
-      if (hasValueArray(owner) && owner.value.some((v) => matchesId(v, id))) {
+      if (hasValueArray(owner) && fixture.itemOf(api, segments.slice(0, -2).join('/'), id)) {
         // A single-valued relation that is not set: Graph answers 404 (e.g. a user without a manager).
         if (last === 'manager')
           return errorReply(
@@ -413,8 +422,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
 
   const page = (api: Api, url: URL, body: { value: unknown[]; [key: string]: unknown }): Reply => {
-    let items = filterItems(api, body.value, url.searchParams.get('$filter'));
-    if (api === 'graph') items = items.map((i) => select(i, url));
+    const items = filterItems(api, body.value, url.searchParams.get('$filter'));
     const max = fixture.manifest.pageSize[api === 'arm' ? 'arm' : 'graph'];
     const top = Number(url.searchParams.get('$top') ?? max);
     const size = Math.max(1, Math.min(Number.isFinite(top) && top > 0 ? top : max, max));
@@ -426,7 +434,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
           url.searchParams.get('$skipToken') ??
           0,
       ) || 0;
-    const slice = items.slice(offset, offset + size);
+    const slice = items.slice(offset, offset + size).map((i) => (api === 'graph' ? select(i, url) : i));
     const out: Record<string, unknown> = { ...body, value: slice };
     if (offset + size < items.length) {
       const next = new URL(url.toString());
@@ -441,6 +449,38 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       delete out['@odata.nextLink'];
     }
     return { status: 200, body: out };
+  };
+
+  const inService: Partial<Record<Api, number>> = {};
+  const waiting: Partial<Record<Api, Array<() => void>>> = {};
+  const counters: Record<string, { requests: number; throttled: number; retryAfterSeconds: number }> = {};
+  const counter = (api: Api) => (counters[api] ??= { requests: 0, throttled: 0, retryAfterSeconds: 0 });
+  const throttleNext = (api: Api): boolean => {
+    const c = counter(api);
+    c.requests += 1;
+    const t = options.throttle;
+    if (!t || (api !== 'arm' && api !== 'graph') || c.requests % t.every !== 0) return false;
+    c.throttled += 1;
+    c.retryAfterSeconds += t.retryAfterSeconds;
+    return true;
+  };
+  const respondThrottled = (api: Api, req: IncomingMessage, res: ServerResponse): void => {
+    const reply = errorReply(
+      api,
+      429,
+      api === 'arm' ? 'TooManyRequests' : 'TooManyRequests',
+      'Too many requests; retry after the time in the Retry-After header.',
+      { 'Retry-After': String(options.throttle!.retryAfterSeconds) },
+    );
+    requests.push({
+      api,
+      method: req.method ?? 'GET',
+      route: routeOf(req.url ?? ''),
+      status: 429,
+      batchItem: false,
+    });
+    res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', ...(reply.headers ?? {}) });
+    res.end(JSON.stringify(reply.body));
   };
 
   const listener = (api: Api) => (req: IncomingMessage, res: ServerResponse) => {
@@ -483,15 +523,35 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         });
         res.end(text);
       };
-      if (latencyMs > 0) setTimeout(respond, latencyMs);
-      else respond();
+      const throttled = throttleNext(api);
+      const run = throttled ? () => respondThrottled(api, req, res) : respond;
+      const limit = options.capacity?.[api];
+      if (!limit) {
+        if (latencyMs > 0) setTimeout(run, latencyMs);
+        else run();
+        return;
+      }
+      // A server with `limit` workers: each request holds one for the latency, the rest queue.
+      const queue = (waiting[api] ??= []);
+      const start = (): void => {
+        inService[api] = (inService[api] ?? 0) + 1;
+        setTimeout(() => {
+          run();
+          inService[api]! -= 1;
+          const next = queue.shift();
+          if (next) next();
+        }, latencyMs);
+      };
+      if ((inService[api] ?? 0) < limit) start();
+      else queue.push(start);
     });
   };
 
   const servers: Server[] = [];
   const listen = async (api: Api): Promise<string> => {
     const server = createServer({ key: certificate.key, cert: certificate.cert }, listener(api));
-    server.keepAliveTimeout = 1000;
+    // undici (global fetch) subtracts 1 s from the hint: a short one would mean a new TLS connection per request.
+    server.keepAliveTimeout = 10_000;
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -533,6 +593,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    stats: () => structuredClone(counters),
     expireDeltaTokens: () => delta.expireTokens(),
     stop: async () => {
       await Promise.all(

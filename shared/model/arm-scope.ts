@@ -34,10 +34,36 @@ export function armScopeProblem(scope: string): string | undefined {
   return 'must start with /subscriptions/, /providers/ or be /';
 }
 
+// Rules compare the same few thousand scopes hundreds of thousands of times in a large tenant.
+const normalized = new Map<string, string>();
+const NORMALIZED_CACHE_LIMIT = 200_000;
+
 export function normalizeScope(scope: string): string {
-  if (scope === '/') return '/';
-  return scope.replace(/\/+$/, '').toLowerCase();
+  let n = normalized.get(scope);
+  if (n === undefined) {
+    let end = scope.length;
+    while (end > 1 && scope.charCodeAt(end - 1) === 47 /* / */) end--;
+    n = scope.slice(0, end).toLowerCase();
+    if (normalized.size >= NORMALIZED_CACHE_LIMIT) normalized.clear();
+    normalized.set(scope, n);
+  }
+  return n;
 }
+
+/** The scope itself and every ancestor its id shows, normalised, nearest first (ending with `/`). */
+export function scopeAndAncestors(scope: string): readonly string[] {
+  let out = ancestors.get(scope);
+  if (!out) {
+    const s = normalizeScope(scope);
+    const list = [s];
+    for (let i = s.lastIndexOf('/'); i > 0; i = s.lastIndexOf('/', i - 1)) list.push(s.slice(0, i));
+    if (s !== '/') list.push('/');
+    if (ancestors.size >= NORMALIZED_CACHE_LIMIT) ancestors.clear();
+    ancestors.set(scope, (out = list));
+  }
+  return out;
+}
+const ancestors = new Map<string, readonly string[]>();
 
 export function sameScope(a: string, b: string): boolean {
   return normalizeScope(a) === normalizeScope(b);
@@ -58,7 +84,19 @@ export function isSameOrAncestor(ancestor: string, scope: string): boolean {
 
 export type ScopeLevel = 'root' | 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource' | 'other';
 
+const levels = new Map<string, ScopeLevel>();
+
 export function scopeLevel(scope: string): ScopeLevel {
+  let level = levels.get(scope);
+  if (level === undefined) {
+    level = computeScopeLevel(scope);
+    if (levels.size >= NORMALIZED_CACHE_LIMIT) levels.clear();
+    levels.set(scope, level);
+  }
+  return level;
+}
+
+function computeScopeLevel(scope: string): ScopeLevel {
   const s = normalizeScope(scope);
   if (s === '/') return 'root';
   const segments = s.slice(1).split('/');

@@ -8,9 +8,18 @@ export const DIRECTORY = 'directory';
 export const SIGN_IN_LOGS = 'signinlogs';
 
 export function readScopeFor(armScope: string, inventory: Pick<Inventory, 'scopes'>): string {
-  const match = inventory.scopes.find((s) => isArmScopeKind(s.kind) && isSameOrAncestor(s.scope, armScope));
-  return match ? match.scope.toLowerCase() : ALL_ARM;
+  // The rules ask once per assignment; the answer depends only on the scope: remember it per inventory.
+  let memo = readScopeMemo.get(inventory.scopes);
+  if (!memo) readScopeMemo.set(inventory.scopes, (memo = new Map()));
+  let answer = memo.get(armScope);
+  if (answer === undefined) {
+    const match = inventory.scopes.find((s) => isArmScopeKind(s.kind) && isSameOrAncestor(s.scope, armScope));
+    answer = match ? match.scope.toLowerCase() : ALL_ARM;
+    memo.set(armScope, answer);
+  }
+  return answer;
 }
+const readScopeMemo = new WeakMap<readonly unknown[], Map<string, string>>();
 
 /** A finding that needs several reads (e.g. a managed identity from Graph and its federated credentials from ARM). */
 export function allOf(...scopes: string[]): string {

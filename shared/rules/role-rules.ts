@@ -9,16 +9,30 @@ import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import {
-  isSameOrAncestor,
   isStrictAncestor,
   normalizeScope,
-  sameScope,
+  scopeAndAncestors,
   scopeLevel,
 } from '../model/arm-scope';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { readScopeFor } from './read-scope';
 
-const lower = (s: string) => s.toLowerCase();
+const lower = (s: string): string => s.toLowerCase();
+
+/**
+ * A role list (policy.privilegedRoles, secretManagerRoles) as a set of lower-cased names and
+ * GUIDs, built once per list: the rules ask about every assignment of a large tenant.
+ */
+const roleSets = new WeakMap<readonly string[], Set<string>>();
+function roleSet(roles: readonly string[]): Set<string> {
+  let set = roleSets.get(roles);
+  if (!set) roleSets.set(roles, (set = new Set(roles.map(lower))));
+  return set;
+}
+function inRoleSet(set: Set<string>, a: LiveRoleAssignment): boolean {
+  return set.has(a.roleDefinitionId) || set.has(lower(a.roleName));
+}
+
 const LEVEL_WORDS: Record<string, string> = {
   root: 'root',
   managementGroup: 'management group',
@@ -45,11 +59,9 @@ function evidenceOf(a: LiveRoleAssignment): Record<string, unknown> {
 }
 
 export function isPrivilegedBroad(a: LiveRoleAssignment, privilegedRoles: readonly string[]): boolean {
+  if (!inRoleSet(roleSet(privilegedRoles), a)) return false;
   const level = scopeLevel(a.scope);
-  const broad = level === 'root' || level === 'managementGroup' || level === 'subscription';
-  return (
-    broad && privilegedRoles.some((r) => lower(r) === lower(a.roleName) || lower(r) === a.roleDefinitionId)
-  );
+  return level === 'root' || level === 'managementGroup' || level === 'subscription';
 }
 
 /** Rules every workload identity is held to, declared or not. */
@@ -58,19 +70,19 @@ export function privilegedBroadRule(
   objectId: string,
   assignments: readonly LiveRoleAssignment[],
 ): FindingCandidate[] {
+  const broad = assignments.filter((a) => isPrivilegedBroad(a, ctx.baseline.policy.privilegedRoles));
+  if (broad.length === 0) return [];
   const declared = ctx.declaredByObjectId.get(objectId);
   const identity = identityOf(declared, ctx.liveByObjectId.get(objectId), objectId);
-  return assignments
-    .filter((a) => isPrivilegedBroad(a, ctx.baseline.policy.privilegedRoles))
-    .map((a) =>
-      candidate('role.privileged-broad', {
-        identity,
-        target: a.scope,
-        message: `${label(identity)} holds ${a.roleName} at ${LEVEL_WORDS[scopeLevel(a.scope)]} scope ${a.scope}: narrow it to the resource group or resource the workload uses.`,
-        evidence: evidenceOf(a),
-        readScope: readScopeFor(a.scope, ctx.inventory),
-      }),
-    );
+  return broad.map((a) =>
+    candidate('role.privileged-broad', {
+      identity,
+      target: a.scope,
+      message: `${label(identity)} holds ${a.roleName} at ${LEVEL_WORDS[scopeLevel(a.scope)]} scope ${a.scope}: narrow it to the resource group or resource the workload uses.`,
+      evidence: evidenceOf(a),
+      readScope: readScopeFor(a.scope, ctx.inventory),
+    }),
+  );
 }
 
 export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
@@ -80,10 +92,17 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   const { policy } = ctx.baseline;
   const out: FindingCandidate[] = [...privilegedBroadRule(ctx, objectId, assignments)];
 
+  const declaredKeys = declaredRoleKeys(declared);
+  const secretManagers = roleSet(policy.secretManagerRoles);
+  // Each assignment as `role\nscope` under its role name and its GUID, for the role.missing check.
+  const held = new Set<string>();
   for (const a of assignments) {
-    const readScope = readScopeFor(a.scope, ctx.inventory);
+    const scope = normalizeScope(a.scope);
+    const byName = `${lower(a.roleName)}\n${scope}`;
+    const byGuid = `${a.roleDefinitionId}\n${scope}`;
+    held.add(byName).add(byGuid);
     const privilegedBroad = isPrivilegedBroad(a, policy.privilegedRoles);
-    const exact = declared.roles.find((d) => roleMatches(d.role, a) && sameScope(d.scope, a.scope));
+    const exact = declaredKeys.has(byName) || declaredKeys.has(byGuid);
     if (!exact && !privilegedBroad) {
       const narrower = declared.roles.find(
         (d) => roleMatches(d.role, a) && isStrictAncestor(a.scope, d.scope),
@@ -95,7 +114,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
             target: a.scope,
             message: `${label(identity)} holds ${a.roleName} at ${a.scope}, broader than the declared ${narrower.scope}: re-create it at the declared scope and remove this one.`,
             evidence: { ...evidenceOf(a), declaredScope: narrower.scope },
-            readScope,
+            readScope: readScopeFor(a.scope, ctx.inventory),
           }),
         );
       } else {
@@ -105,7 +124,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
             target: a.scope,
             message: `${label(identity)} holds ${a.roleName} at ${a.scope}, which the baseline does not declare: remove it or declare it.`,
             evidence: evidenceOf(a),
-            readScope,
+            readScope: readScopeFor(a.scope, ctx.inventory),
           }),
         );
       }
@@ -127,28 +146,26 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
             identityEnvironment: declared.environment,
             scopeEnvironment: foreign,
           },
-          readScope,
+          readScope: readScopeFor(a.scope, ctx.inventory),
         }),
       );
     }
-    if (
-      declared.purpose === 'runtime' &&
-      policy.secretManagerRoles.some((r) => lower(r) === lower(a.roleName) || lower(r) === a.roleDefinitionId)
-    ) {
+    if (declared.purpose === 'runtime' && inRoleSet(secretManagers, a)) {
       out.push(
         candidate('role.secret-manager-on-runtime', {
           identity,
           target: a.scope,
           message: `Runtime identity ${label(identity)} holds ${a.roleName} on ${a.scope} and can change secrets: give it Key Vault Secrets User and manage secrets from a deployment identity.`,
           evidence: evidenceOf(a),
-          readScope,
+          readScope: readScopeFor(a.scope, ctx.inventory),
         }),
       );
     }
   }
 
   for (const d of declared.roles) {
-    const satisfied = assignments.some((a) => roleMatches(d.role, a) && isSameOrAncestor(a.scope, d.scope));
+    const role = lower(d.role);
+    const satisfied = scopeAndAncestors(d.scope).some((scope) => held.has(`${role}\n${scope}`));
     if (satisfied) continue;
     out.push(
       candidate('role.missing', {
@@ -163,6 +180,18 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   return mergeSameTarget(out);
 }
 
+/** The identity's declared roles as `role\nscope` (lower-case, normalised), built once per baseline. */
+const declaredKeysCache = new WeakMap<DeclaredIdentity, Set<string>>();
+function declaredRoleKeys(declared: DeclaredIdentity): Set<string> {
+  let keys = declaredKeysCache.get(declared);
+  if (!keys)
+    declaredKeysCache.set(
+      declared,
+      (keys = new Set(declared.roles.map((d) => `${lower(d.role)}\n${normalizeScope(d.scope)}`))),
+    );
+  return keys;
+}
+
 /** The environment a scope belongs to when it is not the identity's own, else undefined. */
 export function foreignEnvironment(
   scope: string,
@@ -170,12 +199,37 @@ export function foreignEnvironment(
   environments: Record<string, string[]>,
   allowed: readonly string[] = [],
 ): string | undefined {
-  const mine = [own, ...allowed];
-  if (mine.some((env) => (environments[env] ?? []).some((s) => isSameOrAncestor(s, scope)))) return undefined;
-  for (const [env, scopes] of Object.entries(environments)) {
-    if (!mine.includes(env) && scopes.some((s) => isSameOrAncestor(s, scope))) return env;
+  const envs = environmentsOf(scope, environments);
+  if (envs.length === 0 || envs.includes(own) || allowed.some((e) => envs.includes(e))) return undefined;
+  return envs[0];
+}
+
+/** Environment name by normalised scope, built once per policy (a large tenant asks per assignment). */
+const environmentIndexes = new WeakMap<
+  Record<string, string[]>,
+  { order: string[]; byScope: Map<string, string[]>; answers: Map<string, string[]> }
+>();
+
+/** The environments whose scopes are `scope` or an ancestor of it, in the policy's order. */
+function environmentsOf(scope: string, environments: Record<string, string[]>): string[] {
+  let index = environmentIndexes.get(environments);
+  if (!index) {
+    index = { order: Object.keys(environments), byScope: new Map(), answers: new Map() };
+    for (const [env, scopes] of Object.entries(environments))
+      for (const s of scopes) {
+        const key = normalizeScope(s);
+        index.byScope.set(key, [...(index.byScope.get(key) ?? []), env]);
+      }
+    environmentIndexes.set(environments, index);
   }
-  return undefined;
+  let answer = index.answers.get(scope);
+  if (!answer) {
+    const found = new Set<string>();
+    for (const s of scopeAndAncestors(scope)) for (const env of index.byScope.get(s) ?? []) found.add(env);
+    answer = index.order.filter((env) => found.has(env));
+    index.answers.set(scope, answer);
+  }
+  return answer;
 }
 
 /** Two assignments of different roles at one scope are one finding per rule, listing both roles. */
