@@ -4,7 +4,15 @@
  * A scope that fails is reported incomplete with its error; it is never reported as empty.
  */
 import type { AzureClients } from '../azure/clients';
-import type { Inventory, LiveIdentity, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
+import type {
+  AppRoleGrant,
+  Inventory,
+  LiveFederatedCredential,
+  LiveIdentity,
+  LiveOwner,
+  LiveRoleAssignment,
+  ScopeCompleteness,
+} from '../model/inventory';
 import {
   readManagementGroup,
   readSubscription,
@@ -46,18 +54,20 @@ export async function readInventory(
       ...scope.subscriptions.map((s) => ({ kind: 'subscription' as const, id: s })),
       ...scope.managementGroups.map((m) => ({ kind: 'managementGroup' as const, id: m })),
     ],
-    options.scopeConcurrency ?? 4,
+    options.scopeConcurrency ?? 8,
     (s) => (s.kind === 'subscription' ? readSubscription(clients, s.id) : readManagementGroup(clients, s.id)),
   );
   const directoryWork = Promise.all([graph.listApplications(), graph.listServicePrincipals()]).then(
     ([applications, servicePrincipals]) => ({
       applications,
       servicePrincipals,
+      early: startEarlyLookups(graph, applications, servicePrincipals) as EarlyLookups | undefined,
       error: undefined as string | undefined,
     }),
     (error: unknown) => ({
       applications: [] as GraphApplication[],
       servicePrincipals: [] as GraphServicePrincipal[],
+      early: undefined,
       error: describeApiError(error),
     }),
   );
@@ -84,6 +94,7 @@ export async function readInventory(
         directory.servicePrincipals,
         roleAssignments,
         managedIdentities,
+        directory.early,
       );
       scopes.push({ scope: 'directory', kind: 'directory', complete: true });
     } catch (error) {
@@ -116,6 +127,54 @@ export async function resolveAssignments(
   );
 }
 
+type GraphDetails = {
+  owners: Map<string, LiveOwner[]>;
+  appFics: Map<string, LiveFederatedCredential[]>;
+  grants: Map<string, AppRoleGrant[]>;
+};
+
+/** Graph lookups started before the role assignments are known, for the certain workload identities. */
+export interface EarlyLookups {
+  servicePrincipalIds: Set<string>;
+  details: Promise<GraphDetails>;
+}
+
+/** Owners and federated credentials of the apps behind these service principals, and their app role grants ($batch). */
+function graphDetails(
+  graph: GraphReader,
+  servicePrincipals: readonly GraphServicePrincipal[],
+  appsByAppId: ReadonlyMap<string, GraphApplication>,
+): Promise<GraphDetails> {
+  const appObjects = servicePrincipals
+    .map((sp) => appsByAppId.get(sp.appId.toLowerCase()))
+    .filter((a): a is GraphApplication => a !== undefined);
+  return Promise.all([
+    graph.owners(appObjects.map((a) => `/applications/${a.id}`)),
+    graph.applicationFederatedCredentials(appObjects.map((a) => a.id)),
+    graph.appRoleGrants(servicePrincipals.map((sp) => sp.id)),
+  ]).then(([owners, appFics, grants]) => ({ owners, appFics, grants }));
+}
+
+/**
+ * Managed identities and the service principals of apps registered here are workload identities
+ * whatever they hold: their Graph lookups can start as soon as the directory is listed, alongside
+ * the ARM reads, instead of after them.
+ */
+function startEarlyLookups(
+  graph: GraphReader,
+  applications: readonly GraphApplication[],
+  servicePrincipals: readonly GraphServicePrincipal[],
+): EarlyLookups {
+  const appsByAppId = new Map(applications.map((a) => [a.appId.toLowerCase(), a]));
+  const certain = servicePrincipals.filter(
+    (sp) => sp.servicePrincipalType === 'ManagedIdentity' || appsByAppId.has(sp.appId.toLowerCase()),
+  );
+  const details = graphDetails(graph, certain, appsByAppId);
+  // Awaited after the ARM reads; a failure is reported then, not as an unhandled rejection now.
+  details.catch(() => undefined);
+  return { servicePrincipalIds: new Set(certain.map((sp) => sp.id)), details };
+}
+
 /** Joins Graph objects, ARM assignments and managed identities into the rules' view of each workload identity. */
 export async function buildIdentities(
   graph: GraphReader,
@@ -123,6 +182,7 @@ export async function buildIdentities(
   servicePrincipals: GraphServicePrincipal[],
   roleAssignments: LiveRoleAssignment[],
   managedIdentities: Map<string, ManagedIdentityResource>,
+  early?: EarlyLookups,
 ): Promise<LiveIdentity[]> {
   const appsByAppId = new Map(applications.map((a) => [a.appId.toLowerCase(), a]));
   const principalsWithRoles = new Set(roleAssignments.map((a) => a.principalId));
@@ -134,14 +194,15 @@ export async function buildIdentities(
       appsByAppId.has(sp.appId.toLowerCase()) ||
       principalsWithRoles.has(sp.id.toLowerCase()),
   );
-  const appObjects = workload
-    .map((sp) => appsByAppId.get(sp.appId.toLowerCase()))
-    .filter((a): a is GraphApplication => a !== undefined);
-  const [owners, appFics, grants] = await Promise.all([
-    graph.owners(appObjects.map((a) => `/applications/${a.id}`)),
-    graph.applicationFederatedCredentials(appObjects.map((a) => a.id)),
-    graph.appRoleGrants(workload.map((sp) => sp.id)),
+  // What was looked up early (before the ARM reads ended) is not looked up again.
+  const rest = early ? workload.filter((sp) => !early.servicePrincipalIds.has(sp.id)) : workload;
+  const [before, now] = await Promise.all([
+    early?.details ?? Promise.resolve(undefined),
+    graphDetails(graph, rest, appsByAppId),
   ]);
+  const owners = new Map([...(before?.owners ?? []), ...now.owners]);
+  const appFics = new Map([...(before?.appFics ?? []), ...now.appFics]);
+  const grants = new Map([...(before?.grants ?? []), ...now.grants]);
   return workload.map((sp): LiveIdentity => {
     const app = appsByAppId.get(sp.appId.toLowerCase());
     const objectId = sp.id.toLowerCase();

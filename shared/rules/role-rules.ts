@@ -8,12 +8,7 @@
 import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
-import {
-  isStrictAncestor,
-  normalizeScope,
-  scopeAndAncestors,
-  scopeLevel,
-} from '../model/arm-scope';
+import { isStrictAncestor, normalizeScope, scopeAndAncestors, scopeLevel } from '../model/arm-scope';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { readScopeFor } from './read-scope';
 
@@ -58,10 +53,10 @@ function evidenceOf(a: LiveRoleAssignment): Record<string, unknown> {
   };
 }
 
+const BROAD: ReadonlySet<string> = new Set(['root', 'managementGroup', 'subscription']);
+
 export function isPrivilegedBroad(a: LiveRoleAssignment, privilegedRoles: readonly string[]): boolean {
-  if (!inRoleSet(roleSet(privilegedRoles), a)) return false;
-  const level = scopeLevel(a.scope);
-  return level === 'root' || level === 'managementGroup' || level === 'subscription';
+  return inRoleSet(roleSet(privilegedRoles), a) && BROAD.has(scopeLevel(a.scope));
 }
 
 /** Rules every workload identity is held to, declared or not. */
@@ -69,8 +64,10 @@ export function privilegedBroadRule(
   ctx: RuleContext,
   objectId: string,
   assignments: readonly LiveRoleAssignment[],
+  /** Already known (the declared-identity loop works it out on the way). */
+  known?: readonly LiveRoleAssignment[],
 ): FindingCandidate[] {
-  const broad = assignments.filter((a) => isPrivilegedBroad(a, ctx.baseline.policy.privilegedRoles));
+  const broad = known ?? assignments.filter((a) => isPrivilegedBroad(a, ctx.baseline.policy.privilegedRoles));
   if (broad.length === 0) return [];
   const declared = ctx.declaredByObjectId.get(objectId);
   const identity = identityOf(declared, ctx.liveByObjectId.get(objectId), objectId);
@@ -90,19 +87,26 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   const assignments = ctx.assignmentsByPrincipal.get(objectId) ?? [];
   const identity = identityOf(declared, ctx.liveByObjectId.get(objectId), objectId);
   const { policy } = ctx.baseline;
-  const out: FindingCandidate[] = [...privilegedBroadRule(ctx, objectId, assignments)];
+  const out: FindingCandidate[] = [];
+  const broad: LiveRoleAssignment[] = [];
 
   const declaredKeys = declaredRoleKeys(declared);
   const secretManagers = roleSet(policy.secretManagerRoles);
-  // Each assignment as `role\nscope` under its role name and its GUID, for the role.missing check.
-  const held = new Set<string>();
+  const privileged = roleSet(policy.privilegedRoles);
+  // Scope → the roles held there (by name and by GUID), for the role.missing check.
+  const held = new Map<string, Set<string>>();
   for (const a of assignments) {
+    const role = lower(a.roleName);
     const scope = normalizeScope(a.scope);
-    const byName = `${lower(a.roleName)}\n${scope}`;
-    const byGuid = `${a.roleDefinitionId}\n${scope}`;
-    held.add(byName).add(byGuid);
-    const privilegedBroad = isPrivilegedBroad(a, policy.privilegedRoles);
-    const exact = declaredKeys.has(byName) || declaredKeys.has(byGuid);
+    const roles = held.get(scope);
+    if (roles) roles.add(role).add(a.roleDefinitionId);
+    else held.set(scope, new Set([role, a.roleDefinitionId]));
+    const privilegedBroad =
+      (privileged.has(role) || privileged.has(a.roleDefinitionId)) && BROAD.has(scopeLevel(a.scope));
+    if (privilegedBroad) broad.push(a);
+    const declaredHere = declaredKeys.get(scope);
+    const exact =
+      declaredHere !== undefined && (declaredHere.has(role) || declaredHere.has(a.roleDefinitionId));
     if (!exact && !privilegedBroad) {
       const narrower = declared.roles.find(
         (d) => roleMatches(d.role, a) && isStrictAncestor(a.scope, d.scope),
@@ -150,7 +154,10 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
         }),
       );
     }
-    if (declared.purpose === 'runtime' && inRoleSet(secretManagers, a)) {
+    if (
+      declared.purpose === 'runtime' &&
+      (secretManagers.has(role) || secretManagers.has(a.roleDefinitionId))
+    ) {
       out.push(
         candidate('role.secret-manager-on-runtime', {
           identity,
@@ -165,7 +172,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
 
   for (const d of declared.roles) {
     const role = lower(d.role);
-    const satisfied = scopeAndAncestors(d.scope).some((scope) => held.has(`${role}\n${scope}`));
+    const satisfied = scopeAndAncestors(d.scope).some((scope) => held.get(scope)?.has(role) === true);
     if (satisfied) continue;
     out.push(
       candidate('role.missing', {
@@ -177,18 +184,24 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
       }),
     );
   }
-  return mergeSameTarget(out);
+  if (broad.length) out.unshift(...privilegedBroadRule(ctx, objectId, assignments, broad));
+  return out.length > 1 ? mergeSameTarget(out) : out;
 }
 
-/** The identity's declared roles as `role\nscope` (lower-case, normalised), built once per baseline. */
-const declaredKeysCache = new WeakMap<DeclaredIdentity, Set<string>>();
-function declaredRoleKeys(declared: DeclaredIdentity): Set<string> {
+/** The identity's declared roles by normalised scope (lower-case names or GUIDs), built once per baseline. */
+const declaredKeysCache = new WeakMap<DeclaredIdentity, Map<string, Set<string>>>();
+function declaredRoleKeys(declared: DeclaredIdentity): Map<string, Set<string>> {
   let keys = declaredKeysCache.get(declared);
-  if (!keys)
-    declaredKeysCache.set(
-      declared,
-      (keys = new Set(declared.roles.map((d) => `${lower(d.role)}\n${normalizeScope(d.scope)}`))),
-    );
+  if (!keys) {
+    keys = new Map();
+    for (const d of declared.roles) {
+      const scope = normalizeScope(d.scope);
+      const roles = keys.get(scope);
+      if (roles) roles.add(lower(d.role));
+      else keys.set(scope, new Set([lower(d.role)]));
+    }
+    declaredKeysCache.set(declared, keys);
+  }
   return keys;
 }
 
