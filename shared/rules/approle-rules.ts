@@ -8,6 +8,7 @@ export const grantKey = (g: { resourceDisplayName: string; permission: string })
   `${g.resourceDisplayName}/${g.permission}`;
 
 export function appRoleRules(ctx: RuleContext, live: LiveIdentity): FindingCandidate[] {
+  if (live.appRoleGrants.length === 0) return [];
   const declared = ctx.declaredByObjectId.get(live.objectId);
   const identity = identityOf(declared, live, live.objectId);
   const privileged = new Set(ctx.baseline.policy.privilegedAppRoles.map((r) => r.toLowerCase()));

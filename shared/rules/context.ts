@@ -8,6 +8,8 @@ export interface RuleContext {
   baseline: Baseline;
   inventory: Inventory;
   now: Date;
+  /** `now` as YYYY-MM-DD (UTC), worked out once. */
+  today: string;
   declaredByObjectId: Map<string, DeclaredIdentity>;
   liveByObjectId: Map<string, LiveIdentity>;
   assignmentsByPrincipal: Map<string, LiveRoleAssignment[]>;
@@ -32,6 +34,7 @@ export function buildContext(
     baseline,
     inventory,
     now,
+    today: dateOf(now),
     declaredByObjectId: new Map(baseline.identities.map((i) => [i.objectId.toLowerCase(), i])),
     liveByObjectId: new Map(inventory.identities.map((i) => [i.objectId, i])),
     assignmentsByPrincipal,

@@ -40,19 +40,21 @@ export function evaluate(
     const live = ctx.liveByObjectId.get(declared.objectId.toLowerCase());
     // The Entra owners with a mailbox are the next step of the owner chain when every baseline
     // owner is disabled or gone (shared/notify/recipients.ts).
+    const found = [
+      ...declaredRoleRules(ctx, declared),
+      ...reviewOverdueRule(ctx, declared),
+      ...(live
+        ? [
+            ...credentialRules(ctx, declared, live),
+            ...ficRules(ctx, declared, live),
+            ...appRoleRules(ctx, live),
+          ]
+        : []),
+    ];
+    if (found.length === 0) continue;
     const entraOwners = (live?.owners ?? []).map((o) => o.mail).filter((m): m is string => Boolean(m));
     out.push(
-      ...[
-        ...declaredRoleRules(ctx, declared),
-        ...reviewOverdueRule(ctx, declared),
-        ...(live
-          ? [
-              ...credentialRules(ctx, declared, live),
-              ...ficRules(ctx, declared, live),
-              ...appRoleRules(ctx, live),
-            ]
-          : []),
-      ].map((c) => (entraOwners.length ? { ...c, evidence: { ...c.evidence, entraOwners } } : c)),
+      ...found.map((c) => (entraOwners.length ? { ...c, evidence: { ...c.evidence, entraOwners } } : c)),
     );
   }
   for (const live of inventory.identities) {

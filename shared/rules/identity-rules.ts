@@ -2,7 +2,7 @@
 import type { DeclaredIdentity } from '../baseline/schema';
 import type { LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
-import { candidate, dateOf, identityOf, label, type RuleContext } from './context';
+import { candidate, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
 
 /** What an identity still holds, in words. `unexpiredOnly` leaves out credentials that can no longer sign in. */
@@ -62,7 +62,7 @@ export function unbaselinedRules(ctx: RuleContext, live: LiveIdentity): FindingC
 }
 
 export function reviewOverdueRule(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
-  const today = dateOf(ctx.now);
+  const today = ctx.today;
   const objectId = declared.objectId.toLowerCase();
   const attested = ctx.attestedUntil.get(objectId);
   // An owner's attestation extends the review, never past policy.maxAttestationDays from its date.

@@ -7,7 +7,7 @@
  */
 import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
-import type { FindingCandidate } from '../model/finding';
+import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { isStrictAncestor, normalizeScope, scopeAndAncestors, scopeLevel } from '../model/arm-scope';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { readScopeFor } from './read-scope';
@@ -85,7 +85,9 @@ export function privilegedBroadRule(
 export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
   const objectId = lower(declared.objectId);
   const assignments = ctx.assignmentsByPrincipal.get(objectId) ?? [];
-  const identity = identityOf(declared, ctx.liveByObjectId.get(objectId), objectId);
+  // Built only for an identity that has a finding: most have none.
+  let who: FindingIdentity | undefined;
+  const identityFor = () => (who ??= identityOf(declared, ctx.liveByObjectId.get(objectId), objectId));
   const { policy } = ctx.baseline;
   const out: FindingCandidate[] = [];
   const broad: LiveRoleAssignment[] = [];
@@ -93,20 +95,17 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   const declaredKeys = declaredRoleKeys(declared);
   const secretManagers = roleSet(policy.secretManagerRoles);
   const privileged = roleSet(policy.privilegedRoles);
-  // Scope → the roles held there (by name and by GUID), for the role.missing check.
-  const held = new Map<string, Set<string>>();
+  let exactHits = 0;
   for (const a of assignments) {
-    const role = lower(a.roleName);
+    const role = lowerRole(a.roleName);
     const scope = normalizeScope(a.scope);
-    const roles = held.get(scope);
-    if (roles) roles.add(role).add(a.roleDefinitionId);
-    else held.set(scope, new Set([role, a.roleDefinitionId]));
     const privilegedBroad =
       (privileged.has(role) || privileged.has(a.roleDefinitionId)) && BROAD.has(scopeLevel(a.scope));
     if (privilegedBroad) broad.push(a);
     const declaredHere = declaredKeys.get(scope);
     const exact =
       declaredHere !== undefined && (declaredHere.has(role) || declaredHere.has(a.roleDefinitionId));
+    if (exact) exactHits += 1;
     if (!exact && !privilegedBroad) {
       const narrower = declared.roles.find(
         (d) => roleMatches(d.role, a) && isStrictAncestor(a.scope, d.scope),
@@ -114,9 +113,9 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
       if (narrower) {
         out.push(
           candidate('role.scope-broader', {
-            identity,
+            identity: identityFor(),
             target: a.scope,
-            message: `${label(identity)} holds ${a.roleName} at ${a.scope}, broader than the declared ${narrower.scope}: re-create it at the declared scope and remove this one.`,
+            message: `${label(identityFor())} holds ${a.roleName} at ${a.scope}, broader than the declared ${narrower.scope}: re-create it at the declared scope and remove this one.`,
             evidence: { ...evidenceOf(a), declaredScope: narrower.scope },
             readScope: readScopeFor(a.scope, ctx.inventory),
           }),
@@ -124,9 +123,9 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
       } else {
         out.push(
           candidate('role.unexpected', {
-            identity,
+            identity: identityFor(),
             target: a.scope,
-            message: `${label(identity)} holds ${a.roleName} at ${a.scope}, which the baseline does not declare: remove it or declare it.`,
+            message: `${label(identityFor())} holds ${a.roleName} at ${a.scope}, which the baseline does not declare: remove it or declare it.`,
             evidence: evidenceOf(a),
             readScope: readScopeFor(a.scope, ctx.inventory),
           }),
@@ -142,9 +141,9 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
     if (foreign) {
       out.push(
         candidate('role.cross-environment', {
-          identity,
+          identity: identityFor(),
           target: a.scope,
-          message: `${label(identity)} (${declared.environment}) holds ${a.roleName} on ${a.scope}, which belongs to ${foreign}: use a separate ${foreign} identity.`,
+          message: `${label(identityFor())} (${declared.environment}) holds ${a.roleName} on ${a.scope}, which belongs to ${foreign}: use a separate ${foreign} identity.`,
           evidence: {
             ...evidenceOf(a),
             identityEnvironment: declared.environment,
@@ -160,9 +159,9 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
     ) {
       out.push(
         candidate('role.secret-manager-on-runtime', {
-          identity,
+          identity: identityFor(),
           target: a.scope,
-          message: `Runtime identity ${label(identity)} holds ${a.roleName} on ${a.scope} and can change secrets: give it Key Vault Secrets User and manage secrets from a deployment identity.`,
+          message: `Runtime identity ${label(identityFor())} holds ${a.roleName} on ${a.scope} and can change secrets: give it Key Vault Secrets User and manage secrets from a deployment identity.`,
           evidence: evidenceOf(a),
           readScope: readScopeFor(a.scope, ctx.inventory),
         }),
@@ -170,15 +169,18 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
     }
   }
 
-  for (const d of declared.roles) {
+  // Each live assignment matches at most one declared role exactly: as many hits as declared
+  // roles means none is missing, without looking further.
+  const held = exactHits >= declared.roles.length ? undefined : heldRoles(assignments);
+  for (const d of held ? declared.roles : []) {
     const role = lower(d.role);
-    const satisfied = scopeAndAncestors(d.scope).some((scope) => held.get(scope)?.has(role) === true);
+    const satisfied = scopeAndAncestors(d.scope).some((scope) => held!.get(scope)?.has(role) === true);
     if (satisfied) continue;
     out.push(
       candidate('role.missing', {
-        identity,
+        identity: identityFor(),
         target: d.scope,
-        message: `${label(identity)} is declared to hold ${d.role} on ${d.scope} but does not: create it if the workload needs it, or remove it from the baseline.`,
+        message: `${label(identityFor())} is declared to hold ${d.role} on ${d.scope} but does not: create it if the workload needs it, or remove it from the baseline.`,
         evidence: { declaredRole: d.role, declaredScope: d.scope },
         readScope: readScopeFor(d.scope, ctx.inventory),
       }),
@@ -186,6 +188,28 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   }
   if (broad.length) out.unshift(...privilegedBroadRule(ctx, objectId, assignments, broad));
   return out.length > 1 ? mergeSameTarget(out) : out;
+}
+
+/** Scope → the roles held there (lower-case names and GUIDs), for the role.missing check. */
+function heldRoles(assignments: readonly LiveRoleAssignment[]): Map<string, Set<string>> {
+  const held = new Map<string, Set<string>>();
+  for (const a of assignments) {
+    const scope = normalizeScope(a.scope);
+    const roles = held.get(scope) ?? new Set<string>();
+    held.set(scope, roles.add(lowerRole(a.roleName)).add(a.roleDefinitionId));
+  }
+  return held;
+}
+
+/** Role names come from a few shared role definition strings: lower-case each once. */
+const loweredRoles = new Map<string, string>();
+function lowerRole(name: string): string {
+  let l = loweredRoles.get(name);
+  if (l === undefined) {
+    if (loweredRoles.size >= 10_000) loweredRoles.clear();
+    loweredRoles.set(name, (l = name.toLowerCase()));
+  }
+  return l;
 }
 
 /** The identity's declared roles by normalised scope (lower-case names or GUIDs), built once per baseline. */
