@@ -5,11 +5,10 @@ import { notify } from '../../shared/app/notify';
 import { reconcile } from '../../shared/app/reconcile';
 import { newClaim, signClaim } from '../../shared/attest/links';
 import { AttestationStore } from '../../shared/attest/store';
-import { emulatorCredential } from '../../shared/azure/clients';
 import { FindingStore } from '../../shared/findings/store';
-import { communicationServicesTransport } from '../../shared/notify/email-transport';
 import type { Tables } from '../../shared/storage/tables';
 import { attestHttp } from '../../functions/attest';
+import { notifyThroughEmulator } from '../support/notify';
 import { tenantFor, useContosoEmulator } from '../support/emulator';
 import { runFunction } from '../support/functions';
 import { SAMPLE_NOW } from '../support/sample';
@@ -59,26 +58,7 @@ describe('one-click attestation links (digest → attest function → state), em
       clock: () => SAMPLE_NOW,
     });
     env.get().receivedEmails.length = 0;
-    await notify({
-      tables,
-      now: new Date(),
-      digests: true,
-      coalesceMinutes: 0,
-      portal: 'https://portal.azure.com',
-      links: { baseUrl: BASE, key: KEY },
-      email: {
-        transport: communicationServicesTransport(
-          env.get().endpoints.email,
-          emulatorCredential,
-          'n@wimon.test',
-          {
-            pollIntervalMs: 5,
-          },
-        ),
-        perMinute: 100,
-        perHour: 100,
-      },
-    });
+    await notifyThroughEmulator(env.get(), tables, new Date(), { links: { baseUrl: BASE, key: KEY } });
     const mail = env.get().receivedEmails.find((e) => e.to.includes('judy@contoso.com'))!;
     const stillNeeded = /Still needed until (\d{4}-\d{2}-\d{2}): (\S+)/.exec(mail.text)!;
     const snooze = /Snooze for 7 days: (\S+)/.exec(mail.text)!;

@@ -37,6 +37,26 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
   const reconcileAt = (when: Date) =>
     reconcile({ tables, tenant: tenantFor(env.get()), evaluateAt: when, clock: () => when });
   const to = (address: string) => received().filter((e) => e.to.includes(address));
+  /** Removes reporting-app's expiring certificate in the tenant; returns the body to put back. */
+  const removeReportingCert2026 = () => {
+    const apps = env.get().fixture.get('graph', REPORTING_APP_CERTS) as {
+      value: Array<Record<string, unknown>>;
+    };
+    env.get().fixture.set('graph', REPORTING_APP_CERTS, {
+      ...apps,
+      value: apps.value.map((a) =>
+        a.displayName === 'reporting-app'
+          ? {
+              ...a,
+              keyCredentials: (a.keyCredentials as Array<{ displayName: string }>).filter(
+                (k) => k.displayName !== 'CN=reporting-cert-2026',
+              ),
+            }
+          : a,
+      ),
+    });
+    return apps;
+  };
 
   beforeEach(async () => {
     tables = await tablesWithSampleBaseline();
@@ -84,22 +104,7 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     expect(to('dave@contoso.com')[1]!.text).not.toContain('legacy-export'); // told before
 
     // the certificate is removed in the tenant: the next reconcile resolves it, no 1-day reminder
-    const apps = env.get().fixture.get('graph', REPORTING_APP_CERTS) as {
-      value: Array<Record<string, unknown>>;
-    };
-    env.get().fixture.set('graph', REPORTING_APP_CERTS, {
-      ...apps,
-      value: apps.value.map((a) =>
-        a.displayName === 'reporting-app'
-          ? {
-              ...a,
-              keyCredentials: (a.keyCredentials as Array<{ displayName: string }>).filter(
-                (k) => k.displayName !== 'CN=reporting-cert-2026',
-              ),
-            }
-          : a,
-      ),
-    });
+    const apps = removeReportingCert2026();
     try {
       await reconcileAt(at(8));
       expect(await cadence(at(8, 60))).toHaveLength(2);
@@ -122,22 +127,7 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     expect(await expiryOf(at(12))).toHaveLength(2); // +3 days: nothing new
     expect((await expiryOf(at(16))).at(-1)!.text).toContain('(expired 7 days ago)');
     expect(await expiryOf(at(16))).toHaveLength(3);
-    const apps = env.get().fixture.get('graph', REPORTING_APP_CERTS) as {
-      value: Array<Record<string, unknown>>;
-    };
-    env.get().fixture.set('graph', REPORTING_APP_CERTS, {
-      ...apps,
-      value: apps.value.map((a) =>
-        a.displayName === 'reporting-app'
-          ? {
-              ...a,
-              keyCredentials: (a.keyCredentials as Array<{ displayName: string }>).filter(
-                (k) => k.displayName !== 'CN=reporting-cert-2026',
-              ),
-            }
-          : a,
-      ),
-    });
+    const apps = removeReportingCert2026();
     try {
       expect(await expiryOf(at(30))).toHaveLength(3); // removed: resolved, no further reminder
     } finally {

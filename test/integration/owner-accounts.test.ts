@@ -4,15 +4,13 @@
  * and the manager may use the attestation links those notices carry.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { notify } from '../../shared/app/notify';
 import { reconcile } from '../../shared/app/reconcile';
 import { actOnLink } from '../../shared/app/attestation';
-import { emulatorCredential } from '../../shared/azure/clients';
 import { FindingStore } from '../../shared/findings/store';
 import { GraphReader } from '../../shared/inventory/graph-reader';
-import { communicationServicesTransport } from '../../shared/notify/email-transport';
 import { OwnerAccountStore } from '../../shared/notify/owner-accounts';
 import type { Tables } from '../../shared/storage/tables';
+import { notifyThroughEmulator } from '../support/notify';
 import { clientsFor, tenantFor, useContosoEmulator } from '../support/emulator';
 import { SAMPLE_NOW } from '../support/sample';
 import { tablesWithSampleBaseline } from '../support/tables';
@@ -25,26 +23,9 @@ describe('owner accounts and the notice chain (emulator + Azurite)', () => {
   let tables: Tables;
   const graph = () => new GraphReader(clientsFor(env.get()).graph(), { sleep: async () => undefined });
   const send = (now: Date) =>
-    notify({
-      tables,
-      now,
-      digests: true,
-      coalesceMinutes: 0,
-      portal: 'https://portal.azure.com',
+    notifyThroughEmulator(env.get(), tables, now, {
       directory: clientsFor(env.get()),
       links: { baseUrl: 'http://localhost:7071/api/attest', key: KEY },
-      email: {
-        transport: communicationServicesTransport(
-          env.get().endpoints.email,
-          emulatorCredential,
-          'n@wimon.test',
-          {
-            pollIntervalMs: 5,
-          },
-        ),
-        perMinute: 100,
-        perHour: 100,
-      },
     });
 
   beforeEach(async () => {
