@@ -1,8 +1,29 @@
 /** Indexes built once per evaluation so every rule looks things up in maps, not nested scans. */
-import type { Baseline, DeclaredIdentity } from '../baseline/schema';
+import type { Baseline, DeclaredIdentity, Policy } from '../baseline/schema';
 import type { Inventory, LiveIdentity, LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
+import { normalizeScope, scopeAndAncestors, scopeLevel, type ScopeLevel } from '../model/arm-scope';
 import { ruleDefinition, type RuleId, type Severity } from './catalogue';
+
+/** What the rules need to know of a scope, worked out once per distinct scope. */
+export interface ScopeFacts {
+  /** Normalised (lower-case, no trailing slash): the form scopes are compared in. */
+  key: string;
+  level: ScopeLevel;
+  /** Root, management group or subscription: where a privileged role is too broad. */
+  broad: boolean;
+  /** policy.environments the scope or an ancestor belongs to, in the policy's order. */
+  environments: readonly string[];
+}
+
+/** What the rules need to know of a role, worked out once per distinct role definition. */
+export interface RoleFacts {
+  name: string;
+  /** The name lower-cased: baselines may name a role in any case. */
+  lower: string;
+  privileged: boolean;
+  secretManager: boolean;
+}
 
 export interface RuleContext {
   baseline: Baseline;
@@ -13,9 +34,13 @@ export interface RuleContext {
   declaredByObjectId: Map<string, DeclaredIdentity>;
   liveByObjectId: Map<string, LiveIdentity>;
   assignmentsByPrincipal: Map<string, LiveRoleAssignment[]>;
+  /** Assignments ARM reports with principalType Unknown (their principal was deleted). */
+  unknownPrincipalAssignments: LiveRoleAssignment[];
   completeScopes: Set<string>;
   /** Object id → date an owner attested the identity is still needed until (extends reviewBy). */
   attestedUntil: ReadonlyMap<string, string>;
+  scopeFacts(scope: string): ScopeFacts;
+  roleFacts(assignment: LiveRoleAssignment): RoleFacts;
 }
 
 export function buildContext(
@@ -25,21 +50,84 @@ export function buildContext(
   attestedUntil: ReadonlyMap<string, string> = new Map(),
 ): RuleContext {
   const assignmentsByPrincipal = new Map<string, LiveRoleAssignment[]>();
+  const unknownPrincipalAssignments: LiveRoleAssignment[] = [];
   for (const a of inventory.roleAssignments) {
     const list = assignmentsByPrincipal.get(a.principalId);
     if (list) list.push(a);
     else assignmentsByPrincipal.set(a.principalId, [a]);
+    if (a.principalType === 'Unknown') unknownPrincipalAssignments.push(a);
   }
+  const declaredByObjectId = new Map<string, DeclaredIdentity>();
+  for (const i of baseline.identities) declaredByObjectId.set(i.objectId.toLowerCase(), i);
+  const liveByObjectId = new Map<string, LiveIdentity>();
+  for (const i of inventory.identities) liveByObjectId.set(i.objectId, i);
+
+  // A large tenant has hundreds of thousands of assignments over a few thousand scopes and a few
+  // dozen roles: the rules ask about each assignment, these answer from a map.
+  const scopes = new Map<string, ScopeFacts>();
+  const environments = environmentIndex(baseline.policy.environments);
+  const roles = new Map<string, RoleFacts>();
+  const privileged = new Set(baseline.policy.privilegedRoles.map(lower));
+  const secretManagers = new Set(baseline.policy.secretManagerRoles.map(lower));
   return {
     baseline,
     inventory,
     now,
     today: dateOf(now),
-    declaredByObjectId: new Map(baseline.identities.map((i) => [i.objectId.toLowerCase(), i])),
-    liveByObjectId: new Map(inventory.identities.map((i) => [i.objectId, i])),
+    declaredByObjectId,
+    liveByObjectId,
     assignmentsByPrincipal,
+    unknownPrincipalAssignments,
     attestedUntil,
     completeScopes: new Set(inventory.scopes.filter((s) => s.complete).map((s) => s.scope.toLowerCase())),
+    scopeFacts(scope) {
+      let facts = scopes.get(scope);
+      if (facts === undefined) {
+        const level = scopeLevel(scope);
+        facts = {
+          key: normalizeScope(scope),
+          level,
+          broad: level === 'root' || level === 'managementGroup' || level === 'subscription',
+          environments: environments(scope),
+        };
+        scopes.set(scope, facts);
+      }
+      return facts;
+    },
+    roleFacts(a) {
+      let facts = roles.get(a.roleDefinitionId);
+      // One definition has one name; a differing name (never seen from ARM) is judged on its own.
+      if (facts === undefined || facts.name !== a.roleName) {
+        const name = a.roleName.toLowerCase();
+        const computed = {
+          name: a.roleName,
+          lower: name,
+          privileged: privileged.has(name) || privileged.has(a.roleDefinitionId),
+          secretManager: secretManagers.has(name) || secretManagers.has(a.roleDefinitionId),
+        };
+        if (facts === undefined) roles.set(a.roleDefinitionId, computed);
+        facts = computed;
+      }
+      return facts;
+    },
+  };
+}
+
+const lower = (s: string): string => s.toLowerCase();
+
+/** Scope → the policy.environments it lies in (the scope itself or an ancestor listed), in the policy's order. */
+function environmentIndex(environments: Policy['environments']): (scope: string) => string[] {
+  const order = Object.keys(environments);
+  const byScope = new Map<string, string[]>();
+  for (const [env, scopes] of Object.entries(environments))
+    for (const s of scopes) {
+      const key = normalizeScope(s);
+      byScope.set(key, [...(byScope.get(key) ?? []), env]);
+    }
+  return (scope) => {
+    const found = new Set<string>();
+    for (const s of scopeAndAncestors(scope)) for (const env of byScope.get(s) ?? []) found.add(env);
+    return order.filter((env) => found.has(env));
   };
 }
 

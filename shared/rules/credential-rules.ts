@@ -1,7 +1,7 @@
 /** credential.type-not-allowed, credential.lifetime-too-long, credential.expiring, credential.expired. */
 import type { DeclaredIdentity, Policy } from '../baseline/schema';
 import type { LiveCredential, LiveIdentity } from '../model/inventory';
-import type { FindingCandidate } from '../model/finding';
+import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import type { Severity } from './catalogue';
 import { candidate, DAY_MS, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
@@ -27,10 +27,22 @@ export function credentialRules(
   declared: DeclaredIdentity,
   live: LiveIdentity,
 ): FindingCandidate[] {
-  const identity = identityOf(declared, live, live.objectId);
+  // Built only when there is something to report: most credentials are fine.
+  let who: FindingIdentity | undefined;
   const policy: Policy = ctx.baseline.policy;
   const out: FindingCandidate[] = [];
   for (const c of live.credentials) {
+    const start = c.start ? Date.parse(c.start) : NaN;
+    const end = c.end ? Date.parse(c.end) : NaN;
+    const lifetimeDays = (end - start) / DAY_MS;
+    const daysLeft = (end - ctx.now.getTime()) / DAY_MS;
+    const allowed = declared.credentials.includes(c.type);
+    const tooLong = Number.isFinite(lifetimeDays) && lifetimeDays > policy.maxCredentialLifetimeDays;
+    const stage =
+      Number.isFinite(daysLeft) && daysLeft > 0 ? expiryStage(daysLeft, policy.expiryWarningDays) : undefined;
+    const expired = Number.isFinite(daysLeft) && daysLeft <= 0;
+    if (allowed && !tooLong && !expired && stage === undefined) continue;
+    const identity = (who ??= identityOf(declared, live, live.objectId));
     const base = { identity, target: c.keyId, readScope: DIRECTORY };
     const evidence = {
       keyId: c.keyId,
@@ -41,7 +53,7 @@ export function credentialRules(
       end: c.end,
       attachedTo: c.on,
     };
-    if (!declared.credentials.includes(c.type)) {
+    if (!allowed) {
       out.push(
         candidate('credential.type-not-allowed', {
           ...base,
@@ -50,48 +62,37 @@ export function credentialRules(
         }),
       );
     }
-    const start = c.start ? Date.parse(c.start) : NaN;
-    const end = c.end ? Date.parse(c.end) : NaN;
-    if (Number.isFinite(start) && Number.isFinite(end)) {
-      const lifetimeDays = (end - start) / DAY_MS;
-      if (lifetimeDays > policy.maxCredentialLifetimeDays) {
-        out.push(
-          candidate('credential.lifetime-too-long', {
-            ...base,
-            message: `${credentialName(c)} on ${label(identity)} is valid for ${Math.round(lifetimeDays)} days, more than the ${policy.maxCredentialLifetimeDays} allowed: replace it with a shorter-lived one.`,
-            evidence: {
-              ...evidence,
-              lifetimeDays: Math.round(lifetimeDays),
-              maxDays: policy.maxCredentialLifetimeDays,
-            },
-          }),
-        );
-      }
+    if (tooLong) {
+      out.push(
+        candidate('credential.lifetime-too-long', {
+          ...base,
+          message: `${credentialName(c)} on ${label(identity)} is valid for ${Math.round(lifetimeDays)} days, more than the ${policy.maxCredentialLifetimeDays} allowed: replace it with a shorter-lived one.`,
+          evidence: {
+            ...evidence,
+            lifetimeDays: Math.round(lifetimeDays),
+            maxDays: policy.maxCredentialLifetimeDays,
+          },
+        }),
+      );
     }
-    if (Number.isFinite(end)) {
-      const daysLeft = (end - ctx.now.getTime()) / DAY_MS;
-      if (daysLeft <= 0) {
-        out.push(
-          candidate('credential.expired', {
-            ...base,
-            message: `${credentialName(c)} on ${label(identity)} expired on ${c.end!.slice(0, 10)} and is still attached: remove it.`,
-            evidence,
-          }),
-        );
-      } else {
-        const stage = expiryStage(daysLeft, policy.expiryWarningDays);
-        if (stage !== undefined) {
-          const days = Math.ceil(daysLeft);
-          out.push(
-            candidate('credential.expiring', {
-              ...base,
-              severity: severityForStage(stage),
-              message: `Rotate or remove ${credentialName(c)} on ${label(identity)}: it expires in ${days} day${days === 1 ? '' : 's'} (${c.end!.slice(0, 10)}).`,
-              evidence: { ...evidence, daysLeft: days, stage },
-            }),
-          );
-        }
-      }
+    if (expired) {
+      out.push(
+        candidate('credential.expired', {
+          ...base,
+          message: `${credentialName(c)} on ${label(identity)} expired on ${c.end!.slice(0, 10)} and is still attached: remove it.`,
+          evidence,
+        }),
+      );
+    } else if (stage !== undefined) {
+      const days = Math.ceil(daysLeft);
+      out.push(
+        candidate('credential.expiring', {
+          ...base,
+          severity: severityForStage(stage),
+          message: `Rotate or remove ${credentialName(c)} on ${label(identity)}: it expires in ${days} day${days === 1 ? '' : 's'} (${c.end!.slice(0, 10)}).`,
+          evidence: { ...evidence, daysLeft: days, stage },
+        }),
+      );
     }
   }
   return out;

@@ -1,6 +1,6 @@
 /** All drift and lifecycle rules: baseline × live inventory × now → findings. Pure. */
 import type { Baseline } from '../baseline/schema';
-import type { Inventory } from '../model/inventory';
+import type { Inventory, LiveIdentity } from '../model/inventory';
 import { findingKey, type FindingCandidate } from '../model/finding';
 import { appRoleRules } from './approle-rules';
 import { buildContext } from './context';
@@ -31,53 +31,59 @@ export function evaluate(
   attestedUntil?: ReadonlyMap<string, string>,
 ): FindingCandidate[] {
   const ctx = buildContext(baseline, inventory, now, attestedUntil);
+  // Appended in place, not spread: a large tenant has tens of thousands of identities, most with
+  // nothing to report.
   const out: FindingCandidate[] = [];
   for (const declared of baseline.identities) {
     if (declared.status === 'retired') {
-      out.push(...retiredPresentRule(ctx, declared));
+      append(out, retiredPresentRule(ctx, declared));
       continue;
     }
     const live = ctx.liveByObjectId.get(declared.objectId.toLowerCase());
-    // The Entra owners with a mailbox are the next step of the owner chain when every baseline
-    // owner is disabled or gone (shared/notify/recipients.ts).
-    const found = [
-      ...declaredRoleRules(ctx, declared),
-      ...reviewOverdueRule(ctx, declared),
-      ...(live
-        ? [
-            ...credentialRules(ctx, declared, live),
-            ...ficRules(ctx, declared, live),
-            ...appRoleRules(ctx, live),
-          ]
-        : []),
-    ];
-    if (found.length === 0) continue;
-    const entraOwners = (live?.owners ?? []).map((o) => o.mail).filter((m): m is string => Boolean(m));
-    out.push(
-      ...found.map((c) => (entraOwners.length ? { ...c, evidence: { ...c.evidence, entraOwners } } : c)),
-    );
+    const first = out.length;
+    append(out, declaredRoleRules(ctx, declared));
+    append(out, reviewOverdueRule(ctx, declared));
+    if (live) {
+      append(out, credentialRules(ctx, declared, live));
+      append(out, ficRules(ctx, declared, live));
+      append(out, appRoleRules(ctx, live));
+      // The Entra owners with a mailbox are the next step of the owner chain when every baseline
+      // owner is disabled or gone (shared/notify/recipients.ts).
+      if (out.length > first) withEntraOwners(out, first, live, false);
+    }
   }
   for (const live of inventory.identities) {
     if (ctx.declaredByObjectId.has(live.objectId)) continue;
+    const first = out.length;
+    append(out, unbaselinedRules(ctx, live));
+    append(out, privilegedBroadRule(ctx, live.objectId, ctx.assignmentsByPrincipal.get(live.objectId) ?? []));
+    append(out, appRoleRules(ctx, live));
     // No baseline owner: the Entra owners with a mailbox are who notices fall back to.
-    const entraOwners = live.owners.map((o) => o.mail).filter((m): m is string => Boolean(m));
-    out.push(
-      ...[
-        ...unbaselinedRules(ctx, live),
-        ...privilegedBroadRule(ctx, live.objectId, ctx.assignmentsByPrincipal.get(live.objectId) ?? []),
-        ...appRoleRules(ctx, live),
-      ].map((c) => ({ ...c, evidence: { ...c.evidence, entraOwners } })),
-    );
+    withEntraOwners(out, first, live, true);
   }
-  out.push(...orphanedAssignmentRule(ctx));
+  append(out, orphanedAssignmentRule(ctx));
   for (const live of inventory.identities) {
     if (ctx.declaredByObjectId.get(live.objectId)?.status === 'retired') continue;
-    out.push(...disabledWithAccessRule(ctx, live), ...unattachedManagedIdentityRule(ctx, live));
+    append(out, disabledWithAccessRule(ctx, live));
+    append(out, unattachedManagedIdentityRule(ctx, live));
   }
   const trustworthy = out.filter(
     (c) => !ABSENCE_RULES.has(c.ruleId) || isScopeReadCompletely(c.readScope, inventory),
   );
   return dedupe(applyExemptions(trustworthy, baseline, now));
+}
+
+function append(out: FindingCandidate[], found: readonly FindingCandidate[]): void {
+  for (const c of found) out.push(c);
+}
+
+/** Adds the identity's Entra owners with a mailbox to the evidence of out[first..]. */
+function withEntraOwners(out: FindingCandidate[], first: number, live: LiveIdentity, always: boolean): void {
+  if (out.length === first) return;
+  const entraOwners = live.owners.map((o) => o.mail).filter((m): m is string => Boolean(m));
+  if (entraOwners.length === 0 && !always) return;
+  for (let i = first; i < out.length; i++)
+    out[i] = { ...out[i]!, evidence: { ...out[i]!.evidence, entraOwners } };
 }
 
 function dedupe(list: FindingCandidate[]): FindingCandidate[] {

@@ -9,13 +9,24 @@ import type { FindingCandidate } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { allOf, DIRECTORY, readScopeFor } from './read-scope';
 
-export const normalizeIssuer = (issuer: string): string => issuer.trim().replace(/\/+$/, '').toLowerCase();
+export function normalizeIssuer(issuer: string): string {
+  let n = issuers.get(issuer);
+  if (n === undefined) {
+    n = issuer.trim().replace(/\/+$/, '').toLowerCase();
+    if (issuers.size >= 10_000) issuers.clear();
+    issuers.set(issuer, n);
+  }
+  return n;
+}
+// A tenant has a handful of issuers and tens of thousands of federated credentials.
+const issuers = new Map<string, string>();
 
 export function ficTarget(f: { issuer: string; subject: string }): string {
   return `${normalizeIssuer(f.issuer)} ${f.subject}`;
 }
 
 function sameAudiences(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 1 && b.length === 1) return a[0]!.toLowerCase() === b[0]!.toLowerCase();
   const x = new Set(a.map((s) => s.toLowerCase()));
   const y = new Set(b.map((s) => s.toLowerCase()));
   return x.size === y.size && [...x].every((v) => y.has(v));
@@ -42,13 +53,21 @@ export function broadSubjectReason(issuer: string, subject: string): string | un
   return undefined;
 }
 
+const trustedSets = new WeakMap<readonly string[], Set<string>>();
+function trustedIssuers(list: readonly string[]): Set<string> {
+  let set = trustedSets.get(list);
+  if (!set) trustedSets.set(list, (set = new Set(list.map(normalizeIssuer))));
+  return set;
+}
+
 export function ficRules(
   ctx: RuleContext,
   declared: DeclaredIdentity,
   live: LiveIdentity,
 ): FindingCandidate[] {
+  if (live.federatedCredentials.length === 0 && declared.federatedCredentials.length === 0) return [];
   const identity = identityOf(declared, live, live.objectId);
-  const trusted = new Set(ctx.baseline.policy.trustedIssuers.map(normalizeIssuer));
+  const trusted = trustedIssuers(ctx.baseline.policy.trustedIssuers);
   // Application FICs come from Graph; a user-assigned identity's from its subscription in ARM.
   const readScope =
     live.managedIdentityResourceId && live.kind === 'managedIdentity'

@@ -17,26 +17,25 @@ import { ALL_ARM, allOf, DIRECTORY, readScopeFor } from './read-scope';
 import { RESOURCE_GRAPH_SCOPE } from '../inventory/resource-graph-reader';
 
 export function orphanedAssignmentRule(ctx: RuleContext): FindingCandidate[] {
-  const out: FindingCandidate[] = [];
-  for (const a of ctx.inventory.roleAssignments) {
-    const gone =
-      a.principalType === 'Unknown' ||
-      (a.principalType === 'ServicePrincipal' && !ctx.liveByObjectId.has(a.principalId));
-    if (!gone) continue;
-    const declared = ctx.declaredByObjectId.get(a.principalId);
-    const identity = identityOf(declared, undefined, a.principalId);
-    out.push(
-      candidate('role.orphaned-principal', {
-        identity,
-        target: a.id.toLowerCase(),
-        message: `${a.roleName} on ${a.scope} is assigned to ${label(identity)}, which no longer exists${a.principalType === 'Unknown' ? '' : ' in the directory'}: delete the assignment.`,
-        evidence: orphanEvidence(a),
-        // absence of the principal: only a complete directory read (and of the scope) may say so
-        readScope: allOf(DIRECTORY, readScopeFor(a.scope, ctx.inventory)),
-      }),
-    );
+  // Found from the principals (one directory look-up each), not by visiting every assignment again.
+  const gone: LiveRoleAssignment[] = [];
+  for (const [principalId, assignments] of ctx.assignmentsByPrincipal) {
+    if (ctx.liveByObjectId.has(principalId)) continue;
+    for (const a of assignments)
+      if (a.principalType === 'ServicePrincipal' || a.principalType === 'Unknown') gone.push(a);
   }
-  return out;
+  for (const a of ctx.unknownPrincipalAssignments) if (ctx.liveByObjectId.has(a.principalId)) gone.push(a);
+  return gone.map((a) => {
+    const identity = identityOf(ctx.declaredByObjectId.get(a.principalId), undefined, a.principalId);
+    return candidate('role.orphaned-principal', {
+      identity,
+      target: a.id.toLowerCase(),
+      message: `${a.roleName} on ${a.scope} is assigned to ${label(identity)}, which no longer exists${a.principalType === 'Unknown' ? '' : ' in the directory'}: delete the assignment.`,
+      evidence: orphanEvidence(a),
+      // absence of the principal: only a complete directory read (and of the scope) may say so
+      readScope: allOf(DIRECTORY, readScopeFor(a.scope, ctx.inventory)),
+    });
+  });
 }
 
 function orphanEvidence(a: LiveRoleAssignment): Record<string, unknown> {

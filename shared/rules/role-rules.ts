@@ -8,25 +8,11 @@
 import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
-import { isStrictAncestor, normalizeScope, scopeAndAncestors, scopeLevel } from '../model/arm-scope';
+import { isStrictAncestor, normalizeScope, scopeAndAncestors } from '../model/arm-scope';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { readScopeFor } from './read-scope';
 
 const lower = (s: string): string => s.toLowerCase();
-
-/**
- * A role list (policy.privilegedRoles, secretManagerRoles) as a set of lower-cased names and
- * GUIDs, built once per list: the rules ask about every assignment of a large tenant.
- */
-const roleSets = new WeakMap<readonly string[], Set<string>>();
-function roleSet(roles: readonly string[]): Set<string> {
-  let set = roleSets.get(roles);
-  if (!set) roleSets.set(roles, (set = new Set(roles.map(lower))));
-  return set;
-}
-function inRoleSet(set: Set<string>, a: LiveRoleAssignment): boolean {
-  return set.has(a.roleDefinitionId) || set.has(lower(a.roleName));
-}
 
 const LEVEL_WORDS: Record<string, string> = {
   root: 'root',
@@ -53,12 +39,6 @@ function evidenceOf(a: LiveRoleAssignment): Record<string, unknown> {
   };
 }
 
-const BROAD: ReadonlySet<string> = new Set(['root', 'managementGroup', 'subscription']);
-
-export function isPrivilegedBroad(a: LiveRoleAssignment, privilegedRoles: readonly string[]): boolean {
-  return inRoleSet(roleSet(privilegedRoles), a) && BROAD.has(scopeLevel(a.scope));
-}
-
 /** Rules every workload identity is held to, declared or not. */
 export function privilegedBroadRule(
   ctx: RuleContext,
@@ -67,7 +47,8 @@ export function privilegedBroadRule(
   /** Already known (the declared-identity loop works it out on the way). */
   known?: readonly LiveRoleAssignment[],
 ): FindingCandidate[] {
-  const broad = known ?? assignments.filter((a) => isPrivilegedBroad(a, ctx.baseline.policy.privilegedRoles));
+  const broad =
+    known ?? assignments.filter((a) => ctx.roleFacts(a).privileged && ctx.scopeFacts(a.scope).broad);
   if (broad.length === 0) return [];
   const declared = ctx.declaredByObjectId.get(objectId);
   const identity = identityOf(declared, ctx.liveByObjectId.get(objectId), objectId);
@@ -75,7 +56,7 @@ export function privilegedBroadRule(
     candidate('role.privileged-broad', {
       identity,
       target: a.scope,
-      message: `${label(identity)} holds ${a.roleName} at ${LEVEL_WORDS[scopeLevel(a.scope)]} scope ${a.scope}: narrow it to the resource group or resource the workload uses.`,
+      message: `${label(identity)} holds ${a.roleName} at ${LEVEL_WORDS[ctx.scopeFacts(a.scope).level]} scope ${a.scope}: narrow it to the resource group or resource the workload uses.`,
       evidence: evidenceOf(a),
       readScope: readScopeFor(a.scope, ctx.inventory),
     }),
@@ -88,23 +69,19 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   // Built only for an identity that has a finding: most have none.
   let who: FindingIdentity | undefined;
   const identityFor = () => (who ??= identityOf(declared, ctx.liveByObjectId.get(objectId), objectId));
-  const { policy } = ctx.baseline;
   const out: FindingCandidate[] = [];
   const broad: LiveRoleAssignment[] = [];
 
   const declaredKeys = declaredRoleKeys(declared);
-  const secretManagers = roleSet(policy.secretManagerRoles);
-  const privileged = roleSet(policy.privilegedRoles);
   let exactHits = 0;
   for (const a of assignments) {
-    const role = lowerRole(a.roleName);
-    const scope = normalizeScope(a.scope);
-    const privilegedBroad =
-      (privileged.has(role) || privileged.has(a.roleDefinitionId)) && BROAD.has(scopeLevel(a.scope));
+    const scope = ctx.scopeFacts(a.scope);
+    const role = ctx.roleFacts(a);
+    const privilegedBroad = role.privileged && scope.broad;
     if (privilegedBroad) broad.push(a);
-    const declaredHere = declaredKeys.get(scope);
+    const declaredHere = declaredKeys.get(scope.key);
     const exact =
-      declaredHere !== undefined && (declaredHere.has(role) || declaredHere.has(a.roleDefinitionId));
+      declaredHere !== undefined && (declaredHere.has(role.lower) || declaredHere.has(a.roleDefinitionId));
     if (exact) exactHits += 1;
     if (!exact && !privilegedBroad) {
       const narrower = declared.roles.find(
@@ -133,9 +110,8 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
       }
     }
     const foreign = foreignEnvironment(
-      a.scope,
+      scope.environments,
       declared.environment,
-      policy.environments,
       declared.allowedEnvironments,
     );
     if (foreign) {
@@ -153,10 +129,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
         }),
       );
     }
-    if (
-      declared.purpose === 'runtime' &&
-      (secretManagers.has(role) || secretManagers.has(a.roleDefinitionId))
-    ) {
+    if (declared.purpose === 'runtime' && role.secretManager) {
       out.push(
         candidate('role.secret-manager-on-runtime', {
           identity: identityFor(),
@@ -171,7 +144,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
 
   // Each live assignment matches at most one declared role exactly: as many hits as declared
   // roles means none is missing, without looking further.
-  const held = exactHits >= declared.roles.length ? undefined : heldRoles(assignments);
+  const held = exactHits >= declared.roles.length ? undefined : heldRoles(ctx, assignments);
   for (const d of held ? declared.roles : []) {
     const role = lower(d.role);
     const satisfied = scopeAndAncestors(d.scope).some((scope) => held!.get(scope)?.has(role) === true);
@@ -191,25 +164,14 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
 }
 
 /** Scope → the roles held there (lower-case names and GUIDs), for the role.missing check. */
-function heldRoles(assignments: readonly LiveRoleAssignment[]): Map<string, Set<string>> {
+function heldRoles(ctx: RuleContext, assignments: readonly LiveRoleAssignment[]): Map<string, Set<string>> {
   const held = new Map<string, Set<string>>();
   for (const a of assignments) {
-    const scope = normalizeScope(a.scope);
+    const scope = ctx.scopeFacts(a.scope).key;
     const roles = held.get(scope) ?? new Set<string>();
-    held.set(scope, roles.add(lowerRole(a.roleName)).add(a.roleDefinitionId));
+    held.set(scope, roles.add(ctx.roleFacts(a).lower).add(a.roleDefinitionId));
   }
   return held;
-}
-
-/** Role names come from a few shared role definition strings: lower-case each once. */
-const loweredRoles = new Map<string, string>();
-function lowerRole(name: string): string {
-  let l = loweredRoles.get(name);
-  if (l === undefined) {
-    if (loweredRoles.size >= 10_000) loweredRoles.clear();
-    loweredRoles.set(name, (l = name.toLowerCase()));
-  }
-  return l;
 }
 
 /** The identity's declared roles by normalised scope (lower-case names or GUIDs), built once per baseline. */
@@ -229,44 +191,15 @@ function declaredRoleKeys(declared: DeclaredIdentity): Map<string, Set<string>> 
   return keys;
 }
 
-/** The environment a scope belongs to when it is not the identity's own, else undefined. */
-export function foreignEnvironment(
-  scope: string,
+/** The environment of a scope (see ScopeFacts.environments) when it is not the identity's own, else undefined. */
+function foreignEnvironment(
+  environments: readonly string[],
   own: string,
-  environments: Record<string, string[]>,
   allowed: readonly string[] = [],
 ): string | undefined {
-  const envs = environmentsOf(scope, environments);
-  if (envs.length === 0 || envs.includes(own) || allowed.some((e) => envs.includes(e))) return undefined;
-  return envs[0];
-}
-
-/** Environment name by normalised scope, built once per policy (a large tenant asks per assignment). */
-const environmentIndexes = new WeakMap<
-  Record<string, string[]>,
-  { order: string[]; byScope: Map<string, string[]>; answers: Map<string, string[]> }
->();
-
-/** The environments whose scopes are `scope` or an ancestor of it, in the policy's order. */
-function environmentsOf(scope: string, environments: Record<string, string[]>): string[] {
-  let index = environmentIndexes.get(environments);
-  if (!index) {
-    index = { order: Object.keys(environments), byScope: new Map(), answers: new Map() };
-    for (const [env, scopes] of Object.entries(environments))
-      for (const s of scopes) {
-        const key = normalizeScope(s);
-        index.byScope.set(key, [...(index.byScope.get(key) ?? []), env]);
-      }
-    environmentIndexes.set(environments, index);
-  }
-  let answer = index.answers.get(scope);
-  if (!answer) {
-    const found = new Set<string>();
-    for (const s of scopeAndAncestors(scope)) for (const env of index.byScope.get(s) ?? []) found.add(env);
-    answer = index.order.filter((env) => found.has(env));
-    index.answers.set(scope, answer);
-  }
-  return answer;
+  if (environments.length === 0 || environments.includes(own)) return undefined;
+  if (allowed.some((e) => environments.includes(e))) return undefined;
+  return environments[0];
 }
 
 /** Two assignments of different roles at one scope are one finding per rule, listing both roles. */

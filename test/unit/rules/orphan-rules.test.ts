@@ -33,6 +33,15 @@ describe('role.orphaned-principal', () => {
     ).toEqual([]);
   });
 
+  it('principalType Unknown is reported even when the directory still lists the object id (deleted since)', () => {
+    const stale = { ...assignment('Reader', RG), principalType: 'Unknown' };
+    const found = rulesOf(
+      evaluate(baseline(), inventory([live()], [assignment('Reader', RG), stale]), NOW),
+      'role.orphaned-principal',
+    );
+    expect(found.map((f) => f.target)).toEqual([stale.id.toLowerCase()]);
+  });
+
   it('is not raised from a partial directory read (absence is only proven by a complete one)', () => {
     expect(
       rulesOf(

@@ -73,6 +73,19 @@ describe('role rules', () => {
       ),
     ).toEqual([]);
   });
+  it('policy role lists match a role by definition GUID or by name in any casing, per evaluation', () => {
+    const owner = assignment('Owner', PROD);
+    const byGuid = baseline({ roles: [] });
+    byGuid.policy.privilegedRoles = [owner.roleDefinitionId.toUpperCase().replace('GUID', 'guid')];
+    expect(rules(evaluate(byGuid, inventory([live()], [owner]), NOW))).toEqual(['role.privileged-broad']);
+    const byName = baseline({ roles: [] });
+    byName.policy.privilegedRoles = ['oWnEr'];
+    expect(rules(evaluate(byName, inventory([live()], [owner]), NOW))).toEqual(['role.privileged-broad']);
+    // A later evaluation with another policy is judged on that policy, not on remembered answers.
+    const none = baseline({ roles: [] });
+    none.policy.privilegedRoles = [];
+    expect(rules(evaluate(none, inventory([live()], [owner]), NOW))).toEqual(['role.unexpected']);
+  });
   it('role.privileged-broad applies to undeclared identities too, and declared privileged-broad is still reported', () => {
     const other = live({ objectId: 'eeeeeeee-0000-4000-8000-000000000009', displayName: 'stranger' });
     expect(
