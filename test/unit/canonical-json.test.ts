@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, contentHash } from '../../shared/baseline/canonical';
+import { parseBaseline } from '../../shared/baseline/parse';
+import { sampleBaselineText, SAMPLE_NOW } from '../support/sample';
+
+/** The definition canonicalJson must keep to (stored baselines carry hashes made with it). */
+function reference(value: unknown): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+      );
+    return v;
+  };
+  return JSON.stringify(sortKeys(value));
+}
+
+/** Deterministic pseudo-random values of every JSON shape, with the awkward bits baselines may hold. */
+function randomValue(seed: number, depth = 0): unknown {
+  let s = seed;
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const leaf = () =>
+    pick<unknown>([
+      null,
+      true,
+      false,
+      0,
+      -1.5,
+      1e21,
+      'plain',
+      'quote " and \\ slash',
+      'ü ✓ \u2028',
+      '',
+      undefined,
+    ]);
+  if (depth > 3 || next() < 0.3) return leaf();
+  if (next() < 0.5)
+    return Array.from({ length: Math.floor(next() * 4) }, (_, i) => randomValue(seed * 31 + i, depth + 1));
+  const keys = ['b', 'a', 'Z', '10', '2', 'é', 'key with space', '"q"'];
+  return Object.fromEntries(
+    keys.filter(() => next() < 0.6).map((k, i) => [k, randomValue(seed * 17 + i, depth + 1)]),
+  );
+}
+
+describe('canonicalJson', () => {
+  it('writes what sorted-keys JSON.stringify writes, for hundreds of generated values', () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const value = randomValue(seed);
+      if (value === undefined) continue;
+      expect(canonicalJson(value)).toBe(reference(value));
+    }
+  });
+
+  it('keeps the content hash of the example baseline, whatever its key order', () => {
+    const baseline = parseBaseline(sampleBaselineText(), 'baseline.yaml', SAMPLE_NOW);
+    expect(canonicalJson(baseline)).toBe(reference(baseline));
+    const reversed = JSON.parse(JSON.stringify(baseline), (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+    ) as unknown;
+    expect(contentHash(reversed)).toBe(contentHash(baseline));
+  });
+});
