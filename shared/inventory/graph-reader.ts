@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { federatedCredentialWireSchema } from './federated-credential-schema';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { AppRoleGrant, LiveCredential, LiveFederatedCredential, LiveOwner } from '../model/inventory';
-import { mapLimit } from './errors';
+import { limiter, mapLimit } from './concurrency';
 
 export const GRAPH_PERMISSIONS = ['Application.Read.All', 'User.Read.All'] as const;
 /** Their app role ids on Microsoft Graph's service principal (the same in every tenant). */
@@ -21,6 +21,8 @@ export const GRAPH_PERMISSION_IDS: Record<(typeof GRAPH_PERMISSIONS)[number], st
 };
 
 const MAX_BATCH = 20;
+/** Twelve $batch requests (240 lookups) at once: what the three lookups used to run side by side. */
+const DEFAULT_BATCH_CONCURRENCY = 12;
 const PAGE = 999;
 
 const passwordSchema = z.object({
@@ -130,14 +132,22 @@ const SP_SELECT =
   'id,appId,displayName,servicePrincipalType,accountEnabled,alternativeNames,createdDateTime,passwordCredentials,keyCredentials';
 
 export class GraphReader {
+  /** Every $batch request of this reader takes one of these slots (see batchConcurrency). */
+  private readonly slot: <R>(task: () => Promise<R>) => Promise<R>;
+  private readonly concurrency: number;
+
   constructor(
     private readonly graph: Client,
     private readonly options: {
+      /** $batch requests in flight at once, shared by all lookups (owners, federated credentials, grants). */
       batchConcurrency?: number;
       maxItemAttempts?: number;
       sleep?: (ms: number) => Promise<void>;
     } = {},
-  ) {}
+  ) {
+    this.concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
+    this.slot = limiter(this.concurrency);
+  }
 
   private async listAll<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
     const out: T[] = [];
@@ -166,14 +176,15 @@ export class GraphReader {
     const results = new Map<string, T[]>();
     const chunks: string[][] = [];
     for (let i = 0; i < urls.length; i += MAX_BATCH) chunks.push(urls.slice(i, i + MAX_BATCH));
-    await mapLimit(chunks, this.options.batchConcurrency ?? 4, async (chunk) => {
+    await mapLimit(chunks, this.concurrency, async (chunk) => {
       const bodies = await this.batchGet(chunk);
       for (const [url, body] of bodies) {
         const page = pageSchema.parse(body);
         const items = page.value.map((v) => schema.parse(v));
         let next = page['@odata.nextLink'];
         while (next) {
-          const more = pageSchema.parse(await this.graph.api(next).get());
+          const link = next;
+          const more = pageSchema.parse(await this.slot(() => this.graph.api(link).get()));
           items.push(...more.value.map((v) => schema.parse(v)));
           next = more['@odata.nextLink'];
         }
@@ -192,7 +203,7 @@ export class GraphReader {
     const results = new Map<string, T>();
     const chunks: string[][] = [];
     for (let i = 0; i < urls.length; i += MAX_BATCH) chunks.push(urls.slice(i, i + MAX_BATCH));
-    await mapLimit(chunks, this.options.batchConcurrency ?? 4, async (chunk) => {
+    await mapLimit(chunks, this.concurrency, async (chunk) => {
       for (const [url, body] of await this.batchGet(chunk, options.missingOk))
         if (body !== MISSING) results.set(url, schema.parse(body));
     });
@@ -309,9 +320,8 @@ export class GraphReader {
     const maxAttempts = this.options.maxItemAttempts ?? 5;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const response = (await this.graph.api('/$batch').post({
-        requests: pending.map((url, i) => ({ id: String(i), method: 'GET', url })),
-      })) as {
+      const requests = pending.map((url, i) => ({ id: String(i), method: 'GET', url }));
+      const response = (await this.slot(() => this.graph.api('/$batch').post({ requests }))) as {
         responses?: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }>;
       };
       const retry: string[] = [];

@@ -12,7 +12,8 @@ import {
   readManagedIdentityFederatedCredentials,
   type ManagedIdentityResource,
 } from './arm-reader';
-import { describeApiError, mapLimit } from './errors';
+import { describeApiError } from './errors';
+import { mapLimit } from './concurrency';
 import { GraphReader } from './graph-reader';
 import { buildIdentities, resolveAssignments, type InventoryScope } from './read-inventory';
 

@@ -20,7 +20,8 @@ import {
   type ArmScopeRead,
   type ManagedIdentityResource,
 } from './arm-reader';
-import { describeApiError, mapLimit } from './errors';
+import { describeApiError } from './errors';
+import { mapLimit } from './concurrency';
 import { readManagedIdentityUse } from './resource-graph-reader';
 import {
   credentialsOf,

@@ -1,0 +1,42 @@
+/** Bounded concurrency for the readers: per call (mapLimit) and shared by many calls (limiter). */
+
+/** Runs `work` over items with at most `limit` in flight. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * At most `limit` tasks at once across every caller, first come first served: several lookups
+ * (owners, federated credentials, app role grants) share one budget, so when one kind runs out
+ * of work the others take up its share instead of leaving it idle.
+ */
+export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const release = (): void => {
+    running -= 1;
+    waiting.shift()?.();
+  };
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
