@@ -2,36 +2,58 @@
 import { createHash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
-  return value === undefined ? (undefined as unknown as string) : write(value);
+  if (value === undefined) return undefined as unknown as string;
+  const parts: string[] = [];
+  write(value, (text) => parts.push(text));
+  return parts.join('');
+}
+
+/** SHA-256 of canonicalJson(value), fed to the hash in pieces: the text of a large baseline is never held whole. */
+export function contentHash(value: unknown): string {
+  const hash = createHash('sha256');
+  let pending = '';
+  write(value, (text) => {
+    pending += text;
+    if (pending.length >= 65_536) {
+      hash.update(pending);
+      pending = '';
+    }
+  });
+  return hash.update(pending).digest('hex');
 }
 
 /**
- * JSON.stringify of the value with every object's keys sorted, written in one pass: a baseline of
- * 50,000 identities is hashed on every run, and sorted copies of it cost close to a second.
- * Objects count by their own enumerable keys (as Object.keys sees them), undefined members are
- * left out and undefined array items written as null, as JSON.stringify does.
+ * Writes JSON.stringify of the value with every object's keys sorted, in one pass and in pieces:
+ * a baseline of 50,000 identities is hashed on every run, and sorted copies of it cost close to
+ * a second and hundreds of megabytes. Objects count by their own enumerable keys (as Object.keys
+ * sees them), undefined members are left out and undefined array items written as null, as
+ * JSON.stringify does.
  */
-function write(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+function write(value: unknown, emit: (text: string) => void): void {
+  if (value === null || typeof value !== 'object') {
+    emit(JSON.stringify(value) ?? 'null');
+    return;
+  }
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + write(value[i]);
-    return out + ']';
+    emit('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i) emit(',');
+      write(value[i], emit);
+    }
+    emit(']');
+    return;
   }
   const record = value as Record<string, unknown>;
-  let out = '{';
   let first = true;
+  emit('{');
   for (const key of orderedKeys(record)) {
     const member = record[key];
     if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + write(member);
+    emit(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    write(member, emit);
     first = false;
   }
-  return out + '}';
-}
-
-export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  emit('}');
 }
 
 /**

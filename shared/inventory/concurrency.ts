@@ -26,13 +26,23 @@ export async function mapLimit<T, R>(
 export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
   let running = 0;
   const waiting: Array<() => void> = [];
+  let head = 0;
   const release = (): void => {
-    running -= 1;
-    waiting.shift()?.();
+    // A finished task hands its slot straight to the next in line, so a newcomer cannot slip in between.
+    if (head < waiting.length) {
+      const next = waiting[head]!;
+      waiting[head++] = undefined as unknown as () => void;
+      if (head > 1024 && head * 2 > waiting.length) {
+        // Drop the served entries now and then: shift() per release would copy a long queue each time.
+        waiting.splice(0, head);
+        head = 0;
+      }
+      next();
+    } else running -= 1;
   };
   return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running += 1;
+    if (running < limit) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await task();
     } finally {

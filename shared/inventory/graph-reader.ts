@@ -149,23 +149,30 @@ export class GraphReader {
     this.slot = limiter(this.concurrency);
   }
 
-  private async listAll<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
+  /** Every item of a collection, page by page; `onPage` sees each page as it arrives. */
+  private async listAll<T>(path: string, schema: z.ZodType<T>, onPage?: (items: T[]) => void): Promise<T[]> {
     const out: T[] = [];
     let page = pageSchema.parse(await this.graph.api(path).get());
     for (;;) {
-      for (const item of page.value) out.push(schema.parse(item));
+      const items = page.value.map((item) => schema.parse(item));
+      for (const item of items) out.push(item);
+      onPage?.(items);
       const next = page['@odata.nextLink'];
       if (!next) return out;
       page = pageSchema.parse(await this.graph.api(next).get());
     }
   }
 
-  listApplications(): Promise<GraphApplication[]> {
-    return this.listAll(`/applications?$select=${APP_SELECT}&$top=${PAGE}`, applicationSchema);
+  listApplications(onPage?: (page: GraphApplication[]) => void): Promise<GraphApplication[]> {
+    return this.listAll(`/applications?$select=${APP_SELECT}&$top=${PAGE}`, applicationSchema, onPage);
   }
 
-  listServicePrincipals(): Promise<GraphServicePrincipal[]> {
-    return this.listAll(`/servicePrincipals?$select=${SP_SELECT}&$top=${PAGE}`, servicePrincipalSchema);
+  listServicePrincipals(onPage?: (page: GraphServicePrincipal[]) => void): Promise<GraphServicePrincipal[]> {
+    return this.listAll(
+      `/servicePrincipals?$select=${SP_SELECT}&$top=${PAGE}`,
+      servicePrincipalSchema,
+      onPage,
+    );
   }
 
   /**
@@ -173,25 +180,61 @@ export class GraphReader {
    * nextLinks). Throws GraphReadError when an item still fails after its retries.
    */
   async batchLists<T>(urls: readonly string[], schema: z.ZodType<T>): Promise<Map<string, T[]>> {
+    const lists = this.lists(schema);
+    for (const url of urls) lists.add(url);
+    return lists.finish();
+  }
+
+  /**
+   * The same as batchLists, fed one URL at a time: every 20 go out as one $batch at once (within
+   * the reader's shared budget), so lookups start while the objects are still being listed.
+   */
+  lists<T>(schema: z.ZodType<T>): { add(url: string): void; finish(): Promise<Map<string, T[]>> } {
     const results = new Map<string, T[]>();
-    const chunks: string[][] = [];
-    for (let i = 0; i < urls.length; i += MAX_BATCH) chunks.push(urls.slice(i, i + MAX_BATCH));
-    await mapLimit(chunks, this.concurrency, async (chunk) => {
-      const bodies = await this.batchGet(chunk);
-      for (const [url, body] of bodies) {
-        const page = pageSchema.parse(body);
-        const items = page.value.map((v) => schema.parse(v));
-        let next = page['@odata.nextLink'];
-        while (next) {
-          const link = next;
-          const more = pageSchema.parse(await this.slot(() => this.graph.api(link).get()));
-          items.push(...more.value.map((v) => schema.parse(v)));
-          next = more['@odata.nextLink'];
-        }
-        results.set(url, items);
+    const seen = new Set<string>();
+    const sent: Promise<void>[] = [];
+    let pending: string[] = [];
+    const send = (): void => {
+      const chunk = pending;
+      pending = [];
+      const work = this.readLists(chunk, schema, results);
+      // Awaited by finish(); until then a failure must not surface as an unhandled rejection.
+      work.catch(() => undefined);
+      sent.push(work);
+    };
+    return {
+      add: (url) => {
+        if (seen.has(url)) return;
+        seen.add(url);
+        pending.push(url);
+        if (pending.length === MAX_BATCH) send();
+      },
+      finish: async () => {
+        if (pending.length) send();
+        await Promise.all(sent);
+        return results;
+      },
+    };
+  }
+
+  private async readLists<T>(
+    chunk: string[],
+    schema: z.ZodType<T>,
+    results: Map<string, T[]>,
+  ): Promise<void> {
+    const bodies = await this.batchGet(chunk);
+    for (const [url, body] of bodies) {
+      const page = pageSchema.parse(body);
+      const items = page.value.map((v) => schema.parse(v));
+      let next = page['@odata.nextLink'];
+      while (next) {
+        const link = next;
+        const more = pageSchema.parse(await this.slot(() => this.graph.api(link).get()));
+        items.push(...more.value.map((v) => schema.parse(v)));
+        next = more['@odata.nextLink'];
       }
-    });
-    return results;
+      results.set(url, items);
+    }
   }
 
   /** GETs objects through $batch; with `missingOk` a 404 leaves the URL out of the result instead of failing. */
@@ -356,72 +399,130 @@ export class GraphReader {
   }
 
   async owners(paths: readonly string[]): Promise<Map<string, LiveOwner[]>> {
-    const urls = paths.map((p) => `${p}/owners?$select=id,displayName,mail`);
-    const lists = await this.batchLists(urls, ownerSchema);
-    return new Map(
-      paths.map((p, i) => [
-        p,
-        (lists.get(urls[i]!) ?? []).map((o) => ({
-          objectId: o.id.toLowerCase(),
-          displayName: o.displayName ?? null,
-          mail: o.mail ?? null,
-          type:
-            o['@odata.type'] === '#microsoft.graph.user'
-              ? 'user'
-              : o['@odata.type'] === '#microsoft.graph.servicePrincipal'
-                ? 'servicePrincipal'
-                : 'other',
-        })),
-      ]),
-    );
+    return addAll(this.ownerLookups(), paths);
+  }
+
+  /** Owners of directory objects by path (`/applications/{id}`), fed one at a time. */
+  ownerLookups(): Lookups<LiveOwner[]> {
+    const urlOf = (path: string) => `${path}/owners?$select=id,displayName,mail`;
+    const lists = this.lists(ownerSchema);
+    const keys: string[] = [];
+    return {
+      add: (path) => {
+        keys.push(path);
+        lists.add(urlOf(path));
+      },
+      finish: async () => {
+        const found = await lists.finish();
+        return new Map(
+          keys.map((path) => [
+            path,
+            (found.get(urlOf(path)) ?? []).map((o) => ({
+              objectId: o.id.toLowerCase(),
+              displayName: o.displayName ?? null,
+              mail: o.mail ?? null,
+              type:
+                o['@odata.type'] === '#microsoft.graph.user'
+                  ? 'user'
+                  : o['@odata.type'] === '#microsoft.graph.servicePrincipal'
+                    ? 'servicePrincipal'
+                    : 'other',
+            })),
+          ]),
+        );
+      },
+    };
   }
 
   async applicationFederatedCredentials(
     applicationIds: readonly string[],
   ): Promise<Map<string, LiveFederatedCredential[]>> {
-    const urls = applicationIds.map((id) => `/applications/${id}/federatedIdentityCredentials`);
-    const lists = await this.batchLists(urls, federatedCredentialWireSchema);
-    return new Map(
-      applicationIds.map((id, i) => [
-        id,
-        (lists.get(urls[i]!) ?? []).map((f) => ({
-          id: f.id,
-          name: f.name,
-          issuer: f.issuer,
-          subject: f.subject,
-          audiences: f.audiences,
-          on: 'application' as const,
-        })),
-      ]),
-    );
+    return addAll(this.applicationFederatedCredentialLookups(), applicationIds);
+  }
+
+  /** Federated credentials of applications by object id, fed one at a time. */
+  applicationFederatedCredentialLookups(): Lookups<LiveFederatedCredential[]> {
+    const urlOf = (id: string) => `/applications/${id}/federatedIdentityCredentials`;
+    const lists = this.lists(federatedCredentialWireSchema);
+    const keys: string[] = [];
+    return {
+      add: (id) => {
+        keys.push(id);
+        lists.add(urlOf(id));
+      },
+      finish: async () => {
+        const found = await lists.finish();
+        return new Map(
+          keys.map((id) => [
+            id,
+            (found.get(urlOf(id)) ?? []).map((f) => ({
+              id: f.id,
+              name: f.name,
+              issuer: f.issuer,
+              subject: f.subject,
+              audiences: f.audiences,
+              on: 'application' as const,
+            })),
+          ]),
+        );
+      },
+    };
   }
 
   /** App role assignments of each service principal, with permission names resolved from each resource's appRoles. */
   async appRoleGrants(servicePrincipalIds: readonly string[]): Promise<Map<string, AppRoleGrant[]>> {
-    const urls = servicePrincipalIds.map((id) => `/servicePrincipals/${id}/appRoleAssignments`);
-    const lists = await this.batchLists(urls, appRoleAssignmentSchema);
-    const resourceIds = [...new Set([...lists.values()].flat().map((a) => a.resourceId.toLowerCase()))];
-    const resourceUrls = resourceIds.map((id) => `/servicePrincipals/${id}?$select=id,displayName,appRoles`);
-    const resources = await this.batchObjects(resourceUrls, resourceSchema);
-    const roleNames = new Map<string, string>();
-    for (const r of resources.values())
-      for (const role of r.appRoles)
-        if (role.value) roleNames.set(`${r.id.toLowerCase()}|${role.id.toLowerCase()}`, role.value);
-    return new Map(
-      servicePrincipalIds.map((id, i) => [
-        id,
-        (lists.get(urls[i]!) ?? []).map((a) => ({
-          id: a.id,
-          resourceId: a.resourceId.toLowerCase(),
-          resourceDisplayName: a.resourceDisplayName ?? a.resourceId,
-          appRoleId: a.appRoleId.toLowerCase(),
-          permission:
-            roleNames.get(`${a.resourceId.toLowerCase()}|${a.appRoleId.toLowerCase()}`) ?? a.appRoleId,
-          createdDateTime: a.createdDateTime ?? null,
-        })),
-      ]),
-    );
+    return addAll(this.appRoleGrantLookups(), servicePrincipalIds);
   }
+
+  /** App role grants of service principals by object id, fed one at a time. */
+  appRoleGrantLookups(): Lookups<AppRoleGrant[]> {
+    const urlOf = (id: string) => `/servicePrincipals/${id}/appRoleAssignments`;
+    const lists = this.lists(appRoleAssignmentSchema);
+    const keys: string[] = [];
+    return {
+      add: (id) => {
+        keys.push(id);
+        lists.add(urlOf(id));
+      },
+      finish: async () => {
+        const found = await lists.finish();
+        const resourceIds = [...new Set([...found.values()].flat().map((a) => a.resourceId.toLowerCase()))];
+        const resourceUrls = resourceIds.map(
+          (id) => `/servicePrincipals/${id}?$select=id,displayName,appRoles`,
+        );
+        const resources = await this.batchObjects(resourceUrls, resourceSchema);
+        const roleNames = new Map<string, string>();
+        for (const r of resources.values())
+          for (const role of r.appRoles)
+            if (role.value) roleNames.set(`${r.id.toLowerCase()}|${role.id.toLowerCase()}`, role.value);
+        return new Map(
+          keys.map((id) => [
+            id,
+            (found.get(urlOf(id)) ?? []).map((a) => ({
+              id: a.id,
+              resourceId: a.resourceId.toLowerCase(),
+              resourceDisplayName: a.resourceDisplayName ?? a.resourceId,
+              appRoleId: a.appRoleId.toLowerCase(),
+              permission:
+                roleNames.get(`${a.resourceId.toLowerCase()}|${a.appRoleId.toLowerCase()}`) ?? a.appRoleId,
+              createdDateTime: a.createdDateTime ?? null,
+            })),
+          ]),
+        );
+      },
+    };
+  }
+}
+
+/** Per-object lookups fed as the objects become known; `finish` waits for all and maps key → result. */
+export interface Lookups<V> {
+  add(key: string): void;
+  finish(): Promise<Map<string, V>>;
+}
+
+function addAll<V>(lookups: Lookups<V>, keys: readonly string[]): Promise<Map<string, V>> {
+  for (const key of keys) lookups.add(key);
+  return lookups.finish();
 }
 
 export function credentialsOf(

@@ -28,6 +28,7 @@ import {
   GraphReader,
   type GraphApplication,
   type GraphServicePrincipal,
+  type Lookups,
 } from './graph-reader';
 
 export interface InventoryScope {
@@ -58,11 +59,15 @@ export async function readInventory(
     options.scopeConcurrency ?? 8,
     (s) => (s.kind === 'subscription' ? readSubscription(clients, s.id) : readManagementGroup(clients, s.id)),
   );
-  const directoryWork = Promise.all([graph.listApplications(), graph.listServicePrincipals()]).then(
+  const early = new EarlyLookups(graph);
+  const directoryWork = Promise.all([
+    graph.listApplications((page) => early.applications(page)),
+    graph.listServicePrincipals((page) => early.servicePrincipals(page)),
+  ]).then(
     ([applications, servicePrincipals]) => ({
       applications,
       servicePrincipals,
-      early: startEarlyLookups(graph, applications, servicePrincipals) as EarlyLookups | undefined,
+      early: early.listed() as ListedEarly | undefined,
       error: undefined as string | undefined,
     }),
     (error: unknown) => ({
@@ -150,8 +155,8 @@ type GraphDetails = {
   grants: Map<string, AppRoleGrant[]>;
 };
 
-/** Graph lookups started before the role assignments are known, for the certain workload identities. */
-export interface EarlyLookups {
+/** The Graph lookups started while the directory was listed, and for which service principals. */
+export interface ListedEarly {
   servicePrincipalIds: Set<string>;
   details: Promise<GraphDetails>;
 }
@@ -162,34 +167,80 @@ function graphDetails(
   servicePrincipals: readonly GraphServicePrincipal[],
   appsByAppId: ReadonlyMap<string, GraphApplication>,
 ): Promise<GraphDetails> {
-  const appObjects = servicePrincipals
-    .map((sp) => appsByAppId.get(sp.appId.toLowerCase()))
-    .filter((a): a is GraphApplication => a !== undefined);
-  return Promise.all([
-    graph.owners(appObjects.map((a) => `/applications/${a.id}`)),
-    graph.applicationFederatedCredentials(appObjects.map((a) => a.id)),
-    graph.appRoleGrants(servicePrincipals.map((sp) => sp.id)),
-  ]).then(([owners, appFics, grants]) => ({ owners, appFics, grants }));
+  const lookups = new DetailLookups(graph);
+  for (const sp of servicePrincipals) lookups.add(sp, appsByAppId.get(sp.appId.toLowerCase()));
+  return lookups.finish();
+}
+
+class DetailLookups {
+  private readonly owners: Lookups<LiveOwner[]>;
+  private readonly appFics: Lookups<LiveFederatedCredential[]>;
+  private readonly grants: Lookups<AppRoleGrant[]>;
+  constructor(graph: GraphReader) {
+    this.owners = graph.ownerLookups();
+    this.appFics = graph.applicationFederatedCredentialLookups();
+    this.grants = graph.appRoleGrantLookups();
+  }
+  add(sp: GraphServicePrincipal, app: GraphApplication | undefined): void {
+    if (app) {
+      this.owners.add(`/applications/${app.id}`);
+      this.appFics.add(app.id);
+    }
+    this.grants.add(sp.id);
+  }
+  finish(): Promise<GraphDetails> {
+    return Promise.all([this.owners.finish(), this.appFics.finish(), this.grants.finish()]).then(
+      ([owners, appFics, grants]) => ({ owners, appFics, grants }),
+    );
+  }
 }
 
 /**
  * Managed identities and the service principals of apps registered here are workload identities
- * whatever they hold: their Graph lookups can start as soon as the directory is listed, alongside
- * the ARM reads, instead of after them.
+ * whatever they hold: their Graph lookups start as the directory pages arrive, alongside the
+ * listing and the ARM reads, instead of after them. A service principal listed before its
+ * application waits for it; one whose application never comes is decided after the ARM reads.
  */
-function startEarlyLookups(
-  graph: GraphReader,
-  applications: readonly GraphApplication[],
-  servicePrincipals: readonly GraphServicePrincipal[],
-): EarlyLookups {
-  const appsByAppId = new Map(applications.map((a) => [a.appId.toLowerCase(), a]));
-  const certain = servicePrincipals.filter(
-    (sp) => sp.servicePrincipalType === 'ManagedIdentity' || appsByAppId.has(sp.appId.toLowerCase()),
-  );
-  const details = graphDetails(graph, certain, appsByAppId);
-  // Awaited after the ARM reads; a failure is reported then, not as an unhandled rejection now.
-  details.catch(() => undefined);
-  return { servicePrincipalIds: new Set(certain.map((sp) => sp.id)), details };
+class EarlyLookups {
+  private readonly lookups: DetailLookups;
+  private readonly servicePrincipalIds = new Set<string>();
+  private readonly appsByAppId = new Map<string, GraphApplication>();
+  private readonly waitingForApp = new Map<string, GraphServicePrincipal[]>();
+
+  constructor(graph: GraphReader) {
+    this.lookups = new DetailLookups(graph);
+  }
+
+  applications(page: readonly GraphApplication[]): void {
+    for (const app of page) {
+      const appId = app.appId.toLowerCase();
+      this.appsByAppId.set(appId, app);
+      for (const sp of this.waitingForApp.get(appId) ?? []) this.lookUp(sp, app);
+      this.waitingForApp.delete(appId);
+    }
+  }
+
+  servicePrincipals(page: readonly GraphServicePrincipal[]): void {
+    for (const sp of page) {
+      const appId = sp.appId.toLowerCase();
+      const app = this.appsByAppId.get(appId);
+      if (app || sp.servicePrincipalType === 'ManagedIdentity') this.lookUp(sp, app);
+      else this.waitingForApp.set(appId, [...(this.waitingForApp.get(appId) ?? []), sp]);
+    }
+  }
+
+  /** Both lists are complete: send what is still queued and hand over the pending results. */
+  listed(): ListedEarly {
+    const details = this.lookups.finish();
+    // Awaited after the ARM reads; a failure is reported then, not as an unhandled rejection now.
+    details.catch(() => undefined);
+    return { servicePrincipalIds: this.servicePrincipalIds, details };
+  }
+
+  private lookUp(sp: GraphServicePrincipal, app: GraphApplication | undefined): void {
+    this.servicePrincipalIds.add(sp.id);
+    this.lookups.add(sp, app);
+  }
 }
 
 /** Joins Graph objects, ARM assignments and managed identities into the rules' view of each workload identity. */
@@ -199,7 +250,7 @@ export async function buildIdentities(
   servicePrincipals: GraphServicePrincipal[],
   roleAssignments: LiveRoleAssignment[],
   managedIdentities: Map<string, ManagedIdentityResource>,
-  early?: EarlyLookups,
+  early?: ListedEarly,
 ): Promise<LiveIdentity[]> {
   const appsByAppId = new Map(applications.map((a) => [a.appId.toLowerCase(), a]));
   const principalsWithRoles = new Set(roleAssignments.map((a) => a.principalId));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, contentHash } from '../../shared/baseline/canonical';
 import { parseBaseline } from '../../shared/baseline/parse';
@@ -63,5 +64,14 @@ describe('canonicalJson', () => {
       v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
     ) as unknown;
     expect(contentHash(reversed)).toBe(contentHash(baseline));
+  });
+
+  it('hashes the same text it writes, also past the 64 KiB pieces the hash is fed in', () => {
+    const large = Array.from({ length: 3000 }, (_, i) => randomValue(i + 1)).filter((v) => v !== undefined);
+    const text = reference(large);
+    expect(text.length).toBeGreaterThan(200_000);
+    expect(contentHash(large)).toBe(createHash('sha256').update(text).digest('hex'));
+    const baseline = parseBaseline(sampleBaselineText(), 'baseline.yaml', SAMPLE_NOW);
+    expect(contentHash(baseline)).toBe(createHash('sha256').update(reference(baseline)).digest('hex'));
   });
 });
