@@ -15,6 +15,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { PUBLIC_CLOUD, trimEndpoint, type CloudEndpoints } from './endpoints';
+import { nodeHttpMessageHandler } from './graph-transport';
 import { logsErrorDetailPolicy } from './logs-error-detail';
 import { RequestCounter } from './request-counter';
 
@@ -109,7 +110,13 @@ export class AzureClients {
         },
       };
       const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
-      chain.splice(chain.length - 1, 0, this.counter.graphMiddleware() as unknown as Middleware);
+      // The SDK's last handler sends with fetch; ours sends with node:https (see graph-transport.ts).
+      chain.splice(
+        chain.length - 1,
+        1,
+        this.counter.graphMiddleware() as unknown as Middleware,
+        nodeHttpMessageHandler(),
+      );
       this.graphClient = Client.initWithMiddleware({
         middleware: chain,
         baseUrl: `${base}/`,

@@ -8,6 +8,7 @@
  * `sync` never resolves a finding whose read scope the caller says was not read completely:
  * a partial view is not a clean one.
  */
+import { mapLimit } from '../inventory/concurrency';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { findingKey, type Finding, type FindingCandidate, type FindingState } from '../model/finding';
 import { assertEntityWithinLimits, planBatches } from '../storage/limits';
@@ -223,10 +224,11 @@ export class FindingStore {
       if (list) list.push(e);
       else byPartition.set(e.partitionKey, [e]);
     }
-    for (const entities of byPartition.values()) {
-      for (const batch of planBatches(entities)) {
+    // A transaction holds one partition; different partitions are written side by side (a large
+    // tenant's first run writes a few hundred of them).
+    await mapLimit([...byPartition.values()], 8, async (entities) => {
+      for (const batch of planBatches(entities))
         await table.submitTransaction(batch.map((e): TransactionAction => ['upsert', e, 'Replace']));
-      }
-    }
+    });
   }
 }

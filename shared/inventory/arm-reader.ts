@@ -78,13 +78,13 @@ export async function readSubscription(
   const assignments: ArmScopeRead['assignments'] = [];
   const managedIdentities: ManagedIdentityResource[] = [];
   try {
-    for await (const assignment of listRoleAssignmentsWire(clients, subscriptionId))
-      assignments.push(assignment);
+    for await (const page of listRoleAssignmentsWire(clients, subscriptionId))
+      for (const assignment of page) assignments.push(assignment);
     const msi = clients.managedIdentitiesFor(subscriptionId);
     const uamis: Array<{ id: string; name: string; principalId: string; clientId: string }> = [];
     const uamiList = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${msi.apiVersion}`;
-    for await (const raw of listArmWire(msi, uamiList, wireUamiSchema))
-      uamis.push({ id: raw.id, name: raw.name, ...raw.properties });
+    for await (const page of listArmWire(msi, uamiList, wireUamiSchema))
+      for (const raw of page) uamis.push({ id: raw.id, name: raw.name, ...raw.properties });
     const fics = await mapLimit(uamis, ficConcurrency, (uami) =>
       readManagedIdentityFederatedCredentials(clients, uami.id),
     );
@@ -118,15 +118,16 @@ export async function readManagedIdentityFederatedCredentials(
   const msi = clients.managedIdentitiesFor(subscriptionId);
   const url = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${encodeURIComponent(name)}/federatedIdentityCredentials?api-version=${msi.apiVersion}`;
   const list: LiveFederatedCredential[] = [];
-  for await (const f of listArmWire(msi, url, wireFederatedCredentialSchema))
-    list.push({
-      id: f.id,
-      name: f.name,
-      issuer: f.properties.issuer,
-      subject: f.properties.subject,
-      audiences: f.properties.audiences,
-      on: 'managedIdentity',
-    });
+  for await (const page of listArmWire(msi, url, wireFederatedCredentialSchema))
+    for (const f of page)
+      list.push({
+        id: f.id,
+        name: f.name,
+        issuer: f.properties.issuer,
+        subject: f.properties.subject,
+        audiences: f.properties.audiences,
+        on: 'managedIdentity',
+      });
   return list;
 }
 
@@ -233,7 +234,7 @@ async function* listArmWire<T>(
   client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },
   firstUrl: string,
   item: z.ZodType<T>,
-): AsyncGenerator<T> {
+): AsyncGenerator<T[]> {
   let url: string | undefined = firstUrl;
   while (url) {
     const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
@@ -249,7 +250,8 @@ async function* listArmWire<T>(
       });
     }
     const page = wirePageSchema.parse(body);
-    for (const raw of page.value) yield item.parse(raw);
+    // A page at a time: an async step per item costs more than the item's own parsing.
+    yield page.value.map((raw) => item.parse(raw));
     url = page.nextLink ?? undefined;
   }
 }
@@ -258,14 +260,10 @@ async function* listArmWire<T>(
 async function* listRoleAssignmentsWire(
   clients: AzureClients,
   subscriptionId: string,
-): AsyncGenerator<ArmScopeRead['assignments'][number]> {
+): AsyncGenerator<Array<ArmScopeRead['assignments'][number]>> {
   const url = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API}`;
-  for await (const { id, properties: p } of listArmWire(
-    clients.authorizationFor(subscriptionId),
-    url,
-    wireAssignmentSchema,
-  ))
-    yield {
+  for await (const page of listArmWire(clients.authorizationFor(subscriptionId), url, wireAssignmentSchema))
+    yield page.map(({ id, properties: p }) => ({
       id,
       scope: intern(p.scope),
       principalId: p.principalId.toLowerCase(),
@@ -274,7 +272,7 @@ async function* listRoleAssignmentsWire(
       roleDefinitionRef: intern(p.roleDefinitionId),
       createdOn: isoTime(p.createdOn),
       createdBy: p.createdBy ? intern(p.createdBy) : null,
-    };
+    }));
 }
 
 /** An ISO 8601 time as ARM writes it (7 fractional digits) in the form Date writes (3); unreadable → null. */

@@ -15,7 +15,7 @@ import {
 import { describeApiError } from './errors';
 import { mapLimit } from './concurrency';
 import { GraphReader } from './graph-reader';
-import { buildIdentities, resolveAssignments, type InventoryScope } from './read-inventory';
+import { armScopesOf, buildIdentities, resolveAssignments, type InventoryScope } from './read-inventory';
 
 export async function readIdentities(
   clients: AzureClients,
@@ -25,14 +25,7 @@ export async function readIdentities(
 ): Promise<Inventory> {
   const ids = [...new Set(objectIds.map((id) => id.toLowerCase()))];
   const graph = new GraphReader(clients.graph());
-  const armReads = await mapLimit(
-    [
-      ...scope.subscriptions.map((id) => ({ kind: 'subscription' as const, id })),
-      ...scope.managementGroups.map((id) => ({ kind: 'managementGroup' as const, id })),
-    ],
-    4,
-    (s) => readAssignmentsOf(clients, s, ids),
-  );
+  const armReads = await mapLimit(armScopesOf(scope), 4, (s) => readAssignmentsOf(clients, s, ids));
   const roleAssignments = await resolveAssignments(
     clients,
     armReads,

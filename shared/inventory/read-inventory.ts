@@ -51,13 +51,8 @@ export async function readInventory(
   options: ReadOptions = {},
 ): Promise<Inventory> {
   const graph = new GraphReader(clients.graph(), options.graph);
-  const armWork = mapLimit(
-    [
-      ...scope.subscriptions.map((s) => ({ kind: 'subscription' as const, id: s })),
-      ...scope.managementGroups.map((m) => ({ kind: 'managementGroup' as const, id: m })),
-    ],
-    options.scopeConcurrency ?? 8,
-    (s) => (s.kind === 'subscription' ? readSubscription(clients, s.id) : readManagementGroup(clients, s.id)),
+  const armWork = mapLimit(armScopesOf(scope), options.scopeConcurrency ?? 8, (s) =>
+    s.kind === 'subscription' ? readSubscription(clients, s.id) : readManagementGroup(clients, s.id),
   );
   const early = new EarlyLookups(graph);
   const directoryWork = Promise.all([
@@ -117,23 +112,47 @@ export async function readInventory(
   };
 }
 
+const SUBSCRIPTION_SCOPE = /^\/subscriptions\//i;
+
+/** The ARM scopes to read, each once (ids compare without regard to case). */
+export function armScopesOf(scope: Pick<InventoryScope, 'subscriptions' | 'managementGroups'>) {
+  const distinct = (ids: readonly string[]) => [...new Map(ids.map((id) => [id.toLowerCase(), id])).values()];
+  return [
+    ...distinct(scope.subscriptions).map((id) => ({ kind: 'subscription' as const, id })),
+    ...distinct(scope.managementGroups).map((id) => ({ kind: 'managementGroup' as const, id })),
+  ];
+}
+
 export async function resolveAssignments(
   clients: AzureClients,
   reads: ArmScopeRead[],
   cache: RoleDefinitionCache = new RoleDefinitionCache(clients),
 ): Promise<LiveRoleAssignment[]> {
-  // Management-group assignments show up in every subscription below them: keep one of each.
-  const unique = new Map<string, ArmScopeRead['assignments'][number]>();
-  for (const read of reads) for (const a of read.assignments) unique.set(a.id.toLowerCase(), a);
+  // Assignments above a subscription (management group, root) show up in every subscription
+  // below them and in the management group's own read: keep one of each. Those at or below a
+  // subscription come only from that subscription's read (each scope is read once).
+  const unique: Array<ArmScopeRead['assignments'][number]> = [];
+  const above = new Set<string>();
+  for (const read of reads)
+    for (const a of read.assignments) {
+      if (SUBSCRIPTION_SCOPE.test(a.scope)) {
+        unique.push(a);
+        continue;
+      }
+      const key = a.id.toLowerCase();
+      if (above.has(key)) continue;
+      above.add(key);
+      unique.push(a);
+    }
   // One lookup per distinct role definition, then a plain pass: no promise per assignment.
   const refs = new Map<string, string>();
-  for (const a of unique.values()) refs.set(a.roleDefinitionId, a.roleDefinitionRef);
+  for (const a of unique) refs.set(a.roleDefinitionId, a.roleDefinitionRef);
   const names = new Map(
     await Promise.all([...refs].map(async ([guid, ref]) => [guid, await cache.resolve(ref)] as const)),
   );
   // A literal with every field in one order: the rules read these objects hundreds of thousands
   // of times, and objects made by rest/spread can end up in V8's slow dictionary mode.
-  return [...unique.values()].map((a): LiveRoleAssignment => {
+  return unique.map((a): LiveRoleAssignment => {
     const role = names.get(a.roleDefinitionId)!;
     return {
       id: a.id,
