@@ -5,7 +5,7 @@ import {
   type DeclaredIdentity,
 } from '../baseline/schema';
 import type { LiveFederatedCredential, LiveIdentity } from '../model/inventory';
-import type { FindingCandidate } from '../model/finding';
+import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { allOf, DIRECTORY, readScopeFor } from './read-scope';
 
@@ -66,19 +66,29 @@ export function ficRules(
   live: LiveIdentity,
 ): FindingCandidate[] {
   if (live.federatedCredentials.length === 0 && declared.federatedCredentials.length === 0) return [];
-  const identity = identityOf(declared, live, live.objectId);
   const trusted = trustedIssuers(ctx.baseline.policy.trustedIssuers);
+  // Worked out only for an identity with something to report: most have nothing.
+  let who: FindingIdentity | undefined;
+  let where: string | undefined;
+  const identityFor = () => (who ??= identityOf(declared, live, live.objectId));
   // Application FICs come from Graph; a user-assigned identity's from its subscription in ARM.
-  const readScope =
-    live.managedIdentityResourceId && live.kind === 'managedIdentity'
-      ? allOf(DIRECTORY, readScopeFor(live.managedIdentityResourceId, ctx.inventory))
-      : DIRECTORY;
+  const readScopeOfFics = () =>
+    (where ??=
+      live.managedIdentityResourceId && live.kind === 'managedIdentity'
+        ? allOf(DIRECTORY, readScopeFor(live.managedIdentityResourceId, ctx.inventory))
+        : DIRECTORY);
   const out: FindingCandidate[] = [];
   for (const f of live.federatedCredentials) {
+    const undeclared = !declared.federatedCredentials.some((d) => ficMatches(d, f));
+    const untrusted = !trusted.has(normalizeIssuer(f.issuer));
+    const reason = broadSubjectReason(f.issuer, f.subject);
+    const nonstandard = !(f.audiences.length === 1 && f.audiences[0] === STANDARD_FIC_AUDIENCE);
+    if (!undeclared && !untrusted && !reason && !nonstandard) continue;
+    const identity = identityFor();
     const target = ficTarget(f);
     const evidence = { name: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences, on: f.on };
-    const base = { identity, target, evidence, readScope };
-    if (!declared.federatedCredentials.some((d) => ficMatches(d, f))) {
+    const base = { identity, target, evidence, readScope: readScopeOfFics() };
+    if (undeclared) {
       out.push(
         candidate('fic.unexpected', {
           ...base,
@@ -86,7 +96,7 @@ export function ficRules(
         }),
       );
     }
-    if (!trusted.has(normalizeIssuer(f.issuer))) {
+    if (untrusted) {
       out.push(
         candidate('fic.issuer-untrusted', {
           ...base,
@@ -94,7 +104,6 @@ export function ficRules(
         }),
       );
     }
-    const reason = broadSubjectReason(f.issuer, f.subject);
     if (reason) {
       out.push(
         candidate('fic.broad-subject', {
@@ -104,7 +113,7 @@ export function ficRules(
         }),
       );
     }
-    if (!(f.audiences.length === 1 && f.audiences[0] === STANDARD_FIC_AUDIENCE)) {
+    if (nonstandard) {
       out.push(
         candidate('fic.audience-nonstandard', {
           ...base,
@@ -115,13 +124,14 @@ export function ficRules(
   }
   for (const d of declared.federatedCredentials) {
     if (live.federatedCredentials.some((f) => ficMatches(d, f))) continue;
+    const identity = identityFor();
     out.push(
       candidate('fic.missing', {
         identity,
         target: ficTarget(d),
         message: `${label(identity)} is declared to trust ${d.issuer} for subject '${d.subject}' but does not: create it if the workload needs it, or remove it from the baseline.`,
         evidence: { issuer: d.issuer, subject: d.subject, audiences: d.audiences },
-        readScope,
+        readScope: readScopeOfFics(),
       }),
     );
   }

@@ -70,15 +70,19 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   let who: FindingIdentity | undefined;
   const identityFor = () => (who ??= identityOf(declared, ctx.liveByObjectId.get(objectId), objectId));
   const out: FindingCandidate[] = [];
-  const broad: LiveRoleAssignment[] = [];
+  let broad: LiveRoleAssignment[] | undefined;
 
   const declaredKeys = declaredRoleKeys(declared);
+  // Read once: baseline identities come in several shapes (optional fields), and this loop runs
+  // for every assignment of a large tenant.
+  const { environment, allowedEnvironments } = declared;
+  const runtime = declared.purpose === 'runtime';
   let exactHits = 0;
   for (const a of assignments) {
     const scope = ctx.scopeFacts(a.scope);
     const role = ctx.roleFacts(a);
     const privilegedBroad = role.privileged && scope.broad;
-    if (privilegedBroad) broad.push(a);
+    if (privilegedBroad) (broad ??= []).push(a);
     const declaredHere = declaredKeys.get(scope.key);
     const exact =
       declaredHere !== undefined && (declaredHere.has(role.lower) || declaredHere.has(a.roleDefinitionId));
@@ -109,11 +113,10 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
         );
       }
     }
-    const foreign = foreignEnvironment(
-      scope.environments,
-      declared.environment,
-      declared.allowedEnvironments,
-    );
+    const foreign =
+      scope.environments.length === 0
+        ? undefined
+        : foreignEnvironment(scope.environments, environment, allowedEnvironments);
     if (foreign) {
       out.push(
         candidate('role.cross-environment', {
@@ -129,7 +132,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
         }),
       );
     }
-    if (declared.purpose === 'runtime' && role.secretManager) {
+    if (runtime && role.secretManager) {
       out.push(
         candidate('role.secret-manager-on-runtime', {
           identity: identityFor(),
@@ -159,7 +162,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
       }),
     );
   }
-  if (broad.length) out.unshift(...privilegedBroadRule(ctx, objectId, assignments, broad));
+  if (broad) out.unshift(...privilegedBroadRule(ctx, objectId, assignments, broad));
   return out.length > 1 ? mergeSameTarget(out) : out;
 }
 
@@ -174,7 +177,11 @@ function heldRoles(ctx: RuleContext, assignments: readonly LiveRoleAssignment[])
   return held;
 }
 
-/** The identity's declared roles by normalised scope (lower-case names or GUIDs), built once per baseline. */
+/**
+ * The identity's declared roles by normalised scope (lower-case names or GUIDs): an index of the
+ * baseline, built on its first evaluation and kept with it (a loaded baseline does not change),
+ * so the rules allocate nothing per declared role.
+ */
 const declaredKeysCache = new WeakMap<DeclaredIdentity, Map<string, Set<string>>>();
 function declaredRoleKeys(declared: DeclaredIdentity): Map<string, Set<string>> {
   let keys = declaredKeysCache.get(declared);
