@@ -11,9 +11,9 @@
  *   boundMs      no client can be faster: per API, requests × latency / capacity, and the longest
  *                chain of pages that must be read one after the other (Retry-After waits excluded)
  *   peakRssMb    this process's peak resident memory so far (sizes run smallest first)
- *   evalPerSec   role assignments per second through the rules alone (median of 5 after 2 untimed
- *                rounds, no I/O; the baseline's per-identity role index was built by the
- *                reconcile's own evaluation, which the wall time includes)
+ *   evalPerSec   role assignments per second through the rules alone (median of 5 after a full
+ *                garbage collection and 2 untimed rounds, no I/O; the indexes of the baseline and
+ *                the inventory were built by the reconcile's own evaluation, in its wall time)
  * and asserts that the findings are exactly the seeded drift.
  */
 import { fork } from 'node:child_process';
@@ -180,7 +180,10 @@ async function measure(size: number, connectionString: string): Promise<ScaleRow
 
     const assignments = result.inventory.roleAssignments.length;
     const evalMs: number[] = [];
-    // Two untimed rounds first: the reconcile's garbage and the compiler's warm-up are not the rules' speed.
+    // The reconcile's garbage is collected and two untimed rounds run first: neither that garbage
+    // nor the compiler's warm-up is the rules' speed (the rounds also let the young generation,
+    // which a full collection shrinks, grow back to its working size).
+    global.gc?.();
     for (let k = 0; k < 2; k++) evaluate(baseline, result.inventory, now);
     for (let k = 0; k < 5; k++) {
       const t = performance.now();

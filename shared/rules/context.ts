@@ -141,9 +141,15 @@ const liveIndex = memoised((identities: readonly LiveIdentity[]) => {
 
 const declaredIndex = memoised((identities: readonly DeclaredIdentity[]) => {
   const byObjectId = new Map<string, DeclaredIdentity>();
-  for (const i of identities) byObjectId.set(i.objectId.toLowerCase(), i);
+  for (const i of identities) byObjectId.set(declaredObjectId(i), i);
   return byObjectId;
 });
+
+/**
+ * A declared identity's object id, lower-cased (the form live ids are kept in), once per identity:
+ * toLowerCase makes a new string each time, and the rules ask for it several times per identity.
+ */
+export const declaredObjectId = memoised((declared: DeclaredIdentity) => declared.objectId.toLowerCase());
 
 /** Scope → the policy.environments it lies in (the scope itself or an ancestor listed), in the policy's order. */
 function environmentIndex(environments: Policy['environments']): (scope: string) => string[] {

@@ -3,7 +3,7 @@ import type { Baseline } from '../baseline/schema';
 import type { Inventory, LiveIdentity } from '../model/inventory';
 import { findingKey, type FindingCandidate } from '../model/finding';
 import { appRoleRules } from './approle-rules';
-import { buildContext } from './context';
+import { buildContext, declaredObjectId } from './context';
 import { credentialRules } from './credential-rules';
 import { applyExemptions } from './exemptions';
 import { ficRules } from './fic-rules';
@@ -39,7 +39,7 @@ export function evaluate(
       append(out, retiredPresentRule(ctx, declared));
       continue;
     }
-    const live = ctx.liveByObjectId.get(declared.objectId.toLowerCase());
+    const live = ctx.liveByObjectId.get(declaredObjectId(declared));
     const first = out.length;
     append(out, declaredRoleRules(ctx, declared));
     append(out, reviewOverdueRule(ctx, declared));

@@ -2,7 +2,7 @@
 import type { DeclaredIdentity } from '../baseline/schema';
 import type { LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
-import { candidate, identityOf, label, type RuleContext } from './context';
+import { candidate, declaredObjectId, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
 
 /** What an identity still holds, in words. `unexpiredOnly` leaves out credentials that can no longer sign in. */
@@ -63,7 +63,7 @@ export function unbaselinedRules(ctx: RuleContext, live: LiveIdentity): FindingC
 
 export function reviewOverdueRule(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
   const today = ctx.today;
-  const objectId = declared.objectId.toLowerCase();
+  const objectId = declaredObjectId(declared);
   const attested = ctx.attestedUntil.get(objectId);
   // An owner's attestation extends the review, never past policy.maxAttestationDays from its date.
   if (declared.reviewBy >= today || (attested !== undefined && attested >= today)) return [];
@@ -80,7 +80,7 @@ export function reviewOverdueRule(ctx: RuleContext, declared: DeclaredIdentity):
 }
 
 export function retiredPresentRule(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
-  const objectId = declared.objectId.toLowerCase();
+  const objectId = declaredObjectId(declared);
   const live = ctx.liveByObjectId.get(objectId);
   const held = holdings(ctx, objectId, live);
   if (!live && held.length === 0) return [];

@@ -9,7 +9,7 @@ import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { isStrictAncestor, normalizeScope, scopeAndAncestors } from '../model/arm-scope';
-import { candidate, identityOf, label, type RuleContext } from './context';
+import { candidate, declaredObjectId, identityOf, label, type RuleContext } from './context';
 import { readScopeFor } from './read-scope';
 
 const lower = (s: string): string => s.toLowerCase();
@@ -64,7 +64,7 @@ export function privilegedBroadRule(
 }
 
 export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity): FindingCandidate[] {
-  const objectId = lower(declared.objectId);
+  const objectId = declaredObjectId(declared);
   const assignments = ctx.assignmentsByPrincipal.get(objectId) ?? [];
   // Built only for an identity that has a finding: most have none.
   let who: FindingIdentity | undefined;
