@@ -404,34 +404,22 @@ export class GraphReader {
 
   /** Owners of directory objects by path (`/applications/{id}`), fed one at a time. */
   ownerLookups(): Lookups<LiveOwner[]> {
-    const urlOf = (path: string) => `${path}/owners?$select=id,displayName,mail`;
-    const lists = this.lists(ownerSchema);
-    const keys: string[] = [];
-    return {
-      add: (path) => {
-        keys.push(path);
-        lists.add(urlOf(path));
-      },
-      finish: async () => {
-        const found = await lists.finish();
-        return new Map(
-          keys.map((path) => [
-            path,
-            (found.get(urlOf(path)) ?? []).map((o) => ({
-              objectId: o.id.toLowerCase(),
-              displayName: o.displayName ?? null,
-              mail: o.mail ?? null,
-              type:
-                o['@odata.type'] === '#microsoft.graph.user'
-                  ? 'user'
-                  : o['@odata.type'] === '#microsoft.graph.servicePrincipal'
-                    ? 'servicePrincipal'
-                    : 'other',
-            })),
-          ]),
-        );
-      },
-    };
+    return this.keyedLookups(
+      (path) => `${path}/owners?$select=id,displayName,mail`,
+      ownerSchema,
+      async () => (owners) =>
+        owners.map((o) => ({
+          objectId: o.id.toLowerCase(),
+          displayName: o.displayName ?? null,
+          mail: o.mail ?? null,
+          type:
+            o['@odata.type'] === '#microsoft.graph.user'
+              ? 'user'
+              : o['@odata.type'] === '#microsoft.graph.servicePrincipal'
+                ? 'servicePrincipal'
+                : 'other',
+        })),
+    );
   }
 
   async applicationFederatedCredentials(
@@ -442,31 +430,19 @@ export class GraphReader {
 
   /** Federated credentials of applications by object id, fed one at a time. */
   applicationFederatedCredentialLookups(): Lookups<LiveFederatedCredential[]> {
-    const urlOf = (id: string) => `/applications/${id}/federatedIdentityCredentials`;
-    const lists = this.lists(federatedCredentialWireSchema);
-    const keys: string[] = [];
-    return {
-      add: (id) => {
-        keys.push(id);
-        lists.add(urlOf(id));
-      },
-      finish: async () => {
-        const found = await lists.finish();
-        return new Map(
-          keys.map((id) => [
-            id,
-            (found.get(urlOf(id)) ?? []).map((f) => ({
-              id: f.id,
-              name: f.name,
-              issuer: f.issuer,
-              subject: f.subject,
-              audiences: f.audiences,
-              on: 'application' as const,
-            })),
-          ]),
-        );
-      },
-    };
+    return this.keyedLookups(
+      (id) => `/applications/${id}/federatedIdentityCredentials`,
+      federatedCredentialWireSchema,
+      async () => (credentials) =>
+        credentials.map((f) => ({
+          id: f.id,
+          name: f.name,
+          issuer: f.issuer,
+          subject: f.subject,
+          audiences: f.audiences,
+          on: 'application' as const,
+        })),
+    );
   }
 
   /** App role assignments of each service principal, with permission names resolved from each resource's appRoles. */
@@ -476,39 +452,54 @@ export class GraphReader {
 
   /** App role grants of service principals by object id, fed one at a time. */
   appRoleGrantLookups(): Lookups<AppRoleGrant[]> {
-    const urlOf = (id: string) => `/servicePrincipals/${id}/appRoleAssignments`;
-    const lists = this.lists(appRoleAssignmentSchema);
-    const keys: string[] = [];
-    return {
-      add: (id) => {
-        keys.push(id);
-        lists.add(urlOf(id));
-      },
-      finish: async () => {
-        const found = await lists.finish();
+    return this.keyedLookups(
+      (id) => `/servicePrincipals/${id}/appRoleAssignments`,
+      appRoleAssignmentSchema,
+      async (found) => {
+        // Permission names come from each granting resource's appRoles: one lookup per resource.
         const resourceIds = [...new Set([...found.values()].flat().map((a) => a.resourceId.toLowerCase()))];
-        const resourceUrls = resourceIds.map(
-          (id) => `/servicePrincipals/${id}?$select=id,displayName,appRoles`,
+        const resources = await this.batchObjects(
+          resourceIds.map((id) => `/servicePrincipals/${id}?$select=id,displayName,appRoles`),
+          resourceSchema,
         );
-        const resources = await this.batchObjects(resourceUrls, resourceSchema);
         const roleNames = new Map<string, string>();
         for (const r of resources.values())
           for (const role of r.appRoles)
             if (role.value) roleNames.set(`${r.id.toLowerCase()}|${role.id.toLowerCase()}`, role.value);
-        return new Map(
-          keys.map((id) => [
-            id,
-            (found.get(urlOf(id)) ?? []).map((a) => ({
-              id: a.id,
-              resourceId: a.resourceId.toLowerCase(),
-              resourceDisplayName: a.resourceDisplayName ?? a.resourceId,
-              appRoleId: a.appRoleId.toLowerCase(),
-              permission:
-                roleNames.get(`${a.resourceId.toLowerCase()}|${a.appRoleId.toLowerCase()}`) ?? a.appRoleId,
-              createdDateTime: a.createdDateTime ?? null,
-            })),
-          ]),
-        );
+        return (grants) =>
+          grants.map((a) => ({
+            id: a.id,
+            resourceId: a.resourceId.toLowerCase(),
+            resourceDisplayName: a.resourceDisplayName ?? a.resourceId,
+            appRoleId: a.appRoleId.toLowerCase(),
+            permission:
+              roleNames.get(`${a.resourceId.toLowerCase()}|${a.appRoleId.toLowerCase()}`) ?? a.appRoleId,
+            createdDateTime: a.createdDateTime ?? null,
+          }));
+      },
+    );
+  }
+
+  /**
+   * Lookups of one relation by key: each key's list is read through `lists` (20 to a $batch) and
+   * turned into domain values by the converter `prepare` returns once every list is in.
+   */
+  private keyedLookups<T, V>(
+    urlOf: (key: string) => string,
+    schema: z.ZodType<T>,
+    prepare: (found: Map<string, T[]>) => Promise<(items: T[]) => V>,
+  ): Lookups<V> {
+    const lists = this.lists(schema);
+    const keys: string[] = [];
+    return {
+      add: (key) => {
+        keys.push(key);
+        lists.add(urlOf(key));
+      },
+      finish: async () => {
+        const found = await lists.finish();
+        const convert = await prepare(found);
+        return new Map(keys.map((key) => [key, convert(found.get(urlOf(key)) ?? [])]));
       },
     };
   }
