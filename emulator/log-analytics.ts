@@ -8,6 +8,7 @@
  * over the request's `timespan` (`start/end`), and answers anything else with the API's 400
  * BadArgumentError, so a change to the monitor's query cannot pass unnoticed.
  */
+import { EXIT, MonitorError } from '../shared/errors';
 import { SIGN_IN_TABLES, type KustoType } from './sign-in-log-schema';
 
 export interface QueryTable {
@@ -16,7 +17,10 @@ export interface QueryTable {
   rows: unknown[][];
 }
 
-export class KustoQueryError extends Error {
+/** A query the emulated Log Analytics does not understand (answered with the API's 400). */
+export class KustoQueryError extends MonitorError {
+  readonly exitCode = EXIT.usage;
+  readonly transient = false;
   constructor(
     readonly innerCode: 'SyntaxError' | 'SemanticError',
     message: string,

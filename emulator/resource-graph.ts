@@ -10,7 +10,12 @@
  * in the objectArray result format, scoped to the request's subscriptions, paged with $top and
  * $skipToken (at most 1000 rows a page, as the real API). Anything else gets the API's 400.
  */
-export class ResourceGraphQueryError extends Error {}
+import { EXIT, MonitorError } from '../shared/errors';
+/** A query the emulated Resource Graph does not understand (answered with the API's 400). */
+export class ResourceGraphQueryError extends MonitorError {
+  readonly exitCode = EXIT.usage;
+  readonly transient = false;
+}
 
 type Projection = { name: string; fn: 'value' | 'bag_keys' | 'tostring'; path: string[] };
 interface ParsedQuery {

@@ -3,7 +3,7 @@ import { describeNotify, notify } from '../shared/app/notify';
 import { runtime } from '../shared/app/runtime';
 
 async function run(digests: boolean, context: InvocationContext): Promise<void> {
-  const { tables, settings, email, tenant } = runtime();
+  const { tables, settings, email, links, tenant } = runtime();
   const result = await notify({
     tables,
     now: new Date(),
@@ -12,10 +12,7 @@ async function run(digests: boolean, context: InvocationContext): Promise<void> 
     portal: settings.WIMON_PORTAL_ENDPOINT,
     email,
     directory: tenant().clients,
-    links:
-      settings.WIMON_ATTESTATION_KEY && settings.WIMON_ATTESTATION_URL
-        ? { baseUrl: settings.WIMON_ATTESTATION_URL, key: settings.WIMON_ATTESTATION_KEY }
-        : undefined,
+    links,
   });
   context.log(describeNotify(result));
   for (const f of result.failed) context.warn(`notice ${f.id} failed: ${f.error}`);

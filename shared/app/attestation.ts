@@ -5,6 +5,7 @@
  * link is about (a link sent to a former owner does nothing) → the nonce (single use) → effect
  * → audit record. Nothing changes unless every check passes.
  */
+import { EXIT, MonitorError } from '../errors';
 import { verifyToken, type AttestationClaim } from '../attest/links';
 import { AttestationStore, type AttestationRecord } from '../attest/store';
 import type { Baseline } from '../baseline/schema';
@@ -207,6 +208,8 @@ export async function attestFromCli(input: {
   return record;
 }
 
-export class AttestationError extends Error {
-  override name = 'AttestationError';
+/** An attestation that cannot be recorded as asked (unknown identity, not an owner, bad date). */
+export class AttestationError extends MonitorError {
+  readonly exitCode = EXIT.usage;
+  readonly transient = false;
 }

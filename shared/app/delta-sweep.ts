@@ -9,6 +9,7 @@
  * Not seen by delta: owner changes and app registrations' federated credentials (the reconcile
  * catches those). Also purges the event ledger past its retention.
  */
+import { EXIT, MonitorError } from '../errors';
 import { randomUUID } from 'node:crypto';
 import { CursorStore } from '../events/cursors';
 import { EventLedger } from '../events/event-ledger';
@@ -22,8 +23,10 @@ import type { PublishFindingChanges } from '../notify/finding-events';
 
 const COLLECTIONS: DeltaCollection[] = ['applications', 'servicePrincipals'];
 
-export class IncompleteSweepError extends Error {
-  override name = 'IncompleteSweepError';
+/** The delta could not be read to its end: nothing was recorded, the next sweep tries again. */
+export class IncompleteSweepError extends MonitorError {
+  readonly exitCode = EXIT.incomplete;
+  readonly transient = true;
 }
 
 export interface DeltaSweepResult {

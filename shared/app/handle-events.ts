@@ -9,6 +9,7 @@
  * - a transient failure (throttling, an unreadable scope, storage down) throws, so Event Grid
  *   redelivers: the event is not recorded as processed.
  */
+import { EXIT, MonitorError } from '../errors';
 import { ownerOf } from '../rules/finding-owner';
 import { keyVaultRules } from '../rules/keyvault-rules';
 import { FindingStore, type SyncResult } from '../findings/store';
@@ -23,8 +24,10 @@ import { checkIdentities } from './check-identities';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges, PublishResult } from '../notify/finding-events';
 
-export class TransientEventError extends Error {
-  override name = 'TransientEventError';
+/** Something an event needs could not be read or written now: Event Grid should deliver it again. */
+export class TransientEventError extends MonitorError {
+  readonly exitCode = EXIT.incomplete;
+  readonly transient = true;
 }
 
 export interface EventOutcome {

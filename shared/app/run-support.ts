@@ -1,4 +1,5 @@
 /** What every evaluating run shares: which baseline it uses, and how its record sums up the store. */
+import { EXIT, MonitorError } from '../errors';
 import { randomUUID } from 'node:crypto';
 import { contentHash } from '../baseline/canonical';
 import type { Baseline } from '../baseline/schema';
@@ -9,12 +10,12 @@ import type { Finding } from '../model/finding';
 import type { RequestCounts, ScopeCompleteness } from '../model/inventory';
 import type { Tables } from '../storage/tables';
 
-export class NoBaselineError extends Error {
-  override name = 'NoBaselineError';
-  constructor() {
-    super(
-      'no baseline has been applied yet: run `wimon baseline apply FILE` first (or pass --baseline FILE)',
-    );
+export class NoBaselineError extends MonitorError {
+  readonly exitCode = EXIT.usage;
+  readonly transient = false;
+  /** `alternative`: what else the command accepts instead, e.g. ' (or pass --baseline FILE)'. */
+  constructor(alternative = '') {
+    super(`no baseline has been applied yet: run \`wimon baseline apply FILE\` first${alternative}`);
   }
 }
 

@@ -1,13 +1,13 @@
 /**
- * Where live state comes from: the real tenant (settings) or the local emulator serving a
- * fixture folder. Both give the same AzureClients and scope, so every use case runs unchanged.
+ * Where live state comes from. In Azure: the tenant the settings name. The CLI and tests may
+ * attach the local emulator instead (shared/cli/fixture-tenant.ts); both give the same
+ * AzureClients and scope, so every use case runs unchanged. Nothing here loads the emulator.
  */
+import type { TokenCredential } from '@azure/core-auth';
 import type { Settings } from '../config/settings';
-import { AzureClients, emulatorCredential } from '../azure/clients';
-import { createCredential } from '../azure/credential';
+import { AzureClients } from '../azure/clients';
 import type { InventoryScope } from '../inventory/read-inventory';
-import { ConfigurationError } from '../config/settings';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import { ConfigurationError } from '../errors';
 
 export interface TenantConnection {
   clients: AzureClients;
@@ -19,16 +19,18 @@ export interface TenantConnection {
   close(): Promise<void>;
 }
 
-export function connectToAzure(settings: Settings): TenantConnection {
-  if (settings.WIMON_SUBSCRIPTIONS.length === 0 && settings.WIMON_MANAGEMENT_GROUPS.length === 0) {
+/** True when the settings name something to monitor. */
+export function tenantConfigured(settings: Settings): boolean {
+  return settings.WIMON_SUBSCRIPTIONS.length > 0 || settings.WIMON_MANAGEMENT_GROUPS.length > 0;
+}
+
+/** A connection for one run: fresh clients (so request counts are the run's own), the process's credential. */
+export function connectToAzure(settings: Settings, credential: TokenCredential): TenantConnection {
+  if (!tenantConfigured(settings)) {
     throw new ConfigurationError(
-      'nothing to monitor: set WIMON_SUBSCRIPTIONS (and/or WIMON_MANAGEMENT_GROUPS)',
+      'nothing to monitor: set WIMON_SUBSCRIPTIONS (and/or WIMON_MANAGEMENT_GROUPS), e.g. WIMON_SUBSCRIPTIONS=11111111-1111-4111-8111-111111111111',
     );
   }
-  const credential = createCredential({
-    AZURE_CLIENT_ID: settings.AZURE_CLIENT_ID,
-    authorityHost: settings.WIMON_AUTHORITY_HOST,
-  });
   return {
     clients: new AzureClients(credential, {
       arm: settings.WIMON_ARM_ENDPOINT,
@@ -43,30 +45,5 @@ export function connectToAzure(settings: Settings): TenantConnection {
       managedIdentityAttachments: settings.WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS,
     },
     close: async () => undefined,
-  };
-}
-
-/** Starts the local emulator on a fixture folder (development, demo and tests only). */
-export async function connectToFixture(
-  fixtureDir: string,
-): Promise<TenantConnection & { emulator: RunningEmulator }> {
-  const emulator = await startEmulator({ fixture: fixtureDir });
-  const manifest = emulator.fixture.manifest;
-  return {
-    emulator,
-    clients: new AzureClients(emulatorCredential, {
-      arm: emulator.endpoints.arm,
-      graph: emulator.endpoints.graph,
-      authorityHost: 'https://127.0.0.1',
-      logs: emulator.endpoints.logs,
-    }),
-    logAnalyticsWorkspaceId: manifest.logAnalyticsWorkspaceId,
-    scope: {
-      subscriptions: manifest.subscriptions,
-      managementGroups: manifest.managementGroups,
-      managedIdentityAttachments: manifest.managedIdentityAttachments,
-    },
-    recordedAt: new Date(manifest.recordedAt),
-    close: () => emulator.stop(),
   };
 }

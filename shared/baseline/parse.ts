@@ -3,6 +3,7 @@
  * names file, line, column and path (`baseline.yaml:14:7 identities[2].roles[0].scope: ...`),
  * because platform teams fix these in an editor, not in a debugger.
  */
+import { EXIT, MonitorError } from '../errors';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { baselineSchema, type Baseline } from './schema';
@@ -15,10 +16,15 @@ export interface BaselineProblem {
   message: string;
 }
 
-export class BaselineValidationError extends Error {
+export class BaselineValidationError extends MonitorError {
+  readonly exitCode = EXIT.problems;
+  readonly transient = false;
   constructor(readonly problems: BaselineProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'BaselineValidationError';
+    const n = problems.length;
+    const file = problems[0]?.file ?? 'baseline';
+    super(
+      `${problems.map(formatProblem).join('\n')}\n${file}: ${n} problem${n === 1 ? '' : 's'}; the baseline is not valid`,
+    );
   }
 }
 

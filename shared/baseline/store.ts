@@ -12,6 +12,7 @@
  * by the pointer's ETag. A failure before the flip leaves the previous version in force and
  * complete; two concurrent applies cannot both flip (the loser gets BaselineConflictError).
  */
+import { EXIT, MonitorError } from '../errors';
 import { randomBytes } from 'node:crypto';
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { baselineSchema, type Baseline } from './schema';
@@ -49,12 +50,19 @@ export interface ApplyOptions {
   expectedSequence?: number;
 }
 
-export class BaselineConflictError extends Error {
-  override name = 'BaselineConflictError';
+/** Another apply changed the stored baseline first; nothing was written. */
+export class BaselineConflictError extends MonitorError {
+  readonly exitCode = EXIT.conflict;
+  readonly transient = false;
+  constructor(message: string) {
+    super(`conflict: ${message}`);
+  }
 }
 
-export class StoredBaselineCorruptError extends Error {
-  override name = 'StoredBaselineCorruptError';
+/** The stored baseline does not match its recorded hash or cannot be parsed: stored state needs a person. */
+export class StoredBaselineCorruptError extends MonitorError {
+  readonly exitCode = EXIT.problems;
+  readonly transient = false;
 }
 
 type PointerEntity = {

@@ -1,18 +1,21 @@
 /** `wimon baseline validate|plan|apply|show|history`. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { UsageError, ConfigurationError, IncompleteReadError } from '../errors';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseBaseline, BaselineValidationError } from '../baseline/parse';
-import { BaselineConflictError, BaselineStore } from '../baseline/store';
+import { parseBaseline } from '../baseline/parse';
+import { NoBaselineError } from '../app/run-support';
+import { BaselineStore } from '../baseline/store';
 import { diffBaselines, renderDiff, summarizeDiff } from '../baseline/diff';
 import { baselineToYaml } from '../baseline/serialize';
 import type { Baseline } from '../baseline/schema';
 import { loadSettings } from '../config/settings';
-import { Tables } from '../storage/tables';
-import { CliError, EXIT, type CliIo } from './io';
+import { openServices } from '../app/services';
+import { tenantConfigured } from '../app/tenant';
+import { type CliIo } from './io';
 import { parseNow } from './options';
-import { FIXTURE_HELP, openTenant, type TenantOptions } from './tenant-options';
+import { FIXTURE_HELP, withCliServices } from './cli-services';
 import { evaluate } from '../rules/evaluate';
 import { findingKey, type FindingCandidate } from '../model/finding';
 import { readInventory } from '../inventory/read-inventory';
@@ -25,35 +28,16 @@ export function readBaselineFile(file: string, io: CliIo, now: Date): Baseline {
   try {
     text = readFileSync(full, 'utf8');
   } catch (error) {
-    throw new CliError(
+    throw new UsageError(
       `cannot read baseline file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  try {
-    return parseBaseline(text, file, now);
-  } catch (error) {
-    if (error instanceof BaselineValidationError) {
-      const n = error.problems.length;
-      throw new CliError(
-        `${error.message}\n${file}: ${n} problem${n === 1 ? '' : 's'}; the baseline is not valid`,
-        EXIT.problems,
-      );
-    }
-    throw error;
-  }
+  return parseBaseline(text, file, now);
 }
 
+/** The stored baseline lives in the configured Table Storage only: an in-memory one would be lost. */
 export function openStore(io: CliIo): BaselineStore {
-  const settings = loadSettings(io.env);
-  return new BaselineStore(Tables.fromSettings(settings, () => defaultCredential(io)));
-}
-
-function defaultCredential(io: CliIo) {
-  // Loaded lazily: @azure/identity is only needed when talking to real Azure.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-  const clientId = io.env.AZURE_CLIENT_ID;
-  return new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+  return new BaselineStore(openServices(loadSettings(io.env)).tables);
 }
 
 export function actorFrom(io: CliIo, explicit?: string): string {
@@ -154,22 +138,16 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
       const diff = diffBaselines(stored?.baseline, proposed);
       const expected = opts.expectSequence === undefined ? undefined : Number(opts.expectSequence);
       if (expected !== undefined && !Number.isInteger(expected))
-        throw new CliError('--expect-sequence must be a whole number');
-      try {
-        const applied = await store.apply(proposed, {
-          actor: actorFrom(io, opts.actor),
-          now: new Date(),
-          summary: summarizeDiff(diff),
-          expectedSequence: expected ?? stored?.sequence ?? 0,
-        });
-        io.out(
-          `Applied ${file} as sequence ${applied.sequence} (${summarizeDiff(diff)}); content ${applied.contentHash.slice(0, 12)}`,
-        );
-      } catch (error) {
-        if (error instanceof BaselineConflictError)
-          throw new CliError(`conflict: ${error.message}`, EXIT.conflict);
-        throw error;
-      }
+        throw new UsageError('--expect-sequence must be a whole number');
+      const applied = await store.apply(proposed, {
+        actor: actorFrom(io, opts.actor),
+        now: new Date(),
+        summary: summarizeDiff(diff),
+        expectedSequence: expected ?? stored?.sequence ?? 0,
+      });
+      io.out(
+        `Applied ${file} as sequence ${applied.sequence} (${summarizeDiff(diff)}); content ${applied.contentHash.slice(0, 12)}`,
+      );
     });
 
   baseline
@@ -177,11 +155,7 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
     .description('print the stored baseline as YAML (round-trips through validate and apply)')
     .action(async () => {
       const stored = await openStore(io).current();
-      if (!stored)
-        throw new CliError(
-          'no baseline has been applied yet: run `wimon baseline apply FILE`',
-          EXIT.problems,
-        );
+      if (!stored) throw new NoBaselineError('');
       io.out(
         `# sequence ${stored.sequence}, applied by ${stored.appliedBy} at ${stored.appliedAt}, content ${stored.contentHash}`,
       );
@@ -199,9 +173,8 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
       try {
         yaml = starterBaselineYaml(io.env, new Date());
       } catch (error) {
-        throw new CliError(
+        throw new ConfigurationError(
           `cannot write the starter baseline: ${error instanceof Error ? error.message : String(error)}`,
-          EXIT.usage,
         );
       }
       if (opts.out) {
@@ -218,15 +191,14 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
     .option('--fixture <dir>', FIXTURE_HELP)
     .option('--out <file>', 'write the draft here instead of printing it')
     .action(async (opts: { fixture?: string; out?: string }) => {
-      const tenant = await openTenant(opts, io);
-      try {
+      await withCliServices(io, { fixture: opts.fixture }, async (services) => {
+        const tenant = services.tenant();
         const now = tenant.recordedAt ?? new Date();
         const inventory = await readInventory(tenant.clients, tenant.scope, now);
         const incomplete = inventory.scopes.filter((s) => !s.complete);
         if (incomplete.length) {
-          throw new CliError(
+          throw new IncompleteReadError(
             `cannot export from a partial read: ${incomplete.map((s) => `${s.scope} (${s.error})`).join('; ')}`,
-            EXIT.problems,
           );
         }
         const scopes = [
@@ -242,9 +214,7 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
             `Wrote a draft baseline with ${inventory.identities.length} identities to ${opts.out}. Next: fill in the TODOs, then \`wimon baseline validate ${opts.out}\`.`,
           );
         } else io.out(yaml);
-      } finally {
-        await tenant.close();
-      }
+      });
     });
 
   baseline
@@ -266,20 +236,14 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
 
 /** Which findings the proposed baseline raises or clears compared with the stored one, against the live tenant. */
 async function findingsEffect(
-  opts: TenantOptions,
+  opts: { fixture?: string },
   io: CliIo,
   stored: Baseline | undefined,
   proposed: Baseline,
 ) {
-  const settings = loadSettings(io.env);
-  if (
-    !opts.fixture &&
-    settings.WIMON_SUBSCRIPTIONS.length === 0 &&
-    settings.WIMON_MANAGEMENT_GROUPS.length === 0
-  )
-    return undefined;
-  const tenant = await openTenant(opts, io);
-  try {
+  if (!opts.fixture && !tenantConfigured(loadSettings(io.env))) return undefined;
+  return withCliServices(io, { fixture: opts.fixture }, async (services) => {
+    const tenant = services.tenant();
     const now = tenant.recordedAt ?? new Date();
     const inventory = await readInventory(tenant.clients, tenant.scope, now);
     const describe = (c: FindingCandidate) =>
@@ -309,7 +273,5 @@ async function findingsEffect(
         .sort(),
       keep: [...after.keys()].filter((k) => before.has(k)).length,
     };
-  } finally {
-    await tenant.close();
-  }
+  });
 }

@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { connectToFixture } from '../app/tenant';
+import { openCliServices } from './cli-services';
+import type { FixtureTenant } from './fixture-tenant';
 import { reconcile } from '../app/reconcile';
 import { checkDormancy } from '../app/dormancy';
 import { FindingStore } from '../findings/store';
@@ -16,9 +17,7 @@ import { emulatorCredential } from '../azure/clients';
 import { communicationServicesTransport } from '../notify/email-transport';
 import { writeNotices } from './notify-commands';
 import { BaselineStore } from '../baseline/store';
-import { Tables } from '../storage/tables';
 import { findingsJson, renderFindingsHtml, renderFindingsTable } from '../report/findings-report';
-import { startAzurite } from '../../emulator/azurite';
 import { readBaselineFile } from './baseline-commands';
 import type { CliIo } from './io';
 
@@ -41,10 +40,14 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       const started = Date.now();
       const outDir = path.resolve(io.cwd, opts.out);
       io.out('Starting in-memory Table Storage (Azurite) and the local Azure emulator…');
-      const azurite = await startAzurite();
-      const tenant = await connectToFixture(path.resolve(io.cwd, opts.fixture));
+      const services = await openCliServices(io, {
+        fixture: opts.fixture,
+        storage: 'in-memory',
+        ephemeralPrefix: 'demo',
+      });
       try {
-        const tables = new Tables({ connectionString: azurite.connectionString, prefix: 'demo' });
+        const tables = services.tables;
+        const tenant = services.fixtureTenant as FixtureTenant;
         const evaluateAt = tenant.recordedAt ?? new Date();
         const baseline = readBaselineFile(
           path.relative(io.cwd, path.resolve(io.cwd, opts.baseline)) || opts.baseline,
@@ -113,8 +116,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
             `(done in ${((Date.now() - started) / 1000).toFixed(1)} s; nothing left running).`,
         );
       } finally {
-        await tenant.close();
-        await azurite.stop();
+        await services.close();
       }
     });
 }

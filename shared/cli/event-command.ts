@@ -1,12 +1,12 @@
 /** `wimon event FILE`: feeds recorded Event Grid events through the same handler the function uses. */
 import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { handleEvents } from '../app/handle-events';
 import { describeOutcome } from '../app/event-summary';
-import { CliError, EXIT, type CliIo } from './io';
-import { openTables } from './storage-options';
-import { FIXTURE_HELP, openTenant } from './tenant-options';
+import { type CliIo } from './io';
+import { FIXTURE_HELP, withCliServices } from './cli-services';
 
 export function registerEventCommand(program: Command, io: CliIo): void {
   program
@@ -22,20 +22,12 @@ export function registerEventCommand(program: Command, io: CliIo): void {
       try {
         body = JSON.parse(readFileSync(path.resolve(io.cwd, file), 'utf8'));
       } catch (error) {
-        throw new CliError(`${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
+        throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const tenant = await openTenant(opts, io);
-      try {
-        const storage = await openTables(io);
-        try {
-          const outcomes = await handleEvents(body, { tables: storage.tables, tenant });
-          if (opts.json) io.out(JSON.stringify({ outcomes }, null, 2));
-          else for (const o of outcomes) io.out(describeOutcome(o));
-        } finally {
-          await storage.close();
-        }
-      } finally {
-        await tenant.close();
-      }
+      await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
+        const outcomes = await handleEvents(body, { tables: services.tables, tenant: services.tenant() });
+        if (opts.json) io.out(JSON.stringify({ outcomes }, null, 2));
+        else for (const o of outcomes) io.out(describeOutcome(o));
+      });
     });
 }

@@ -1,13 +1,14 @@
 /** `wimon inventory` and `wimon emulator`. */
 import path from 'node:path';
+import { IncompleteReadError } from '../errors';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { readInventory } from '../inventory/read-inventory';
 import type { Inventory } from '../model/inventory';
 import { startEmulator } from '../../emulator/server';
 import { ensureEmulatorCertificate } from '../../emulator/certificate';
-import { CliError, EXIT, type CliIo } from './io';
-import { FIXTURE_HELP, openTenant } from './tenant-options';
+import { type CliIo } from './io';
+import { FIXTURE_HELP, withCliServices } from './cli-services';
 
 export function inventorySummary(inv: Inventory) {
   const count = (pred: (i: Inventory['identities'][number]) => boolean) => inv.identities.filter(pred).length;
@@ -31,8 +32,8 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
     .option('--fixture <dir>', FIXTURE_HELP)
     .option('--json', 'print the whole inventory as JSON')
     .action(async (opts: { fixture?: string; json?: boolean }) => {
-      const tenant = await openTenant(opts, io);
-      try {
+      await withCliServices(io, { fixture: opts.fixture }, async (services) => {
+        const tenant = services.tenant();
         const inv = await readInventory(tenant.clients, tenant.scope, new Date());
         if (opts.json) {
           io.out(JSON.stringify({ summary: inventorySummary(inv), ...inv }, null, 2));
@@ -48,10 +49,8 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
           io.out(table.toString());
         }
         if (inv.scopes.some((sc) => !sc.complete))
-          throw new CliError('some scopes could not be read completely (see above)', EXIT.problems);
-      } finally {
-        await tenant.close();
-      }
+          throw new IncompleteReadError('some scopes could not be read completely (see above)');
+      });
     });
 
   program

@@ -17,15 +17,4 @@ export function processIo(): CliIo {
   };
 }
 
-/** Exit codes: 0 fine, 1 the check found problems (invalid baseline, findings), 2 usage or configuration error, 3 conflict. */
-export const EXIT = { ok: 0, problems: 1, usage: 2, conflict: 3 } as const;
-
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.usage,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { EXIT } from '../errors';

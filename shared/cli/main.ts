@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT, processIo, type CliIo } from './io';
+import { EXIT, processIo, type CliIo } from './io';
+import { exitCodeOf } from '../errors';
 import { registerBaselineCommands } from './baseline-commands';
 import { registerInventoryCommands } from './inventory-commands';
 import { registerScanCommands } from './scan-commands';
@@ -12,7 +13,6 @@ import { registerEventCommand } from './event-command';
 import { registerSweepCommand } from './sweep-command';
 import { registerNotifyCommands } from './notify-commands';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
-import { ConfigurationError } from '../config/settings';
 
 function packageVersion(): string {
   // Compiled, this file sits in dist/shared/cli; from source in shared/cli. Walk up to package.json.
@@ -56,16 +56,9 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof CliError) {
-      io.err(`wimon: ${error.message}`);
-      return error.exitCode;
-    }
-    if (error instanceof ConfigurationError) {
-      io.err(`wimon: ${error.message}`);
-      return EXIT.usage;
-    }
+    // The one place errors become exit codes: every error class says its own (shared/errors.ts).
     io.err(`wimon: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT.problems;
+    return exitCodeOf(error);
   }
 }
 

@@ -1,18 +1,17 @@
 /** `wimon notify` (plan and send notices, as the notify timers do) and `wimon notices` (the outbox). */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { UsageError, ConfigurationError } from '../errors';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeNotify, notify } from '../app/notify';
-import { AttestationError, attestFromCli } from '../app/attestation';
-import { communicationServicesTransport } from '../notify/email-transport';
+import { attestFromCli } from '../app/attestation';
 import type { NoticeState } from '../notify/outbox';
 import { Outbox } from '../notify/outbox';
 import { loadSettings } from '../config/settings';
-import { createCredential } from '../azure/credential';
-import { CliError, type CliIo } from './io';
+import { tenantConfigured } from '../app/tenant';
+import { type CliIo } from './io';
 import { parseNow } from './options';
-import { openTables } from './storage-options';
-import { openTenant } from './tenant-options';
+import { withCliServices } from './cli-services';
 
 export function registerNotifyCommands(program: Command, io: CliIo): void {
   program
@@ -33,49 +32,28 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
         const settings = loadSettings(io.env);
         const configured = settings.WIMON_EMAIL_ENDPOINT && settings.WIMON_EMAIL_SENDER;
         if (!opts.dryRun && !configured)
-          throw new CliError(
+          throw new ConfigurationError(
             'no email configured: set WIMON_EMAIL_ENDPOINT and WIMON_EMAIL_SENDER, or use --dry-run to see what would be sent',
           );
-        const storage = await openTables(io);
-        // Owner accounts (disabled or gone → their manager) are checked in Graph when a tenant is
-        // configured; otherwise the last known state is used.
-        const tenant =
-          opts.fixture || settings.WIMON_SUBSCRIPTIONS.length || settings.WIMON_MANAGEMENT_GROUPS.length
-            ? await openTenant(opts, io)
-            : undefined;
-        try {
+        await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
+          // Owner accounts (disabled or gone → their manager) are checked in Graph when a tenant
+          // is configured; otherwise the last known state is used.
+          const tenant = opts.fixture || tenantConfigured(settings) ? services.tenant() : undefined;
           const result = await notify({
             directory: tenant?.clients,
-            tables: storage.tables,
+            tables: services.tables,
             now: parseNow(opts.now),
             digests: opts.digests,
             coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
             portal: settings.WIMON_PORTAL_ENDPOINT,
             dryRun: opts.dryRun,
-            links:
-              settings.WIMON_ATTESTATION_KEY && settings.WIMON_ATTESTATION_URL
-                ? { baseUrl: settings.WIMON_ATTESTATION_URL, key: settings.WIMON_ATTESTATION_KEY }
-                : undefined,
-            email:
-              configured && !opts.dryRun
-                ? {
-                    transport: communicationServicesTransport(
-                      settings.WIMON_EMAIL_ENDPOINT!,
-                      createCredential(settings),
-                      settings.WIMON_EMAIL_SENDER!,
-                    ),
-                    perMinute: settings.WIMON_EMAIL_PER_MINUTE,
-                    perHour: settings.WIMON_EMAIL_PER_HOUR,
-                  }
-                : undefined,
+            links: services.links,
+            email: opts.dryRun ? undefined : services.email,
           });
           if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
           for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
           io.out(describeNotify(result));
-        } finally {
-          await tenant?.close();
-          await storage.close();
-        }
+        });
       },
     );
 
@@ -89,10 +67,9 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
     .requiredOption('--by <email>', 'who attests: an owner of the identity or a security contact')
     .option('--reason <text>', 'why, for the audit record')
     .action(async (identity: string, opts: { until: string; by: string; reason?: string }) => {
-      const storage = await openTables(io);
-      try {
+      await withCliServices(io, { storage: true }, async ({ tables }) => {
         const r = await attestFromCli({
-          tables: storage.tables,
+          tables,
           identity,
           until: opts.until,
           by: opts.by,
@@ -102,12 +79,7 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
         io.out(
           `Recorded: ${identity} still needed until ${r.until} (by ${r.by}, ${r.at}). The next reconcile uses it for identity.review-overdue.`,
         );
-      } catch (error) {
-        if (error instanceof AttestationError) throw new CliError(error.message);
-        throw error;
-      } finally {
-        await storage.close();
-      }
+      });
     });
 
   program
@@ -117,10 +89,9 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
     .option('--json', 'print as JSON (without the bodies)')
     .action(async (opts: { state?: string; json?: boolean }) => {
       if (opts.state && !['pending', 'sending', 'sent', 'failed'].includes(opts.state))
-        throw new CliError('--state must be pending, sending, sent or failed');
-      const storage = await openTables(io);
-      try {
-        const notices = await new Outbox(storage.tables).notices({
+        throw new UsageError('--state must be pending, sending, sent or failed');
+      await withCliServices(io, { storage: true }, async ({ tables }) => {
+        const notices = await new Outbox(tables).notices({
           state: opts.state as NoticeState | undefined,
         });
         const rows = notices.map(({ html: _h, text: _t, etag: _e, ...rest }) => rest);
@@ -130,9 +101,7 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
             io.out(
               `${n.createdAt}  ${n.state.padEnd(7)}  ${n.kind.padEnd(13)}  ${n.recipient}  attempts ${n.attempts}${n.lastError ? `  last error: ${n.lastError}` : ''}`,
             );
-      } finally {
-        await storage.close();
-      }
+      });
     });
 }
 

@@ -6,10 +6,9 @@ import type { TenantConnection } from '../app/tenant';
 import type { RunRecord } from '../findings/runs';
 import type { Tables } from '../storage/tables';
 import { readBaselineFile } from './baseline-commands';
-import { CliError, EXIT, type CliIo } from './io';
+import { type CliIo } from './io';
 import { parseNow } from './options';
-import { openTables } from './storage-options';
-import { FIXTURE_HELP, openTenant } from './tenant-options';
+import { FIXTURE_HELP, withCliServices } from './cli-services';
 
 export interface RunOptions {
   baseline?: string;
@@ -45,28 +44,27 @@ export async function withPreparedRun(
   io: CliIo,
   work: (run: PreparedRun) => Promise<void>,
 ): Promise<void> {
-  const tenant = await openTenant(opts, io);
-  try {
-    const storage = await openTables(io);
-    try {
-      const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
-      const baseline = opts.baseline
-        ? { baseline: readBaselineFile(opts.baseline, io, evaluateAt), source: opts.baseline }
-        : undefined;
-      await work({ tenant, tables: storage.tables, ephemeral: storage.ephemeral, evaluateAt, baseline });
-      if (storage.ephemeral && !opts.json)
-        io.out(
-          '(No storage configured: findings were kept in a temporary in-memory store. Set WIMON_STORAGE_CONNECTION_STRING or WIMON_TABLE_ENDPOINT to keep them.)',
-        );
-    } catch (error) {
-      if (error instanceof NoBaselineError) throw new CliError(error.message, EXIT.usage);
-      throw error;
-    } finally {
-      await storage.close();
-    }
-  } finally {
-    await tenant.close();
-  }
+  await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
+    const tenant = services.tenant();
+    const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
+    const baseline = opts.baseline
+      ? { baseline: readBaselineFile(opts.baseline, io, evaluateAt), source: opts.baseline }
+      : undefined;
+    await work({
+      tenant,
+      tables: services.tables,
+      ephemeral: services.ephemeralTables,
+      evaluateAt,
+      baseline,
+    }).catch((error: unknown) => {
+      // The use case cannot know this command also takes a file: say so here.
+      throw error instanceof NoBaselineError ? new NoBaselineError(' (or pass --baseline FILE)') : error;
+    });
+    if (services.ephemeralTables && !opts.json)
+      io.out(
+        '(No storage configured: findings were kept in a temporary in-memory store. Set WIMON_STORAGE_CONNECTION_STRING or WIMON_TABLE_ENDPOINT to keep them.)',
+      );
+  });
 }
 
 /** The line a person must not miss when a run could not see everything. */

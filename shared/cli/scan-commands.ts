@@ -1,12 +1,13 @@
 /** `wimon scan`, `wimon findings`, `wimon runs`. */
 import type { Command } from 'commander';
+import { UsageError } from '../errors';
 import { reconcile } from '../app/reconcile';
 import { FindingStore } from '../findings/store';
 import { RunStore } from '../findings/runs';
 import type { FindingState } from '../model/finding';
 import { findingsJson, renderFindingsTable, sortFindings } from '../report/findings-report';
-import { CliError, type CliIo } from './io';
-import { openTables } from './storage-options';
+import { type CliIo } from './io';
+import { withCliServices } from './cli-services';
 import { addRunOptions, partialRunNotice, withPreparedRun, type RunOptions } from './run-options';
 
 export function registerScanCommands(program: Command, io: CliIo): void {
@@ -43,10 +44,9 @@ export function registerScanCommands(program: Command, io: CliIo): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { state?: string; json?: boolean }) => {
       if (opts.state && !['open', 'exempted', 'resolved'].includes(opts.state))
-        throw new CliError('--state must be open, exempted or resolved');
-      const storage = await openTables(io);
-      try {
-        const findings = await new FindingStore(storage.tables).list({
+        throw new UsageError('--state must be open, exempted or resolved');
+      await withCliServices(io, { storage: true }, async ({ tables }) => {
+        const findings = await new FindingStore(tables).list({
           state: opts.state as FindingState | undefined,
         });
         if (opts.json) io.out(JSON.stringify(sortFindings(findings), null, 2));
@@ -57,9 +57,7 @@ export function registerScanCommands(program: Command, io: CliIo): void {
               io.isTty && !io.env.NO_COLOR,
             ) + (opts.state === 'resolved' ? `\n${findings.length} resolved` : ''),
           );
-      } finally {
-        await storage.close();
-      }
+      });
     });
 
   program
@@ -70,11 +68,10 @@ export function registerScanCommands(program: Command, io: CliIo): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { kind: string; limit: string; json?: boolean }) => {
       if (!['reconcile', 'dormancy', 'delta'].includes(opts.kind))
-        throw new CliError('--kind must be reconcile, dormancy or delta');
-      const storage = await openTables(io);
-      try {
+        throw new UsageError('--kind must be reconcile, dormancy or delta');
+      await withCliServices(io, { storage: true }, async ({ tables }) => {
         if (opts.kind === 'delta') {
-          const sweeps = await new RunStore(storage.tables).latestSweeps(Number(opts.limit) || 10);
+          const sweeps = await new RunStore(tables).latestSweeps(Number(opts.limit) || 10);
           if (opts.json) io.out(JSON.stringify(sweeps, null, 2));
           else
             for (const r of sweeps)
@@ -83,7 +80,7 @@ export function registerScanCommands(program: Command, io: CliIo): void {
               );
           return;
         }
-        const runs = await new RunStore(storage.tables).latest(
+        const runs = await new RunStore(tables).latest(
           opts.kind as 'reconcile' | 'dormancy',
           Number(opts.limit) || 10,
         );
@@ -93,8 +90,6 @@ export function registerScanCommands(program: Command, io: CliIo): void {
             io.out(
               `${r.startedAt}  ${r.complete ? 'complete' : 'PARTIAL '}  open ${Object.values(r.openBySeverity).reduce((a, b) => a + b, 0)}  +${r.changes.opened} ~${r.changes.reopened} -${r.changes.resolved}  ${r.requests.total} requests`,
             );
-      } finally {
-        await storage.close();
-      }
+      });
     });
 }

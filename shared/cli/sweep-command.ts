@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { deltaSweep } from '../app/delta-sweep';
 import type { CliIo } from './io';
-import { openTables } from './storage-options';
-import { FIXTURE_HELP, openTenant } from './tenant-options';
+import { FIXTURE_HELP, withCliServices } from './cli-services';
 
 export function registerSweepCommand(program: Command, io: CliIo): void {
   program
@@ -17,25 +16,18 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
     )
     .option('--json', 'print the sweep result as JSON')
     .action(async (opts: { fixture?: string; json?: boolean }) => {
-      const tenant = await openTenant(opts, io);
-      try {
-        const storage = await openTables(io);
-        try {
-          const r = await deltaSweep({
-            tables: storage.tables,
-            tenant,
-            evaluateAt: tenant.recordedAt ?? new Date(),
-          });
-          if (opts.json) io.out(JSON.stringify(r, null, 2));
-          else
-            io.out(
-              `delta sweep (${r.mode}): ${r.changedObjects} changed objects, ${r.recheckedIdentities.length} identities re-checked, ${r.opened} findings opened, ${r.resolved} resolved, ${r.requests.total} API requests`,
-            );
-        } finally {
-          await storage.close();
-        }
-      } finally {
-        await tenant.close();
-      }
+      await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
+        const tenant = services.tenant();
+        const r = await deltaSweep({
+          tables: services.tables,
+          tenant,
+          evaluateAt: tenant.recordedAt ?? new Date(),
+        });
+        if (opts.json) io.out(JSON.stringify(r, null, 2));
+        else
+          io.out(
+            `delta sweep (${r.mode}): ${r.changedObjects} changed objects, ${r.recheckedIdentities.length} identities re-checked, ${r.opened} findings opened, ${r.resolved} resolved, ${r.requests.total} API requests`,
+          );
+      });
     });
 }

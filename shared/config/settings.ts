@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PUBLIC_CLOUD } from '../azure/endpoints';
+import { ConfigurationError } from '../errors';
 
 const GUID_LIST_ITEM = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -114,9 +115,7 @@ export const settingsSchema = z.object({
 
 export type Settings = z.output<typeof settingsSchema>;
 
-export class ConfigurationError extends Error {
-  override name = 'ConfigurationError';
-}
+export { ConfigurationError };
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const result = settingsSchema.safeParse(env);

@@ -7,6 +7,7 @@
  * Permissions: Microsoft Graph application permission Application.Read.All (and User.Read.All for
  * the owner accounts in shared/notify/owner-accounts.ts).
  */
+import { EXIT, MonitorError } from '../errors';
 import { z } from 'zod';
 import { federatedCredentialWireSchema } from './federated-credential-schema';
 import type { Client } from '@microsoft/microsoft-graph-client';
@@ -117,13 +118,17 @@ function relativeGraphUrl(link: string): string {
   return `${u.pathname.replace(/^\/(v1\.0|beta)/, '')}${u.search}`;
 }
 
-export class GraphReadError extends Error {
-  override name = 'GraphReadError';
+/** A Graph request still failed after its retries: what it was for could not be read. */
+export class GraphReadError extends MonitorError {
+  readonly exitCode = EXIT.incomplete;
+  readonly transient: boolean;
   constructor(
     message: string,
     readonly statusCode?: number,
   ) {
     super(message);
+    // Throttling and server errors pass; a 4xx other than 429 will answer the same next time.
+    this.transient = statusCode === undefined || statusCode === 429 || statusCode >= 500;
   }
 }
 

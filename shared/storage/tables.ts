@@ -4,7 +4,8 @@
  */
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
-import { ConfigurationError, type Settings } from '../config/settings';
+import type { Settings } from '../config/settings';
+import { ConfigurationError } from '../errors';
 
 export type TableName =
   'baseline' | 'findings' | 'runs' | 'outbox' | 'ledger' | 'cursors' | 'events' | 'attestations' | 'owners';
@@ -20,23 +21,32 @@ export class Tables {
   private readonly created = new Map<string, Promise<void>>();
   constructor(private readonly source: TableSource) {}
 
-  static fromSettings(settings: Settings, credential?: () => TokenCredential): Tables {
+  static fromSettings(settings: Settings, credential: TokenCredential): Tables {
     if (settings.WIMON_STORAGE_CONNECTION_STRING) {
       return new Tables({
         connectionString: settings.WIMON_STORAGE_CONNECTION_STRING,
         prefix: settings.WIMON_TABLE_PREFIX,
       });
     }
-    if (settings.WIMON_TABLE_ENDPOINT && credential) {
+    if (settings.WIMON_TABLE_ENDPOINT) {
       return new Tables({
         endpoint: settings.WIMON_TABLE_ENDPOINT,
-        credential: credential(),
+        credential,
         prefix: settings.WIMON_TABLE_PREFIX,
       });
     }
     throw new ConfigurationError(
       'no Table Storage configured: set WIMON_TABLE_ENDPOINT (managed identity) or WIMON_STORAGE_CONNECTION_STRING',
     );
+  }
+
+  /** Where the tables live and how they are reached (for diagnostics and tests; never a key or connection string). */
+  get target(): { endpoint?: string; credential?: TokenCredential; connectionString: boolean } {
+    return {
+      endpoint: this.source.endpoint,
+      credential: this.source.credential,
+      connectionString: Boolean(this.source.connectionString),
+    };
   }
 
   get prefix(): string {

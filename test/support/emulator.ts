@@ -23,6 +23,7 @@ export function tenantFor(emulator: RunningEmulator) {
     clients: clientsFor(emulator),
     scope: contosoScope(emulator),
     logAnalyticsWorkspaceId: emulator.fixture.manifest.logAnalyticsWorkspaceId,
+    close: async () => undefined,
   };
 }
 

@@ -2,6 +2,8 @@
 import { InvocationContext } from '@azure/functions';
 import { useRuntimeForTests } from '../../shared/app/runtime';
 import { loadSettings } from '../../shared/config/settings';
+import { openServices } from '../../shared/app/services';
+import { emulatorCredential } from '../../shared/azure/clients';
 import type { Tables } from '../../shared/storage/tables';
 import type { RunningEmulator } from '../../emulator/server';
 import { tenantFor } from './emulator';
@@ -21,7 +23,13 @@ export async function runFunction(
   settings: Record<string, string> = {},
 ): Promise<string[]> {
   const lines: string[] = [];
-  useRuntimeForTests({ settings: loadSettings(settings), tables, tenant: () => tenantFor(emulator) });
+  useRuntimeForTests(
+    openServices(loadSettings(settings), {
+      tables,
+      tenant: () => tenantFor(emulator),
+      credential: emulatorCredential,
+    }),
+  );
   try {
     await invoke(
       new InvocationContext({

@@ -1,0 +1,89 @@
+/**
+ * The CLI side of the composition root: every command gets its services from openServices
+ * (shared/app/services.ts) with the same settings the Functions read, and may attach
+ *   - the local emulator serving a fixture folder (--fixture) instead of the configured tenant,
+ *   - an in-memory Azurite when no Table Storage is configured (for trying things out).
+ * close() stops whatever was started for the command.
+ */
+import path from 'node:path';
+import { loadSettings } from '../config/settings';
+import { openServices, type Services } from '../app/services';
+import { Tables } from '../storage/tables';
+import { startAzurite } from '../../emulator/azurite';
+import { connectToFixture, type FixtureTenant } from './fixture-tenant';
+import type { CliIo } from './io';
+
+export const FIXTURE_HELP =
+  'read a recorded tenant from this fixture folder through the local emulator instead of Azure';
+
+export interface CliServices extends Services {
+  /** True when no storage was configured and an in-memory Azurite holds this command's data. */
+  readonly ephemeralTables: boolean;
+  /** The fixture's tenant when --fixture was given (its recording time is the default "now"). */
+  readonly fixtureTenant: FixtureTenant | undefined;
+  close(): Promise<void>;
+}
+
+export interface CliServiceOptions {
+  /** --fixture: the local emulator serving this folder is the tenant. */
+  fixture?: string;
+  /**
+   * The command stores or reads findings, runs, the baseline…: Table Storage is needed (an
+   * in-memory one when none is configured). 'in-memory': always a fresh one (the demo).
+   */
+  storage?: boolean | 'in-memory';
+  /** Table prefix for an in-memory store (the demo keeps its own). */
+  ephemeralPrefix?: string;
+}
+
+export async function openCliServices(io: CliIo, options: CliServiceOptions = {}): Promise<CliServices> {
+  const settings = loadSettings(io.env);
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+  };
+  try {
+    let fixtureTenant: FixtureTenant | undefined;
+    if (options.fixture) {
+      fixtureTenant = await connectToFixture(path.resolve(io.cwd, options.fixture));
+      closers.push(fixtureTenant.close);
+    }
+    let tables: Tables | undefined;
+    const configured = Boolean(settings.WIMON_STORAGE_CONNECTION_STRING || settings.WIMON_TABLE_ENDPOINT);
+    if (options.storage === 'in-memory' || (options.storage && !configured)) {
+      const azurite = await startAzurite();
+      closers.push(() => azurite.stop());
+      tables = new Tables({
+        connectionString: azurite.connectionString,
+        prefix: options.ephemeralPrefix ?? settings.WIMON_TABLE_PREFIX,
+      });
+    }
+    const services = openServices(settings, {
+      tables,
+      // The fixture's clients carry the emulator's own credential: the configured one never reaches it.
+      tenant: fixtureTenant ? () => fixtureTenant : undefined,
+    });
+    return Object.assign(Object.create(services) as Services, {
+      ephemeralTables: Boolean(tables),
+      fixtureTenant,
+      close,
+    }) as CliServices;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Runs `work` with the command's services and always closes what was started for it. */
+export async function withCliServices<T>(
+  io: CliIo,
+  options: CliServiceOptions,
+  work: (services: CliServices) => Promise<T>,
+): Promise<T> {
+  const services = await openCliServices(io, options);
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}

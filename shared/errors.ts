@@ -1,0 +1,68 @@
+/**
+ * Every error the monitor raises on purpose extends MonitorError, which says what the edges need
+ * to decide without knowing the class: the CLI exits with `exitCode`, a Function throws a
+ * `transient` error so Event Grid or the timer retries, and logs the rest as a failed run.
+ * The classes live beside the code that raises them; this file holds the base and the codes.
+ */
+
+/** Exit codes of every `wimon` command (README "Exit codes" and `--help` list the same). */
+export const EXIT = {
+  /** Done; nothing the command checks for was found. */
+  ok: 0,
+  /** The check found problems (an invalid baseline, findings a step refuses to go past). */
+  problems: 1,
+  /** Usage or configuration error: a flag, a file or a setting is wrong. */
+  usage: 2,
+  /** Someone else changed the stored baseline first (optimistic concurrency). */
+  conflict: 3,
+  /** The command could not read everything it needed; what it missed is printed. */
+  incomplete: 4,
+  /** A call to Azure or Table Storage failed in a way none of the above describes. */
+  failed: 6,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export abstract class MonitorError extends Error {
+  /** What a command that stops on this error exits with. */
+  abstract readonly exitCode: ExitCode;
+  /** True when trying again later may succeed (throttling, an outage): Functions rethrow for redelivery. */
+  abstract readonly transient: boolean;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A flag, argument or file given to a command is wrong. */
+export class UsageError extends MonitorError {
+  readonly exitCode = EXIT.usage;
+  readonly transient = false;
+}
+
+/** A setting (environment variable or app setting) is missing or wrong. */
+export class ConfigurationError extends MonitorError {
+  readonly exitCode = EXIT.usage;
+  readonly transient = false;
+}
+
+/** What an error means for a command line: its exit code, or EXIT.failed for anything unclassified. */
+export function exitCodeOf(error: unknown): ExitCode {
+  return error instanceof MonitorError ? error.exitCode : EXIT.failed;
+}
+
+/**
+ * Whether a Function should throw so the platform delivers again. Unclassified errors (a bug, a
+ * Table Storage outage) are treated as transient: a redelivery costs little, a lost event costs a
+ * missed finding.
+ */
+export function isTransient(error: unknown): boolean {
+  return error instanceof MonitorError ? error.transient : true;
+}
+
+/** A command could not read everything it needed; the message names each gap in the API's words. */
+export class IncompleteReadError extends MonitorError {
+  readonly exitCode = EXIT.incomplete;
+  readonly transient = true;
+}
