@@ -3,7 +3,8 @@
  * returns (`{"value":[...]}` for lists). `fixture.json` at the top says when it was recorded and
  * which scopes it covers. See docs/emulator.md.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { UsageError } from '../shared/errors';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -48,10 +49,14 @@ export class Fixture {
   static load(dir: string): Fixture {
     const manifestPath = path.join(dir, 'fixture.json');
     let manifest: FixtureManifest;
+    if (!existsSync(manifestPath))
+      throw new UsageError(
+        `${dir} is not a tenant fixture folder (it has no fixture.json); examples/contoso is one`,
+      );
     try {
       manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
     } catch (error) {
-      throw new Error(
+      throw new UsageError(
         `${manifestPath}: not a valid fixture manifest (${error instanceof Error ? error.message : String(error)})`,
       );
     }

@@ -2,6 +2,9 @@
 import { loadSettings } from '../config/settings';
 import { openServices, type Services } from './services';
 
+/** What a trigger needs to decide whether to throw for redelivery (functions/ import only shared/app). */
+export { isTransient } from '../errors';
+
 let cached: Services | undefined;
 
 export function runtime(): Services {

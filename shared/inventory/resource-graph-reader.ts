@@ -12,8 +12,9 @@ import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { ScopeCompleteness } from '../model/inventory';
 import { describeApiError } from './errors';
+import { RESOURCE_GRAPH_SCOPE } from '../rules/read-scope';
 
-export const RESOURCE_GRAPH_SCOPE = 'resources';
+export { RESOURCE_GRAPH_SCOPE };
 
 /**
  * Top-level `identity` blocks, plus AKS kubelet identities, which live in the cluster's

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { Finding } from '../model/finding';
 import type { RunRecord } from '../findings/runs';
-import { SEVERITIES, type Severity } from '../rules/catalogue';
+import { SEVERITIES, type Severity } from '../rules/rule';
 
 const ORDER = new Map(SEVERITIES.map((s, i) => [s, i]));
 

@@ -3,6 +3,7 @@ import type { LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 export const grantKey = (g: { resourceDisplayName: string; permission: string }): string =>
   `${g.resourceDisplayName}/${g.permission}`;
@@ -48,3 +49,32 @@ export function appRoleRules(ctx: RuleContext, live: LiveIdentity): FindingCandi
   }
   return out;
 }
+
+const declaredAppRoles: Evaluation = {
+  per: 'declaredIdentity',
+  run: (ctx, _declared, live) => (live ? appRoleRules(ctx, live) : []),
+};
+const undeclaredAppRoles: Evaluation = { per: 'undeclaredIdentity', run: appRoleRules };
+
+export const APP_ROLE_RULES = [
+  {
+    id: 'approle.unexpected',
+    severity: 'high',
+    title: 'Application permission not declared in the baseline',
+    fix: 'Revoke the permission, or declare it under the identity’s appRoles.',
+    source: 'tenant',
+    inputs: ['baseline', 'appRoleGrants'],
+    absence: false,
+    evaluation: [declaredAppRoles, undeclaredAppRoles],
+  },
+  {
+    id: 'approle.privileged',
+    severity: 'critical',
+    title: 'Tier-0 application permission granted',
+    fix: 'Revoke the permission; tier-0 permissions let the identity take over the tenant.',
+    source: 'tenant',
+    inputs: ['baseline', 'appRoleGrants'],
+    absence: false,
+    evaluation: [declaredAppRoles, undeclaredAppRoles],
+  },
+] as const satisfies readonly RuleDescriptor[];

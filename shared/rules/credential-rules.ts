@@ -5,6 +5,7 @@ import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import type { Severity } from './catalogue';
 import { candidate, DAY_MS, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 export function credentialName(c: LiveCredential): string {
   return `${c.type} '${c.displayName ?? c.keyId}'`;
@@ -97,3 +98,51 @@ export function credentialRules(
   }
   return out;
 }
+
+const declaredCredentials: Evaluation = {
+  per: 'declaredIdentity',
+  run: (ctx, declared, live) => (live ? credentialRules(ctx, declared, live) : []),
+};
+
+export const CREDENTIAL_RULES = [
+  {
+    id: 'credential.type-not-allowed',
+    severity: 'high',
+    title: 'Credential of a type the baseline does not allow',
+    fix: 'Remove the credential; use the allowed credential type instead.',
+    source: 'tenant',
+    inputs: ['baseline', 'credentials'],
+    absence: false,
+    evaluation: declaredCredentials,
+  },
+  {
+    id: 'credential.lifetime-too-long',
+    severity: 'medium',
+    title: 'Credential lifetime exceeds the policy maximum',
+    fix: 'Replace the credential with one whose lifetime is within the policy maximum.',
+    source: 'tenant',
+    inputs: ['baseline', 'credentials'],
+    absence: false,
+    evaluation: declaredCredentials,
+  },
+  {
+    id: 'credential.expiring',
+    severity: 'low',
+    title: 'Credential expires soon',
+    fix: 'Rotate the credential before it expires, or move the workload to federation.',
+    source: 'tenant',
+    inputs: ['baseline', 'credentials'],
+    absence: false,
+    evaluation: declaredCredentials,
+  },
+  {
+    id: 'credential.expired',
+    severity: 'low',
+    title: 'Expired credential still attached',
+    fix: 'Remove the expired credential.',
+    source: 'tenant',
+    inputs: ['baseline', 'credentials'],
+    absence: false,
+    evaluation: declaredCredentials,
+  },
+] as const satisfies readonly RuleDescriptor[];

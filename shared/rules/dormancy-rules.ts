@@ -14,6 +14,7 @@ import { applyExemptions } from './exemptions';
 import { ownerOf } from './finding-owner';
 import { holdings } from './identity-rules';
 import { ALL_ARM, allOf, DIRECTORY, SIGN_IN_LOGS } from './read-scope';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 /** Findings the dormancy run owns: its two rules and the expiry of exemptions from them. */
 export function isSignInFinding(f: { ruleId: string; target: string }): boolean {
@@ -189,3 +190,41 @@ function judge(ctx: RuleContext, live: LiveIdentity, activity: SignInActivity, t
     says: `has not signed in successfully in the ${covered} days the sign-in logs cover (since ${dateOf(new Date(activity.coveredFrom))}; threshold ${threshold})`,
   };
 }
+
+const BY_DORMANCY: Evaluation = {
+  per: 'elsewhere',
+  by: 'evaluateDormancy (shared/app/dormancy.ts, the daily sign-in check)',
+};
+
+export const SIGN_IN_RULES = [
+  {
+    id: 'identity.dormant',
+    severity: 'medium',
+    title: 'Identity has not signed in for longer than its dormancy threshold',
+    fix: 'Remove its access and credentials, or retire the identity.',
+    source: 'signIns',
+    inputs: ['baseline', 'signInLogs', 'roleAssignments', 'appRoleGrants', 'credentials'],
+    absence: true,
+    evaluation: BY_DORMANCY,
+  },
+  {
+    id: 'identity.never-signed-in',
+    severity: 'medium',
+    title: 'Identity has never signed in within the retained logs',
+    fix: 'Confirm the workload still exists; otherwise remove its access and credentials.',
+    source: 'signIns',
+    inputs: ['baseline', 'signInLogs', 'roleAssignments', 'appRoleGrants', 'credentials'],
+    absence: true,
+    evaluation: BY_DORMANCY,
+  },
+  {
+    id: 'credential.unused',
+    severity: 'low',
+    title: 'Secret or certificate no longer used while the identity signs in otherwise',
+    fix: 'Remove the unused credential: after a rotation or a move to federation it is only a way in for someone else.',
+    source: 'signIns',
+    inputs: ['baseline', 'signInLogs', 'credentials'],
+    absence: true,
+    evaluation: BY_DORMANCY,
+  },
+] as const satisfies readonly RuleDescriptor[];

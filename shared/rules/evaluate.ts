@@ -1,28 +1,52 @@
-/** All drift and lifecycle rules: baseline × live inventory × now → findings. Pure. */
+/**
+ * All drift and lifecycle rules of a tenant read: baseline × live inventory × now → findings.
+ * Pure. Which rules run, in which loop, and which are only trusted on a complete read all come
+ * from the rule descriptors (catalogue.ts); nothing here names a rule.
+ */
 import type { Baseline } from '../baseline/schema';
 import type { Inventory, LiveIdentity } from '../model/inventory';
 import { findingKey, type FindingCandidate } from '../model/finding';
-import { appRoleRules } from './approle-rules';
+import { allRules } from './catalogue';
 import { buildContext, declaredObjectId } from './context';
-import { credentialRules } from './credential-rules';
 import { applyExemptions } from './exemptions';
-import { ficRules } from './fic-rules';
-import { retiredPresentRule, reviewOverdueRule, unbaselinedRules } from './identity-rules';
 import { isScopeReadCompletely } from './read-scope';
-import { declaredRoleRules, privilegedBroadRule } from './role-rules';
-import {
-  disabledWithAccessRule,
-  orphanedAssignmentRule,
-  unattachedManagedIdentityRule,
-} from './orphan-rules';
+import type { Evaluation } from './rule';
 
-/** Rules that assert something is absent: only trustworthy where the read was complete. */
-const ABSENCE_RULES = new Set([
-  'role.missing',
-  'fic.missing',
-  'role.orphaned-principal',
-  'identity.unattached-managed-identity',
-]);
+type Per<P extends Evaluation['per']> = Extract<Evaluation, { per: P }>;
+interface Plan {
+  declaredIdentity: Per<'declaredIdentity'>[];
+  retiredIdentity: Per<'retiredIdentity'>[];
+  undeclaredIdentity: Per<'undeclaredIdentity'>[];
+  liveIdentity: Per<'liveIdentity'>[];
+  tenant: Per<'tenant'>[];
+  absence: ReadonlySet<string>;
+}
+
+let plan: Plan | undefined;
+/** Each evaluation once (several rules share one), in catalogue order. */
+function evaluationPlan(): Plan {
+  if (plan) return plan;
+  const seen = new Set<Evaluation>();
+  const p: Plan = {
+    declaredIdentity: [],
+    retiredIdentity: [],
+    undeclaredIdentity: [],
+    liveIdentity: [],
+    tenant: [],
+    absence: new Set(
+      allRules()
+        .filter((r) => r.absence)
+        .map((r) => r.id),
+    ),
+  };
+  for (const rule of allRules())
+    for (const e of ([] as Evaluation[]).concat(rule.evaluation)) {
+      if (seen.has(e) || e.per === 'elsewhere') continue;
+      seen.add(e);
+      (p[e.per] as Evaluation[]).push(e);
+    }
+  return (plan = p);
+}
 
 export function evaluate(
   baseline: Baseline,
@@ -31,44 +55,36 @@ export function evaluate(
   attestedUntil?: ReadonlyMap<string, string>,
 ): FindingCandidate[] {
   const ctx = buildContext(baseline, inventory, now, attestedUntil);
+  const rules = evaluationPlan();
   // Appended in place, not spread: a large tenant has tens of thousands of identities, most with
   // nothing to report.
   const out: FindingCandidate[] = [];
   for (const declared of baseline.identities) {
     if (declared.status === 'retired') {
-      append(out, retiredPresentRule(ctx, declared));
+      for (const e of rules.retiredIdentity) append(out, e.run(ctx, declared));
       continue;
     }
     const live = ctx.liveByObjectId.get(declaredObjectId(declared));
     const first = out.length;
-    append(out, declaredRoleRules(ctx, declared));
-    append(out, reviewOverdueRule(ctx, declared));
-    if (live) {
-      append(out, credentialRules(ctx, declared, live));
-      append(out, ficRules(ctx, declared, live));
-      append(out, appRoleRules(ctx, live));
-      // The Entra owners with a mailbox are the next step of the owner chain when every baseline
-      // owner is disabled or gone (shared/notify/recipients.ts).
-      if (out.length > first) withEntraOwners(out, first, live, false);
-    }
+    for (const e of rules.declaredIdentity) append(out, e.run(ctx, declared, live));
+    // The Entra owners with a mailbox are the next step of the owner chain when every baseline
+    // owner is disabled or gone (shared/notify/recipients.ts).
+    if (live) withEntraOwners(out, first, live, false);
   }
   for (const live of inventory.identities) {
     if (ctx.declaredByObjectId.has(live.objectId)) continue;
     const first = out.length;
-    append(out, unbaselinedRules(ctx, live));
-    append(out, privilegedBroadRule(ctx, live.objectId, ctx.assignmentsByPrincipal.get(live.objectId) ?? []));
-    append(out, appRoleRules(ctx, live));
+    for (const e of rules.undeclaredIdentity) append(out, e.run(ctx, live));
     // No baseline owner: the Entra owners with a mailbox are who notices fall back to.
     withEntraOwners(out, first, live, true);
   }
-  append(out, orphanedAssignmentRule(ctx));
+  for (const e of rules.tenant) append(out, e.run(ctx));
   for (const live of inventory.identities) {
     if (ctx.declaredByObjectId.get(live.objectId)?.status === 'retired') continue;
-    append(out, disabledWithAccessRule(ctx, live));
-    append(out, unattachedManagedIdentityRule(ctx, live));
+    for (const e of rules.liveIdentity) append(out, e.run(ctx, live));
   }
   const trustworthy = out.filter(
-    (c) => !ABSENCE_RULES.has(c.ruleId) || isScopeReadCompletely(c.readScope, inventory),
+    (c) => !rules.absence.has(c.ruleId) || isScopeReadCompletely(c.readScope, inventory),
   );
   return dedupe(applyExemptions(trustworthy, baseline, now));
 }

@@ -6,6 +6,7 @@
 import type { Baseline, Exemption } from '../baseline/schema';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, dateOf } from './context';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 const norm = (s: string) => s.trim().replace(/\/+$/, '').toLowerCase();
 
@@ -46,3 +47,21 @@ export function applyExemptions(
   }
   return out;
 }
+
+const BY_EXEMPTIONS: Evaluation = {
+  per: 'elsewhere',
+  by: 'applyExemptions (evaluate(), after every other rule)',
+};
+
+export const EXEMPTION_RULES = [
+  {
+    id: 'exemption.expired',
+    severity: 'medium',
+    title: 'Exemption expired; its finding is live again',
+    fix: 'Fix the underlying finding, or renew the exemption after review.',
+    source: 'tenant',
+    inputs: ['baseline'],
+    absence: false,
+    evaluation: BY_EXEMPTIONS,
+  },
+] as const satisfies readonly RuleDescriptor[];

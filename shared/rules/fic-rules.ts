@@ -8,6 +8,7 @@ import type { LiveFederatedCredential, LiveIdentity } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { allOf, DIRECTORY, readScopeFor } from './read-scope';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 export function normalizeIssuer(issuer: string): string {
   let n = issuers.get(issuer);
@@ -137,3 +138,61 @@ export function ficRules(
   }
   return out;
 }
+
+const declaredFederatedCredentials: Evaluation = {
+  per: 'declaredIdentity',
+  run: (ctx, declared, live) => (live ? ficRules(ctx, declared, live) : []),
+};
+
+export const FIC_RULES = [
+  {
+    id: 'fic.unexpected',
+    severity: 'high',
+    title: 'Federated credential not declared in the baseline',
+    fix: 'Remove the federated credential, or declare it under the identity’s federatedCredentials.',
+    source: 'tenant',
+    inputs: ['baseline', 'federatedCredentials'],
+    absence: false,
+    evaluation: declaredFederatedCredentials,
+  },
+  {
+    id: 'fic.missing',
+    severity: 'low',
+    title: 'Declared federated credential is absent',
+    fix: 'Create the federated credential if the workload needs it, or remove it from the baseline.',
+    source: 'tenant',
+    inputs: ['baseline', 'federatedCredentials'],
+    absence: true,
+    evaluation: declaredFederatedCredentials,
+  },
+  {
+    id: 'fic.issuer-untrusted',
+    severity: 'high',
+    title: 'Federated credential trusts an issuer outside the policy',
+    fix: 'Remove the federated credential or add the issuer to policy.trustedIssuers after review.',
+    source: 'tenant',
+    inputs: ['baseline', 'federatedCredentials'],
+    absence: false,
+    evaluation: declaredFederatedCredentials,
+  },
+  {
+    id: 'fic.broad-subject',
+    severity: 'high',
+    title: 'Federated credential subject is not pinned to an environment or branch',
+    fix: 'Pin the subject to one environment or branch (e.g. repo:org/repo:environment:prod).',
+    source: 'tenant',
+    inputs: ['baseline', 'federatedCredentials'],
+    absence: false,
+    evaluation: declaredFederatedCredentials,
+  },
+  {
+    id: 'fic.audience-nonstandard',
+    severity: 'medium',
+    title: 'Federated credential audience is not api://AzureADTokenExchange',
+    fix: 'Use the audience api://AzureADTokenExchange.',
+    source: 'tenant',
+    inputs: ['baseline', 'federatedCredentials'],
+    absence: false,
+    evaluation: declaredFederatedCredentials,
+  },
+] as const satisfies readonly RuleDescriptor[];

@@ -1,22 +1,17 @@
 /**
- * Which process may raise and resolve a finding. Each process reads only its own source, so
- * it must only resolve what that source can prove gone:
- *   tenant   — ARM + Graph (full reconcile, events, delta sweep)
- *   signIns  — the sign-in logs (dormancy check)
- *   keyVault — Key Vault events
- * `exemption.expired` belongs to the owner of the rule it exempted (its target starts with it).
+ * Which process may raise and resolve a finding: the source its rule's descriptor names
+ * (shared/rules/rule.ts, RuleSource). `exemption.expired` belongs to the owner of the rule it
+ * exempted (its target starts with that rule's id).
  */
-export type FindingOwner = 'tenant' | 'signIns' | 'keyVault';
+import { allRules } from './catalogue';
+import type { RuleSource } from './rule';
 
-const SIGN_IN_RULES: ReadonlySet<string> = new Set([
-  'identity.dormant',
-  'identity.never-signed-in',
-  'credential.unused',
-]);
+export type FindingOwner = RuleSource;
+
+let sources: ReadonlyMap<string, RuleSource> | undefined;
 
 export function ownerOf(f: { ruleId: string; target: string }): FindingOwner {
+  sources ??= new Map(allRules().map((r) => [r.id, r.source]));
   const rule = f.ruleId === 'exemption.expired' ? (f.target.split(' ')[0] ?? '') : f.ruleId;
-  if (SIGN_IN_RULES.has(rule)) return 'signIns';
-  if (rule.startsWith('keyvault.')) return 'keyVault';
-  return 'tenant';
+  return sources.get(rule) ?? 'tenant';
 }

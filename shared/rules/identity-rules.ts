@@ -4,6 +4,7 @@ import type { LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, declaredObjectId, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 /** What an identity still holds, in words. `unexpiredOnly` leaves out credentials that can no longer sign in. */
 export function holdings(
@@ -95,3 +96,75 @@ export function retiredPresentRule(ctx: RuleContext, declared: DeclaredIdentity)
     }),
   ];
 }
+
+const unbaselined: Evaluation = { per: 'undeclaredIdentity', run: unbaselinedRules };
+const reviewOverdue: Evaluation = {
+  per: 'declaredIdentity',
+  run: (ctx, declared) => reviewOverdueRule(ctx, declared),
+};
+const retiredPresent: Evaluation = { per: 'retiredIdentity', run: retiredPresentRule };
+
+export const IDENTITY_RULES = [
+  {
+    id: 'identity.unbaselined',
+    severity: 'high',
+    title: 'Workload identity with access that the baseline does not know',
+    fix: 'Add the identity to the baseline with an owner, or remove its access and credentials.',
+    source: 'tenant',
+    inputs: [
+      'baseline',
+      'servicePrincipals',
+      'roleAssignments',
+      'appRoleGrants',
+      'credentials',
+      'federatedCredentials',
+    ],
+    absence: false,
+    evaluation: unbaselined,
+  },
+  {
+    id: 'identity.no-owner',
+    severity: 'medium',
+    title: 'Identity has no owner',
+    fix: 'Name an owner in the baseline or in Entra.',
+    source: 'tenant',
+    inputs: [
+      'baseline',
+      'servicePrincipals',
+      'owners',
+      'roleAssignments',
+      'appRoleGrants',
+      'credentials',
+      'federatedCredentials',
+    ],
+    absence: false,
+    evaluation: unbaselined,
+  },
+  {
+    id: 'identity.review-overdue',
+    severity: 'medium',
+    title: 'Identity review is overdue',
+    fix: 'Review the identity’s access and credentials and move reviewBy forward.',
+    source: 'tenant',
+    inputs: ['baseline', 'attestations'],
+    absence: false,
+    evaluation: reviewOverdue,
+  },
+  {
+    id: 'identity.retired-present',
+    severity: 'high',
+    title: 'Retired identity still exists or still has access',
+    fix: 'Delete the identity or remove its remaining access and credentials.',
+    source: 'tenant',
+    inputs: [
+      'baseline',
+      'servicePrincipals',
+      'roleAssignments',
+      'appRoleGrants',
+      'credentials',
+      'federatedCredentials',
+    ],
+    absence: false,
+    evaluation: retiredPresent,
+  },
+] as const satisfies readonly RuleDescriptor[];

@@ -11,6 +11,7 @@ import type { RuleId } from './catalogue';
 import { candidate, DAY_MS, dateOf } from './context';
 import { expiryStage, severityForStage } from './credential-rules';
 import { applyExemptions } from './exemptions';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 export type KeyVaultEvent = Extract<DomainEvent, { kind: 'keyVault' }>;
 
@@ -86,3 +87,51 @@ export function keyVaultRules(event: KeyVaultEvent, baseline: Baseline, now: Dat
     now,
   );
 }
+
+const BY_KEY_VAULT_EVENTS: Evaluation = {
+  per: 'elsewhere',
+  by: 'keyVaultRules (shared/app/handle-events.ts, per Key Vault event)',
+};
+
+export const KEY_VAULT_RULES = [
+  {
+    id: 'keyvault.secret-expiring',
+    severity: 'medium',
+    title: 'Key Vault secret expires soon',
+    fix: 'Rotate the secret before it expires.',
+    source: 'keyVault',
+    inputs: ['baseline', 'keyVaultEvents'],
+    absence: false,
+    evaluation: BY_KEY_VAULT_EVENTS,
+  },
+  {
+    id: 'keyvault.secret-expired',
+    severity: 'high',
+    title: 'Key Vault secret expired',
+    fix: 'Rotate the secret and update its consumers.',
+    source: 'keyVault',
+    inputs: ['baseline', 'keyVaultEvents'],
+    absence: false,
+    evaluation: BY_KEY_VAULT_EVENTS,
+  },
+  {
+    id: 'keyvault.certificate-expiring',
+    severity: 'medium',
+    title: 'Key Vault certificate expires soon',
+    fix: 'Renew the certificate before it expires.',
+    source: 'keyVault',
+    inputs: ['baseline', 'keyVaultEvents'],
+    absence: false,
+    evaluation: BY_KEY_VAULT_EVENTS,
+  },
+  {
+    id: 'keyvault.certificate-expired',
+    severity: 'high',
+    title: 'Key Vault certificate expired',
+    fix: 'Renew the certificate and update its consumers.',
+    source: 'keyVault',
+    inputs: ['baseline', 'keyVaultEvents'],
+    absence: false,
+    evaluation: BY_KEY_VAULT_EVENTS,
+  },
+] as const satisfies readonly RuleDescriptor[];

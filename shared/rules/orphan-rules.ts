@@ -13,8 +13,8 @@
 import type { LiveIdentity, LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
-import { ALL_ARM, allOf, DIRECTORY, readScopeFor } from './read-scope';
-import { RESOURCE_GRAPH_SCOPE } from '../inventory/resource-graph-reader';
+import { ALL_ARM, allOf, DIRECTORY, readScopeFor, RESOURCE_GRAPH_SCOPE } from './read-scope';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 export function orphanedAssignmentRule(ctx: RuleContext): FindingCandidate[] {
   // Found from the principals (one directory look-up each), not by visiting every assignment again.
@@ -96,3 +96,46 @@ export function unattachedManagedIdentityRule(ctx: RuleContext, live: LiveIdenti
     }),
   ];
 }
+
+const orphanedAssignments: Evaluation = { per: 'tenant', run: orphanedAssignmentRule };
+const disabledWithAccess: Evaluation = { per: 'liveIdentity', run: disabledWithAccessRule };
+const unattachedManagedIdentity: Evaluation = { per: 'liveIdentity', run: unattachedManagedIdentityRule };
+
+export const ORPHAN_RULES = [
+  {
+    id: 'identity.disabled-with-access',
+    severity: 'medium',
+    title: 'Disabled service principal still holds access',
+    fix: 'Remove its role assignments and application permissions, or delete the identity if it is no longer needed.',
+    source: 'tenant',
+    inputs: ['servicePrincipals', 'roleAssignments', 'appRoleGrants'],
+    absence: false,
+    evaluation: disabledWithAccess,
+  },
+  {
+    id: 'role.orphaned-principal',
+    severity: 'medium',
+    title: 'Role assignment whose principal no longer exists',
+    fix: 'Delete the role assignment: it is a dead access path nobody reviews.',
+    source: 'tenant',
+    inputs: ['roleAssignments', 'roleDefinitions'],
+    absence: true,
+    evaluation: orphanedAssignments,
+  },
+  {
+    id: 'identity.unattached-managed-identity',
+    severity: 'low',
+    title: 'User-assigned managed identity that no resource uses still holds access',
+    fix: 'Delete the identity (or at least its role assignments) if nothing is going to use it again.',
+    source: 'tenant',
+    inputs: [
+      'managedIdentities',
+      'resourceGraph',
+      'federatedCredentials',
+      'roleAssignments',
+      'appRoleGrants',
+    ],
+    absence: true,
+    evaluation: unattachedManagedIdentity,
+  },
+] as const satisfies readonly RuleDescriptor[];

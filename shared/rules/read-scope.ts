@@ -6,6 +6,8 @@ import { isSameOrAncestor } from '../model/arm-scope';
 export const ALL_ARM = 'arm';
 export const DIRECTORY = 'directory';
 export const SIGN_IN_LOGS = 'signinlogs';
+/** The Azure Resource Graph read of which resources use each managed identity. */
+export const RESOURCE_GRAPH_SCOPE = 'resources';
 
 export function readScopeFor(armScope: string, inventory: Pick<Inventory, 'scopes'>): string {
   // The rules ask once per assignment; the answer depends only on the scope: remember it per inventory.

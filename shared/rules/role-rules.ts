@@ -11,6 +11,7 @@ import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { isStrictAncestor, normalizeScope, scopeAndAncestors } from '../model/arm-scope';
 import { candidate, declaredObjectId, identityOf, label, type RuleContext } from './context';
 import { readScopeFor } from './read-scope';
+import type { Evaluation, RuleDescriptor } from './rule';
 
 const lower = (s: string): string => s.toLowerCase();
 
@@ -233,3 +234,76 @@ export function mergeSameTarget(list: FindingCandidate[]): FindingCandidate[] {
 }
 
 export type { DeclaredRole };
+
+const declaredRoles: Evaluation = {
+  per: 'declaredIdentity',
+  run: (ctx, declared) => declaredRoleRules(ctx, declared),
+};
+const undeclaredPrivileged: Evaluation = {
+  per: 'undeclaredIdentity',
+  run: (ctx, live) =>
+    privilegedBroadRule(ctx, live.objectId, ctx.assignmentsByPrincipal.get(live.objectId) ?? []),
+};
+
+export const ROLE_RULES = [
+  {
+    id: 'role.unexpected',
+    severity: 'high',
+    title: 'Role assignment not declared in the baseline',
+    fix: 'Remove the assignment, or declare it under the identity’s roles.',
+    source: 'tenant',
+    inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
+    absence: false,
+    evaluation: declaredRoles,
+  },
+  {
+    id: 'role.missing',
+    severity: 'low',
+    title: 'Declared role assignment is absent',
+    fix: 'Create the assignment if the workload needs it, or remove it from the baseline.',
+    source: 'tenant',
+    inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
+    absence: true,
+    evaluation: declaredRoles,
+  },
+  {
+    id: 'role.scope-broader',
+    severity: 'high',
+    title: 'Declared role held at a broader scope than declared',
+    fix: 'Re-create the assignment at the declared scope and remove the broader one.',
+    source: 'tenant',
+    inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
+    absence: false,
+    evaluation: declaredRoles,
+  },
+  {
+    id: 'role.privileged-broad',
+    severity: 'critical',
+    title: 'Privileged role at management-group, subscription or root scope',
+    fix: 'Narrow the assignment to the resource group or resource the workload uses; only an exemption silences this.',
+    source: 'tenant',
+    inputs: ['baseline', 'roleAssignments', 'roleDefinitions', 'servicePrincipals'],
+    absence: false,
+    evaluation: [declaredRoles, undeclaredPrivileged],
+  },
+  {
+    id: 'role.cross-environment',
+    severity: 'high',
+    title: 'Access on a scope that belongs to another environment',
+    fix: 'Use a separate identity per environment and remove this assignment.',
+    source: 'tenant',
+    inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
+    absence: false,
+    evaluation: declaredRoles,
+  },
+  {
+    id: 'role.secret-manager-on-runtime',
+    severity: 'high',
+    title: 'Runtime identity can write or administer Key Vault secrets',
+    fix: 'Give the runtime identity a read-only role (Key Vault Secrets User) and move secret management to a deployment identity.',
+    source: 'tenant',
+    inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
+    absence: false,
+    evaluation: declaredRoles,
+  },
+] as const satisfies readonly RuleDescriptor[];

@@ -38,6 +38,30 @@ describe('compiled function entry files', () => {
     expect(r.status).toBe(0);
   });
 
+  it('the module graph of the Function bundle holds no emulator, CLI or test module', () => {
+    // Every entry file loaded as the host loads them; then the whole graph Node resolved.
+    const script = `
+      const path = require('node:path');
+      for (const f of ${JSON.stringify(files)}) require(path.join(${JSON.stringify(dir)}, f));
+      process.stdout.write(JSON.stringify(Object.keys(require.cache)));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const loaded = (JSON.parse(r.stdout) as string[]).map((f) => path.relative(ROOT, f));
+    // The graph is real: the entry files, the runtime and the use cases are in it.
+    expect(loaded).toContain(path.join('dist', 'functions', 'reconcile.js'));
+    expect(loaded).toContain(path.join('dist', 'shared', 'app', 'services.js'));
+    expect(loaded).toContain(path.join('dist', 'shared', 'rules', 'evaluate.js'));
+    const forbidden = loaded.filter(
+      (f) =>
+        f.startsWith(path.join('dist', 'emulator')) ||
+        f.startsWith(path.join('dist', 'shared', 'cli')) ||
+        f.startsWith(path.join('dist', 'bench')) ||
+        /node_modules[\\/](selfsigned|azurite)[\\/]/.test(f),
+    );
+    expect(forbidden).toEqual([]);
+  });
+
   it('package.json main points at the compiled entry files', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(require(path.join(ROOT, 'package.json')).main).toBe('dist/functions/*.js');

@@ -5,7 +5,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { wimon } from '../support/cli';
 import { testPrefix } from '../support/tables';
 import { resourceEvent } from '../support/events';
-import { RULE_IDS } from '../../shared/rules/catalogue';
+import { ruleIds } from '../../shared/rules/catalogue';
+const RULE_IDS = ruleIds();
 import { parseBaseline } from '../../shared/baseline/parse';
 
 /** The drift seeded in examples/contoso (its README lists the same cases), as rule · identity · severity · state. */

@@ -8,7 +8,7 @@ import { emulatorCredential } from '../../shared/azure/clients';
 import { eventGridFindingPublisher } from '../../shared/notify/finding-events';
 import { tenantFor, useContosoEmulator } from '../support/emulator';
 import { keyVaultEvent, PROD_SUB, resourceEvent } from '../support/events';
-import { tablesWithSampleBaseline } from '../support/tables';
+import { freshTables, tablesWithSampleBaseline } from '../support/tables';
 import { runFunction } from '../support/functions';
 
 const ASSIGNMENTS = `subscriptions/${PROD_SUB}/providers/Microsoft.Authorization/roleAssignments`;
@@ -336,6 +336,33 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     expect(lines).toEqual([
       'event fn-1 Microsoft.Resources.ResourceWriteSuccess: opened 1 (role.privileged-broad)',
     ]);
+  });
+});
+
+describe('the events function decides redelivery by the error base', () => {
+  const env = useContosoEmulator();
+  const write = () =>
+    resourceEvent({ operation: 'write', resourceUri: NEW_ASSIGNMENT, operationName: WRITE, id: 'fn-2' });
+
+  it('a transient failure is rethrown (Event Grid redelivers)', async () => {
+    const tables = await tablesWithSampleBaseline();
+    env.get().addFault({ api: 'arm', path: 'roleAssignments', status: 503, times: Infinity });
+    try {
+      await expect(
+        runFunction('events', tables, env.get(), (context) => eventsTrigger(write(), context)),
+      ).rejects.toBeInstanceOf(TransientEventError);
+    } finally {
+      env.get().clearFaults();
+    }
+  });
+
+  it('a permanent failure (no baseline applied yet) is logged and acknowledged, not retried for a day', async () => {
+    const tables = freshTables();
+    const lines = await runFunction('events', tables, env.get(), (context) =>
+      eventsTrigger(write(), context),
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^event not processed, not retried: no baseline has been applied yet/);
   });
 });
 

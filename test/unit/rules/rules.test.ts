@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../shared/rules/evaluate';
 import { expiryStage } from '../../../shared/rules/credential-rules';
 import { broadSubjectReason } from '../../../shared/rules/fic-rules';
-import { RULES } from '../../../shared/rules/catalogue';
+import { allRules } from '../../../shared/rules/catalogue';
+const RULES = allRules();
 import type { LiveCredential } from '../../../shared/model/inventory';
 import { assignment, baseline, DEV, inventory, live, NOW, PROD } from './builders';
 

@@ -1,0 +1,366 @@
+/**
+ * Exit codes, pinned per command and per error class. The CLI maps errors to codes in one place
+ * (shared/errors.ts → cli/main.ts); this table runs the real commands in-process and makes each
+ * class of error happen for real, so a command that starts throwing another class (or a class
+ * that changes its code) is caught here.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { buildProgram, run } from '../../shared/cli/main';
+import type { CliIo } from '../../shared/cli/io';
+import { EXIT } from '../../shared/errors';
+import { CONTOSO, SAMPLE_BASELINE_PATH, sampleBaselineText } from '../support/sample';
+import { testPrefix } from '../support/tables';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'wimon-exit-'));
+const INVALID = path.join(work, 'invalid.yaml');
+writeFileSync(INVALID, sampleBaselineText().replace('version: 1', 'version: 2'));
+const EVENT = path.join(work, 'event.json');
+writeFileSync(EVENT, '[]');
+// A fixture whose manifest names a subscription the recording does not hold: ARM answers 404
+// for it, so a read of this tenant is incomplete.
+const PARTIAL = path.join(work, 'partial');
+cpSync(CONTOSO, PARTIAL, { recursive: true });
+const manifest = JSON.parse(readFileSync(path.join(PARTIAL, 'fixture.json'), 'utf8'));
+manifest.subscriptions.push('33333333-3333-4333-8333-333333333333');
+writeFileSync(path.join(PARTIAL, 'fixture.json'), JSON.stringify(manifest));
+
+type Env = 'none' | 'storage' | 'stored-baseline';
+interface Row {
+  command: string;
+  argv: string[];
+  /** What goes wrong, and the error class that says so. */
+  error: string;
+  env?: Env;
+  extraEnv?: Record<string, string>;
+  code: number;
+  stderr: RegExp;
+}
+
+const BAD_SETTING = { WIMON_TABLE_PREFIX: '1-not-a-prefix' };
+const ROWS: Row[] = [
+  // UsageError / commander: a wrong flag or argument
+  ...[
+    ['baseline validate', ['baseline', 'validate', '--bogus', 'x']],
+    ['baseline plan', ['baseline', 'plan', '--bogus', 'x']],
+    ['baseline apply', ['baseline', 'apply', '--bogus', 'x']],
+    ['baseline show', ['baseline', 'show', '--bogus']],
+    ['baseline starter', ['baseline', 'starter', '--bogus']],
+    ['baseline export', ['baseline', 'export', '--bogus']],
+    ['baseline history', ['baseline', 'history', '--bogus']],
+    ['demo', ['demo', '--bogus']],
+    ['scan', ['scan', '--bogus']],
+    ['findings', ['findings', '--bogus']],
+    ['runs', ['runs', '--bogus']],
+    ['dormancy', ['dormancy', '--bogus']],
+    ['event', ['event']],
+    ['sweep', ['sweep', '--bogus']],
+    ['notify', ['notify', '--bogus']],
+    ['attest', ['attest', 'x']],
+    ['notices', ['notices', '--bogus']],
+    ['inventory', ['inventory', '--bogus']],
+    ['emulator', ['emulator', '--bogus']],
+  ].map(([command, argv]) => ({
+    command: command as string,
+    argv: argv as string[],
+    error: 'unknown option or missing argument (commander)',
+    code: EXIT.usage,
+    stderr: /unknown option|missing required argument|required option/,
+  })),
+  {
+    command: 'scan',
+    argv: ['scan', '--fixture', CONTOSO, '--now', 'soon'],
+    error: 'UsageError (--now)',
+    env: 'storage',
+    code: 2,
+    stderr: /--now must be a date/,
+  },
+  {
+    command: 'findings',
+    argv: ['findings', '--state', 'gone'],
+    error: 'UsageError (--state)',
+    env: 'storage',
+    code: 2,
+    stderr: /--state must be/,
+  },
+  {
+    command: 'runs',
+    argv: ['runs', '--kind', 'weekly'],
+    error: 'UsageError (--kind)',
+    env: 'storage',
+    code: 2,
+    stderr: /--kind must be/,
+  },
+  {
+    command: 'notices',
+    argv: ['notices', '--state', 'lost'],
+    error: 'UsageError (--state)',
+    env: 'storage',
+    code: 2,
+    stderr: /--state must be/,
+  },
+  {
+    command: 'event',
+    argv: ['event', path.join(work, 'missing.json')],
+    error: 'UsageError (unreadable file)',
+    code: 2,
+    stderr: /missing\.json/,
+  },
+  {
+    command: 'baseline validate',
+    argv: ['baseline', 'validate', path.join(work, 'missing.yaml')],
+    error: 'UsageError (unreadable file)',
+    code: 2,
+    stderr: /cannot read baseline file/,
+  },
+  {
+    command: 'baseline apply',
+    argv: ['baseline', 'apply', SAMPLE_BASELINE_PATH, '--expect-sequence', 'x', '--now', '2026-11-22'],
+    error: 'UsageError (--expect-sequence)',
+    env: 'storage',
+    code: 2,
+    stderr: /whole number/,
+  },
+  {
+    command: 'inventory',
+    argv: ['inventory', '--fixture', work],
+    error: 'UsageError (not a fixture folder)',
+    code: 2,
+    stderr: /not a tenant fixture folder/,
+  },
+  {
+    command: 'demo',
+    argv: ['demo', '--fixture', work, '--out', path.join(work, 'demo-out')],
+    error: 'UsageError (not a fixture folder)',
+    code: 2,
+    stderr: /not a tenant fixture folder/,
+  },
+  // ConfigurationError: a setting is wrong or missing
+  ...[
+    'scan',
+    'findings',
+    'runs',
+    'dormancy',
+    'sweep',
+    'notices',
+    'inventory',
+    'baseline show',
+    'baseline history',
+  ].map((command) => ({
+    command,
+    argv: command.split(' '),
+    error: 'ConfigurationError (invalid setting)',
+    extraEnv: BAD_SETTING,
+    code: EXIT.usage,
+    stderr: /WIMON_TABLE_PREFIX must be letters and digits/,
+  })),
+  {
+    command: 'scan',
+    argv: ['scan'],
+    error: 'ConfigurationError (nothing to monitor)',
+    env: 'storage',
+    code: 2,
+    stderr: /nothing to monitor: set WIMON_SUBSCRIPTIONS/,
+  },
+  {
+    command: 'baseline show',
+    argv: ['baseline', 'show'],
+    error: 'ConfigurationError (no storage)',
+    code: 2,
+    stderr: /no Table Storage configured/,
+  },
+  {
+    command: 'notify',
+    argv: ['notify'],
+    error: 'ConfigurationError (no email)',
+    env: 'storage',
+    code: 2,
+    stderr: /no email configured/,
+  },
+  {
+    command: 'baseline starter',
+    argv: ['baseline', 'starter'],
+    error: 'ConfigurationError (no azd outputs)',
+    code: 2,
+    stderr: /cannot write the starter baseline/,
+  },
+  // NoBaselineError: nothing applied yet; the hint names --baseline only where the command has it
+  {
+    command: 'scan',
+    argv: ['scan', '--fixture', CONTOSO],
+    error: 'NoBaselineError',
+    env: 'storage',
+    code: 2,
+    stderr: /no baseline has been applied yet.*or pass --baseline FILE/,
+  },
+  {
+    command: 'dormancy',
+    argv: ['dormancy', '--fixture', CONTOSO],
+    error: 'NoBaselineError',
+    env: 'storage',
+    code: 2,
+    stderr: /no baseline has been applied yet.*or pass --baseline FILE/,
+  },
+  {
+    command: 'notify',
+    argv: ['notify', '--dry-run', '--fixture', CONTOSO],
+    error: 'NoBaselineError',
+    env: 'storage',
+    code: 2,
+    stderr: /no baseline has been applied yet[^(]*$/,
+  },
+  {
+    command: 'attest',
+    argv: ['attest', 'payments-api', '--until', '2027-01-01', '--by', 'a@contoso.com'],
+    error: 'NoBaselineError',
+    env: 'storage',
+    code: 2,
+    stderr: /no baseline has been applied yet[^(]*$/,
+  },
+  {
+    command: 'baseline show',
+    argv: ['baseline', 'show'],
+    error: 'NoBaselineError',
+    env: 'storage',
+    code: 2,
+    stderr: /no baseline has been applied yet[^(]*$/,
+  },
+  // BaselineValidationError: the file is not a valid baseline
+  {
+    command: 'baseline validate',
+    argv: ['baseline', 'validate', INVALID],
+    error: 'BaselineValidationError',
+    code: 1,
+    stderr: /invalid\.yaml:\d+:\d+ .*the baseline is not valid/s,
+  },
+  {
+    command: 'baseline plan',
+    argv: ['baseline', 'plan', INVALID, '--no-findings'],
+    error: 'BaselineValidationError',
+    env: 'storage',
+    code: 1,
+    stderr: /the baseline is not valid/,
+  },
+  {
+    command: 'baseline apply',
+    argv: ['baseline', 'apply', INVALID],
+    error: 'BaselineValidationError',
+    env: 'storage',
+    code: 1,
+    stderr: /the baseline is not valid/,
+  },
+  {
+    command: 'scan',
+    argv: ['scan', '--fixture', CONTOSO, '--baseline', INVALID],
+    error: 'BaselineValidationError',
+    env: 'storage',
+    code: 1,
+    stderr: /the baseline is not valid/,
+  },
+  {
+    command: 'dormancy',
+    argv: ['dormancy', '--fixture', CONTOSO, '--baseline', INVALID],
+    error: 'BaselineValidationError',
+    env: 'storage',
+    code: 1,
+    stderr: /the baseline is not valid/,
+  },
+  // BaselineConflictError: the stored baseline moved since the plan
+  {
+    command: 'baseline apply',
+    argv: ['baseline', 'apply', SAMPLE_BASELINE_PATH, '--expect-sequence', '7', '--now', '2026-11-22'],
+    error: 'BaselineConflictError',
+    env: 'stored-baseline',
+    code: 3,
+    stderr: /conflict: the stored baseline changed since it was planned/,
+  },
+  // AttestationError
+  {
+    command: 'attest',
+    argv: ['attest', 'no-such-identity', '--until', '2027-01-01', '--by', 'a@contoso.com'],
+    error: 'AttestationError',
+    env: 'stored-baseline',
+    code: 2,
+    stderr: /not an identity in the stored baseline/,
+  },
+  // IncompleteReadError: part of the tenant could not be read
+  {
+    command: 'inventory',
+    argv: ['inventory', '--fixture', PARTIAL],
+    error: 'IncompleteReadError',
+    code: 4,
+    stderr: /could not be read completely/,
+  },
+  {
+    command: 'baseline export',
+    argv: ['baseline', 'export', '--fixture', PARTIAL],
+    error: 'IncompleteReadError',
+    code: 4,
+    stderr: /cannot export from a partial read: \/subscriptions\/33333333/,
+  },
+  // Unclassified: an Azure or Table Storage call failed (here: nothing listens where storage should be)
+  {
+    command: 'findings',
+    argv: ['findings'],
+    error: 'unclassified (storage unreachable)',
+    extraEnv: {
+      WIMON_STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+    },
+    code: 6,
+    stderr: /ECONNREFUSED|connect/,
+  },
+];
+
+async function envFor(row: Row): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+    NO_COLOR: '1',
+    WIMON_TABLE_PREFIX: testPrefix(),
+  };
+  if (row.env === 'storage' || row.env === 'stored-baseline')
+    env.WIMON_STORAGE_CONNECTION_STRING = inject('azuriteConnectionString');
+  if (row.env === 'stored-baseline') {
+    const applied = await cli(['baseline', 'apply', SAMPLE_BASELINE_PATH, '--now', '2026-11-22'], env);
+    expect(applied.code).toBe(0);
+  }
+  return { ...env, ...row.extraEnv };
+}
+
+async function cli(argv: string[], env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    out: (t) => void (stdout += `${t}\n`),
+    err: (t) => void (stderr += `${t}\n`),
+    env,
+    cwd: work,
+    isTty: false,
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('exit codes of every command, per error class', () => {
+  it.each(ROWS.map((r) => [r.command, r.error, r] as const))('%s: %s', async (_c, _e, row) => {
+    const result = await cli(row.argv, await envFor(row));
+    expect(result.stderr).toMatch(row.stderr);
+    expect(result.code).toBe(row.code);
+  });
+
+  it('the table covers every command of the program', () => {
+    const program = buildProgram({
+      out: () => undefined,
+      err: () => undefined,
+      env: {},
+      cwd: work,
+      isTty: false,
+    });
+    const names = program.commands.flatMap((c) =>
+      c.commands.length ? c.commands.map((s) => `${c.name()} ${s.name()}`) : [c.name()],
+    );
+    expect(new Set(ROWS.map((r) => r.command))).toEqual(new Set(names));
+  });
+});
