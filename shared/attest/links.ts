@@ -5,6 +5,7 @@
  * read the tables still cannot forge one. Scoped to one identity (and finding) and one
  * recipient, expiring, and single-use (its nonce is consumed when acted on).
  */
+import type { RequiredAccess } from '../azure/access';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
@@ -69,3 +70,14 @@ export function verifyToken(token: string, key: string, now: Date): Verified {
   if (parsed.data.exp * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, claim: parsed.data };
 }
+
+export const ATTESTATION_KEY_ACCESS: RequiredAccess = {
+  by: 'shared/attest/links.ts',
+  why: 'read the attestation link key from Key Vault (an app setting Key Vault reference)',
+  grant: {
+    kind: 'builtInRole',
+    role: 'Key Vault Secrets User',
+    roleId: '4633458b-17de-408a-b874-0445c86b69e6',
+    scope: 'the attestation key secret',
+  },
+};

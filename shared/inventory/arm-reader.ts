@@ -19,6 +19,7 @@ import {
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
 import { trimEndpoint } from '../azure/endpoints';
+import type { RequiredAccess } from '../azure/access';
 
 export const ARM_PERMISSIONS = [
   'Microsoft.Authorization/roleAssignments/read',
@@ -26,6 +27,12 @@ export const ARM_PERMISSIONS = [
   'Microsoft.ManagedIdentity/userAssignedIdentities/read',
   'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read',
 ] as const;
+
+export const ARM_ACCESS: RequiredAccess = {
+  by: 'shared/inventory/arm-reader.ts',
+  why: 'list role assignments and role definitions, user-assigned identities and their federated credentials',
+  grant: { kind: 'customRoleActions', actions: ARM_PERMISSIONS, scope: 'each monitored subscription' },
+};
 
 const roleAssignmentSchema = z.object({
   id: z.string(),

@@ -13,12 +13,16 @@ import { federatedCredentialWireSchema } from './federated-credential-schema';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { AppRoleGrant, LiveCredential, LiveFederatedCredential, LiveOwner } from '../model/inventory';
 import { limiter, mapLimit } from './concurrency';
+import type { RequiredAccess } from '../azure/access';
 
-export const GRAPH_PERMISSIONS = ['Application.Read.All', 'User.Read.All'] as const;
-/** Their app role ids on Microsoft Graph's service principal (the same in every tenant). */
-export const GRAPH_PERMISSION_IDS: Record<(typeof GRAPH_PERMISSIONS)[number], string> = {
-  'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
-  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
+export const GRAPH_ACCESS: RequiredAccess = {
+  by: 'shared/inventory/graph-reader.ts',
+  why: 'read applications, service principals, their owners, federated credentials and application permissions',
+  grant: {
+    kind: 'graphAppRole',
+    permission: 'Application.Read.All',
+    appRoleId: '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
+  },
 };
 
 const MAX_BATCH = 20;

@@ -8,6 +8,7 @@
  * unless the deployment grants Reader on the monitored scope (infra parameter
  * checkManagedIdentityAttachments), and the rule never runs without it.
  */
+import type { RequiredAccess } from '../azure/access';
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { ScopeCompleteness } from '../model/inventory';
@@ -90,3 +91,15 @@ export async function readManagedIdentityUse(
     };
   }
 }
+
+export const RESOURCE_GRAPH_ACCESS: RequiredAccess = {
+  by: 'shared/inventory/resource-graph-reader.ts',
+  why: 'see which resources use each user-assigned identity (Resource Graph leaves out what the caller cannot read)',
+  grant: {
+    kind: 'builtInRole',
+    role: 'Reader',
+    roleId: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+    scope: 'each monitored subscription',
+  },
+  when: 'setting:WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS',
+};

@@ -6,6 +6,7 @@
  * A partial result (HTTP 200 with a PartialError) or a failed query is reported as incomplete
  * with its reason and no rows are trusted: a missing row would otherwise look like dormancy.
  */
+import type { RequiredAccess } from '../azure/access';
 import { LogsQueryResultStatus } from '@azure/monitor-query-logs';
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
@@ -97,3 +98,15 @@ export async function readSignInActivity(
     },
   };
 }
+
+export const SIGN_IN_ACCESS: RequiredAccess = {
+  by: 'shared/inventory/sign-in-reader.ts',
+  why: 'query the Entra sign-in logs of service principals and managed identities (dormancy, unused credentials)',
+  grant: {
+    kind: 'builtInRole',
+    role: 'Log Analytics Reader',
+    roleId: '73c42c96-874c-492b-b04d-ab87d138a893',
+    scope: 'the workspace that receives the Entra sign-in logs',
+  },
+  when: 'setting:WIMON_LOG_ANALYTICS_WORKSPACE_ID',
+};

@@ -4,6 +4,7 @@
  * with the same id as the same operation, so a resend after a crash does not deliver twice.
  * Authenticated with the app's credential (no connection string, no key).
  */
+import type { RequiredAccess } from '../azure/access';
 import { EmailClient } from '@azure/communication-email';
 import type { TokenCredential } from '@azure/core-auth';
 
@@ -57,3 +58,17 @@ export function communicationServicesTransport(
     }
   };
 }
+
+export const EMAIL_ACCESS: RequiredAccess = {
+  by: 'shared/notify/email-transport.ts',
+  why: 'send notices through Communication Services Email',
+  grant: {
+    kind: 'customRoleActions',
+    actions: [
+      'Microsoft.Communication/CommunicationServices/Read',
+      'Microsoft.Communication/EmailServices/write',
+    ],
+    scope: 'the Communication Services resource',
+  },
+  when: 'setting:WIMON_EMAIL_ENDPOINT',
+};

@@ -7,6 +7,7 @@
  * Best effort: a change is stored before it is published, and a publish that fails after the
  * SDK's retries is reported, not retried later (the notification outbox makes delivery reliable).
  */
+import type { RequiredAccess } from '../azure/access';
 import { EventGridPublisherClient, type SendCloudEventInput } from '@azure/eventgrid';
 import type { TokenCredential } from '@azure/core-auth';
 import type { SyncResult } from '../findings/store';
@@ -84,3 +85,15 @@ export function eventGridFindingPublisher(
     }
   };
 }
+
+export const FINDING_EVENTS_ACCESS: RequiredAccess = {
+  by: 'shared/notify/finding-events.ts',
+  why: 'publish finding changes as CloudEvents to your Event Grid topic',
+  grant: {
+    kind: 'builtInRole',
+    role: 'EventGrid Data Sender',
+    roleId: 'd5a91429-5739-47e2-a06b-3470a27159e7',
+    scope: 'the topic in WIMON_FINDINGS_TOPIC_ENDPOINT',
+  },
+  when: 'operator',
+};

@@ -15,6 +15,17 @@ import type { GraphReader } from '../inventory/graph-reader';
 import { describeApiError } from '../inventory/errors';
 import type { Tables } from '../storage/tables';
 import { normaliseAddress } from './recipients';
+import type { RequiredAccess } from '../azure/access';
+
+export const OWNER_ACCOUNTS_ACCESS: RequiredAccess = {
+  by: 'shared/notify/owner-accounts.ts',
+  why: 'check that owners are enabled users and find their managers (accountEnabled and manager are not in the basic profile)',
+  grant: {
+    kind: 'graphAppRole',
+    permission: 'User.Read.All',
+    appRoleId: 'df021288-bdef-4463-88db-98f22de89214',
+  },
+};
 
 export type OwnerAccountState = 'active' | 'disabled' | 'gone' | 'unknown';
 

@@ -2,6 +2,7 @@
  * Opens the monitor's tables. Every table name carries a prefix (WIMON_TABLE_PREFIX) so one
  * storage account can hold several monitors, and each test its own isolated set.
  */
+import type { RequiredAccess } from '../azure/access';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Settings } from '../config/settings';
@@ -91,3 +92,14 @@ export function statusOf(error: unknown): number | undefined {
   }
   return undefined;
 }
+
+export const TABLES_ACCESS: RequiredAccess = {
+  by: 'shared/storage/tables.ts',
+  why: 'keep the baseline, findings, runs, outbox and ledgers in Table Storage (keyless)',
+  grant: {
+    kind: 'builtInRole',
+    role: 'Storage Table Data Contributor',
+    roleId: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+    scope: "the monitor's storage account",
+  },
+};

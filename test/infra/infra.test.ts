@@ -6,6 +6,9 @@ import { parseBaseline } from '../../shared/baseline/parse';
 import { starterBaselineYaml } from '../../shared/baseline/starter';
 import { ROOT } from '../support/sample';
 import { checkInfra } from './invariants';
+import * as prettier from 'prettier';
+import { permissionsMarkdown, REQUIRED_ACCESS } from '../../shared/azure/required-access';
+import type { RequiredAccess } from '../../shared/azure/access';
 
 const INFRA = path.join(ROOT, 'infra');
 
@@ -169,6 +172,13 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       /broad built-in role \(acdd72a7/,
     ],
     ['Node 20', 'app/monitor.bicep', "version: '22'", "version: '20'", /Node 22/],
+    [
+      'a role the sign-in reader declares, no longer granted',
+      'app/workspace-reader.bicep',
+      /resource reader 'Microsoft.Authorization\/roleAssignments@2022-04-01' = \{[^]*?\n\}/,
+      '',
+      /the code needs Log Analytics Reader but no template assigns it/,
+    ],
   ] as Array<[string, string, string | RegExp, string, RegExp]>)(
     'fails on %s',
     (_name, file, find, replace, expected) => {
@@ -176,6 +186,47 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       expect(problems.join('\n')).toMatch(expected);
     },
   );
+
+  it('a permission the code declares but infra/ does not grant is a problem (expectations come from the code)', () => {
+    const declared = REQUIRED_ACCESS as RequiredAccess[];
+    declared.push({
+      by: 'test',
+      why: 'a new reader',
+      grant: {
+        kind: 'builtInRole',
+        role: 'Key Vault Reader',
+        roleId: '21090545-7ca7-4776-b22c-e363652d74d2',
+        scope: 'x',
+      },
+    });
+    try {
+      expect(checkInfra(INFRA).join('\n')).toMatch(
+        /the code needs Key Vault Reader but infra\/ has no place for it/,
+      );
+    } finally {
+      declared.pop();
+    }
+    const arm = REQUIRED_ACCESS.find(
+      (a) => a.grant.kind === 'customRoleActions' && a.by.endsWith('arm-reader.ts'),
+    )!;
+    const grant = arm.grant as { actions: readonly string[] };
+    const before = grant.actions;
+    grant.actions = [...before, 'Microsoft.Management/managementGroups/read'];
+    try {
+      expect(checkInfra(INFRA).join('\n')).toMatch(
+        /custom role actions .* differ from what the readers need/,
+      );
+    } finally {
+      grant.actions = before;
+    }
+    expect(checkInfra(INFRA)).toEqual([]);
+  });
+
+  it('docs/permissions.md is generated from the declarations (run `npm run docs`)', async () => {
+    const file = path.join(ROOT, 'docs', 'permissions.md');
+    const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+    expect(readFileSync(file, 'utf8')).toBe(await prettier.format(permissionsMarkdown(), options));
+  });
 
   it('the starter baseline holds the monitor with exactly the roles the templates grant, and validates', () => {
     const env = {

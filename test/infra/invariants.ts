@@ -7,23 +7,28 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { settingsSchema } from '../../shared/config/settings';
-import { ARM_PERMISSIONS } from '../../shared/inventory/arm-reader';
-import { GRAPH_PERMISSION_IDS, GRAPH_PERMISSIONS } from '../../shared/inventory/graph-reader';
+import { graphPermissions, REQUIRED_ACCESS } from '../../shared/azure/required-access';
+import type { Grant } from '../../shared/azure/access';
 import {
   HANDLED_KEY_VAULT_EVENT_TYPES,
   HANDLED_OPERATIONS,
   HANDLED_RESOURCE_EVENT_TYPES,
 } from '../../shared/events/incoming-event';
 
-/** Built-in roles the monitor may hold, and where (the symbol its `scope:` must name). */
-const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: string | null }> = {
+/**
+ * Where infra/ grants each built-in role the code declares (shared/azure/required-access.ts):
+ * the file and the symbol its `scope:` must name. Which roles are expected comes from the code;
+ * only their place in the templates is written here.
+ */
+const PLACEMENT: Record<string, { file: string; scope: string | null }> = {
+  'Storage Table Data Contributor': { file: 'app/monitor.bicep', scope: 'storage' },
+  'Log Analytics Reader': { file: 'app/workspace-reader.bicep', scope: 'workspace' },
+  'Key Vault Secrets User': { file: 'app/monitor.bicep', scope: 'attestationSecret' },
+};
+/** Roles the Functions host itself needs (not the monitor's code): deployment package and telemetry. */
+const HOST_ROLES: Record<string, { role: string; file: string; scope: string }> = {
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b': {
     role: 'Storage Blob Data Owner',
-    file: 'app/monitor.bicep',
-    scope: 'storage',
-  },
-  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3': {
-    role: 'Storage Table Data Contributor',
     file: 'app/monitor.bicep',
     scope: 'storage',
   },
@@ -32,30 +37,57 @@ const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: s
     file: 'app/monitor.bicep',
     scope: 'appInsights',
   },
-  '73c42c96-874c-492b-b04d-ab87d138a893': {
-    role: 'Log Analytics Reader',
-    file: 'app/workspace-reader.bicep',
-    scope: 'workspace',
-  },
-  '4633458b-17de-408a-b874-0445c86b69e6': {
-    role: 'Key Vault Secrets User',
-    file: 'app/monitor.bicep',
-    scope: 'attestationSecret',
-  },
 };
-/**
- * Built-in Reader, for Resource Graph's view of which resources use each user-assigned identity:
- * at a monitored subscription (no `scope:`), in this file only, and only behind the opt-in parameter.
- */
-const READER_GUID = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+/** What the templates must grant, from the code's declarations (read at each check, so tests can change them). */
+function expectations() {
+  const builtIn = REQUIRED_ACCESS.flatMap((a) =>
+    a.grant.kind === 'builtInRole' && a.when !== 'operator' ? [a.grant] : [],
+  ) as Extract<Grant, { kind: 'builtInRole' }>[];
+  /** Built-in Reader, for Resource Graph: at a monitored subscription (no `scope:`), in this file only, behind its parameter. */
+  const READER = builtIn.find((g) => g.role === 'Reader');
+  const READER_GUID = READER?.roleId ?? 'the code declares no Reader';
+  /** Built-in roles the monitor may hold, and where: what the code declares plus the host's own. */
+  const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: string | null }> = {
+    ...HOST_ROLES,
+    ...Object.fromEntries(
+      builtIn
+        .filter((g) => g !== READER)
+        .map((g) => [
+          g.roleId,
+          {
+            role: g.role,
+            file: PLACEMENT[g.role]?.file ?? `(no place in infra/ for ${g.role})`,
+            scope: PLACEMENT[g.role]?.scope ?? null,
+          },
+        ]),
+    ),
+  };
+  /** The code's own built-in roles that infra/ has no place for (each one a problem). */
+  const UNPLACED = builtIn.filter((g) => g !== READER && !PLACEMENT[g.role]).map((g) => g.role);
+  const customActions = (scope: string) =>
+    REQUIRED_ACCESS.flatMap((a) =>
+      a.grant.kind === 'customRoleActions' && a.grant.scope === scope ? [...a.grant.actions] : [],
+    );
+  /** What the monitor's custom reader role must allow: exactly what the readers declare. */
+  const ARM_PERMISSIONS = customActions('each monitored subscription');
+  /** The email sender role: these actions only, on the Communication Services resource only. */
+  const EMAIL_SEND_ACTIONS = customActions('the Communication Services resource');
+  const GRAPH_PERMISSION_IDS = graphPermissions();
+  const GRAPH_PERMISSIONS = Object.keys(GRAPH_PERMISSION_IDS);
+  return {
+    builtIn,
+    READER_GUID,
+    ALLOWED_ASSIGNMENTS,
+    UNPLACED,
+    ARM_PERMISSIONS,
+    EMAIL_SEND_ACTIONS,
+    GRAPH_PERMISSION_IDS,
+    GRAPH_PERMISSIONS,
+  };
+}
 const READER_FILE = 'app/resource-reader-assignment.bicep';
 /** The custom role is assigned at the subscription deployment scope (no `scope:`), in this file only. */
 const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
-/** The email sender role: these actions only, on the Communication Services resource only. */
-const EMAIL_SEND_ACTIONS = [
-  'Microsoft.Communication/CommunicationServices/Read',
-  'Microsoft.Communication/EmailServices/write',
-];
 
 /** Settings the code reads that Azure deliberately does not set, and why. */
 export const NOT_SET_IN_AZURE: Record<string, string> = {
@@ -123,6 +155,16 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 export function checkInfra(dir: string): string[] {
+  const {
+    builtIn,
+    READER_GUID,
+    ALLOWED_ASSIGNMENTS,
+    UNPLACED,
+    ARM_PERMISSIONS,
+    EMAIL_SEND_ACTIONS,
+    GRAPH_PERMISSION_IDS,
+    GRAPH_PERMISSIONS,
+  } = expectations();
   const files = readInfra(dir);
   const all = resources(files);
   const problems: string[] = [];
@@ -183,11 +225,14 @@ export function checkInfra(dir: string): string[] {
   for (const m of main.matchAll(/module\s+\w+\s+'([^']+)'\s*=\s*([^{]*)/g))
     if (m[1] === READER_FILE && !/checkManagedIdentityAttachments\s*\?/.test(m[2]!))
       problems.push(`main.bicep: ${READER_FILE} is not behind checkManagedIdentityAttachments`);
+  for (const role of UNPLACED) problems.push(`the code needs ${role} but infra/ has no place for it`);
+  const grantedGuids = new Set<string>();
   for (const a of all.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')) {
     const text = stripComments(files.get(a.file)!);
     const roleVar = /roleDefinitions',\s*(\w+)\)/.exec(a.body)?.[1];
     const guid = roleVar ? new RegExp(`var\\s+${roleVar}\\s*=\\s*'([0-9a-f-]+)'`).exec(text)?.[1] : undefined;
     const scope = /^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1] ?? null;
+    if (guid) grantedGuids.add(guid);
     if (a.file === READER_FILE && guid === READER_GUID) {
       if (scope !== null) problems.push(`${a.file}: Reader must be assigned at the subscription itself`);
       continue;
@@ -221,6 +266,8 @@ export function checkInfra(dir: string): string[] {
         `${a.file}: ${allowed.role} must be scoped to ${allowed.scope} in ${allowed.file}, is ${scope ?? 'the whole deployment scope'}`,
       );
   }
+  for (const g of builtIn)
+    if (!grantedGuids.has(g.roleId)) problems.push(`the code needs ${g.role} but no template assigns it`);
   const customRole = all.find(
     (r) => r.type === 'Microsoft.Authorization/roleDefinitions' && r.file === 'app/reader-role.bicep',
   );
