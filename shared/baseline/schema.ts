@@ -1,7 +1,7 @@
 /**
- * The baseline file format (DESIGN.md "Baseline"). One zod schema is the single source for
+ * The baseline file format (README "The baseline"). One zod schema is the single source for
  * validation, the TypeScript types and the published JSON Schema (schema/baseline.schema.json).
- * Keys named in DESIGN.md are a contract: add optional keys, never rename.
+ * Keys documented in the README are a contract: add optional keys, never rename.
  */
 import { z } from 'zod';
 import { armScopeProblem } from '../model/arm-scope';

@@ -1,17 +1,14 @@
 /** `wimon baseline validate|plan|apply|show|history`. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { UsageError, ConfigurationError, IncompleteReadError } from '../errors';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseBaseline } from '../baseline/parse';
 import { NoBaselineError } from '../app/run-support';
-import { BaselineStore } from '../baseline/store';
 import { diffBaselines, renderDiff, summarizeDiff } from '../baseline/diff';
 import { baselineToYaml } from '../baseline/serialize';
 import type { Baseline } from '../baseline/schema';
+import { actorFrom, openStore, readBaselineFile } from './baseline-file';
 import { loadSettings } from '../config/settings';
-import { openServices } from '../app/services';
 import { tenantConfigured } from '../app/tenant';
 import { type CliIo } from './io';
 import { parseNow } from './options';
@@ -21,30 +18,6 @@ import { findingKey, type FindingCandidate } from '../model/finding';
 import { readInventory } from '../inventory/read-inventory';
 import { starterBaselineYaml } from '../baseline/starter';
 import { draftBaselineYaml } from '../baseline/export';
-
-export function readBaselineFile(file: string, io: CliIo, now: Date): Baseline {
-  const full = path.resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(full, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `cannot read baseline file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  return parseBaseline(text, file, now);
-}
-
-/** The stored baseline lives in the configured Table Storage only: an in-memory one would be lost. */
-export function openStore(io: CliIo): BaselineStore {
-  return new BaselineStore(openServices(loadSettings(io.env)).tables);
-}
-
-export function actorFrom(io: CliIo, explicit?: string): string {
-  if (explicit) return explicit;
-  if (io.env.WIMON_ACTOR) return io.env.WIMON_ACTOR;
-  return `${os.userInfo().username}@${os.hostname()}`;
-}
 
 export function registerBaselineCommands(program: Command, io: CliIo): void {
   const baseline = program

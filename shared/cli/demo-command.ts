@@ -18,7 +18,7 @@ import { communicationServicesTransport } from '../notify/email-transport';
 import { writeNotices } from './notify-commands';
 import { BaselineStore } from '../baseline/store';
 import { findingsJson, renderFindingsHtml, renderFindingsTable } from '../report/findings-report';
-import { readBaselineFile } from './baseline-commands';
+import { readBaselineFile } from './baseline-file';
 import type { CliIo } from './io';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');

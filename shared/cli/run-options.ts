@@ -5,7 +5,7 @@ import { NoBaselineError } from '../app/run-support';
 import type { TenantConnection } from '../app/tenant';
 import type { RunRecord } from '../findings/runs';
 import type { Tables } from '../storage/tables';
-import { readBaselineFile } from './baseline-commands';
+import { readBaselineFile } from './baseline-file';
 import { type CliIo } from './io';
 import { parseNow } from './options';
 import { FIXTURE_HELP, withCliServices } from './cli-services';

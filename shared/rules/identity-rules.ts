@@ -97,7 +97,32 @@ export function retiredPresentRule(ctx: RuleContext, declared: DeclaredIdentity)
   ];
 }
 
+/**
+ * identity.not-found: an active identity of the baseline that a complete directory read does not
+ * have. Its declared roles are reported missing one by one; this says why, and catches an
+ * identity that declares no roles (deleted with its workload, or a typo in objectId).
+ */
+export function notFoundRule(
+  ctx: RuleContext,
+  declared: DeclaredIdentity,
+  live?: LiveIdentity,
+): FindingCandidate[] {
+  if (live) return [];
+  const objectId = declaredObjectId(declared);
+  const identity = identityOf(declared, undefined, objectId);
+  return [
+    candidate('identity.not-found', {
+      identity,
+      target: objectId,
+      message: `${label(identity)} is in the baseline but the tenant has no service principal ${objectId}: correct its objectId, or mark it retired (or remove it) if the workload is gone.`,
+      evidence: { declaredObjectId: objectId, type: declared.type },
+      readScope: DIRECTORY,
+    }),
+  ];
+}
+
 const unbaselined: Evaluation = { per: 'undeclaredIdentity', run: unbaselinedRules };
+const notFound: Evaluation = { per: 'declaredIdentity', run: notFoundRule };
 const reviewOverdue: Evaluation = {
   per: 'declaredIdentity',
   run: (ctx, declared) => reviewOverdueRule(ctx, declared),
@@ -139,6 +164,16 @@ export const IDENTITY_RULES = [
     ],
     absence: false,
     evaluation: unbaselined,
+  },
+  {
+    id: 'identity.not-found',
+    severity: 'low',
+    title: 'Declared identity does not exist in the tenant',
+    fix: 'Correct the objectId in the baseline, or mark the identity retired if its workload is gone.',
+    source: 'tenant',
+    inputs: ['baseline', 'servicePrincipals'],
+    absence: true,
+    evaluation: notFound,
   },
   {
     id: 'identity.review-overdue',

@@ -1,7 +1,11 @@
 /** The rule table of the README, generated from the descriptors (a test keeps the README equal). */
 import { allRules } from './catalogue';
 
-const SOURCE_WORDS = { tenant: 'tenant read', signIns: 'sign-in logs', keyVault: 'Key Vault events' } as const;
+const SOURCE_WORDS = {
+  tenant: 'tenant read',
+  signIns: 'sign-in logs',
+  keyVault: 'Key Vault events',
+} as const;
 
 export function ruleTableMarkdown(): string {
   const escape = (s: string) => s.replace(/\|/g, '\\|');

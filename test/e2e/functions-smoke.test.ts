@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/sample';
 
 // Native ESM breaks @azure/functions named imports at runtime although tsc and Vitest are happy
-// (PLATFORM.md), so load every compiled entry file the way the Functions host does: plain Node.
+// (a named import of @azure/functions fails at run time under ESM), so load every compiled entry file the way the Functions host does: plain Node.
 describe('compiled function entry files', () => {
   const dir = path.join(ROOT, 'dist', 'functions');
   const files = readdirSync(dir).filter((f) => f.endsWith('.js'));

@@ -25,6 +25,7 @@ const SEEDED = [
   'fic.unexpected · github-deployer-dev · high · open',
   'identity.disabled-with-access · legacy-scheduler · medium · open',
   'identity.no-owner · shadow-app · medium · open',
+  'identity.not-found · billing-export · low · open',
   'identity.retired-present · old-importer · high · open',
   'identity.review-overdue · hr-sync · medium · open',
   'identity.unattached-managed-identity · inventory-api · low · open',
@@ -118,12 +119,12 @@ describe('wimon scan --fixture examples/contoso (CLI, emulator, Azurite)', () =>
       env,
     );
     expect(r.code).toBe(0);
-    const order = ['CRITICAL (2)', 'HIGH (11)', 'MEDIUM (8)', 'LOW (4)', 'EXEMPTED (1)'].map((h) =>
+    const order = ['CRITICAL (2)', 'HIGH (11)', 'MEDIUM (8)', 'LOW (5)', 'EXEMPTED (1)'].map((h) =>
       r.stdout.indexOf(h),
     );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(r.stdout).toMatch(/25 open, 1 exempted · this run: 25 new, 0 reopened, 0 resolved/);
+    expect(r.stdout).toMatch(/26 open, 1 exempted · this run: 26 new, 0 reopened, 0 resolved/);
   });
 
   it('explains that a baseline is needed', () => {
@@ -208,7 +209,7 @@ describe('npm run demo (wimon demo)', () => {
     const r = wimon(['demo', '--out', out], { WIMON_STORAGE_CONNECTION_STRING: '' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/30 open findings, 1 exempted/);
+    expect(r.stdout).toMatch(/31 open findings, 1 exempted/);
     expect(existsSync(path.join(out, 'findings.html'))).toBe(true);
     const report = JSON.parse(readFileSync(path.join(out, 'findings.json'), 'utf8')) as {
       findings: JsonFinding[];
@@ -284,7 +285,7 @@ describe('wimon baseline plan with --fixture', () => {
     const r = wimon(['baseline', 'plan', file, '--fixture', 'examples/contoso', '--now', '2026-11-22'], env);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/~ orders-worker/);
-    expect(r.stdout).toMatch(/would raise 1, clear 1, keep 25 finding\(s\)/);
+    expect(r.stdout).toMatch(/would raise 1, clear 1, keep 26 finding\(s\)/);
     expect(r.stdout).toMatch(/\+ identity.review-overdue web-frontend/);
     expect(r.stdout).toMatch(
       /- role.unexpected orders-worker \/subscriptions\/11111111-1111-4111-8111-111111111111\/resourceGroups\/rg-orders/,

@@ -15,7 +15,7 @@ function problemsOf(text: string, now = SAMPLE_NOW): BaselineProblem[] {
 describe('baseline parsing and validation', () => {
   it('accepts the contoso sample and fills defaults', () => {
     const b = parseBaseline(sampleBaselineText(), 'baseline.yaml', SAMPLE_NOW);
-    expect(b.identities).toHaveLength(14);
+    expect(b.identities).toHaveLength(15);
     expect(b.identities.find((i) => i.name === 'payments-ci')?.federatedCredentials[0]?.audiences).toEqual([
       'api://AzureADTokenExchange',
     ]);
