@@ -4,7 +4,7 @@ import type { LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, declaredObjectId, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
-import type { Evaluation, RuleDescriptor } from './rule';
+import type { Evaluation, RuleDescriptor, RuleInput } from './rule';
 
 /** What an identity still holds, in words. `unexpiredOnly` leaves out credentials that can no longer sign in. */
 export function holdings(
@@ -129,6 +129,16 @@ const reviewOverdue: Evaluation = {
 };
 const retiredPresent: Evaluation = { per: 'retiredIdentity', run: retiredPresentRule };
 
+/** What `holdings()` reads: an identity and everything it can hold. */
+const HOLDINGS: readonly RuleInput[] = [
+  'baseline',
+  'servicePrincipals',
+  'roleAssignments',
+  'appRoleGrants',
+  'credentials',
+  'federatedCredentials',
+];
+
 export const IDENTITY_RULES = [
   {
     id: 'identity.unbaselined',
@@ -136,14 +146,7 @@ export const IDENTITY_RULES = [
     title: 'Workload identity with access that the baseline does not know',
     fix: 'Add the identity to the baseline with an owner, or remove its access and credentials.',
     source: 'tenant',
-    inputs: [
-      'baseline',
-      'servicePrincipals',
-      'roleAssignments',
-      'appRoleGrants',
-      'credentials',
-      'federatedCredentials',
-    ],
+    inputs: HOLDINGS,
     absence: false,
     evaluation: unbaselined,
   },
@@ -153,15 +156,7 @@ export const IDENTITY_RULES = [
     title: 'Identity has no owner',
     fix: 'Name an owner in the baseline or in Entra.',
     source: 'tenant',
-    inputs: [
-      'baseline',
-      'servicePrincipals',
-      'owners',
-      'roleAssignments',
-      'appRoleGrants',
-      'credentials',
-      'federatedCredentials',
-    ],
+    inputs: [...HOLDINGS, 'owners'],
     absence: false,
     evaluation: unbaselined,
   },
@@ -191,14 +186,7 @@ export const IDENTITY_RULES = [
     title: 'Retired identity still exists or still has access',
     fix: 'Delete the identity or remove its remaining access and credentials.',
     source: 'tenant',
-    inputs: [
-      'baseline',
-      'servicePrincipals',
-      'roleAssignments',
-      'appRoleGrants',
-      'credentials',
-      'federatedCredentials',
-    ],
+    inputs: HOLDINGS,
     absence: false,
     evaluation: retiredPresent,
   },
