@@ -17,6 +17,8 @@ export const EXIT = {
   conflict: 3,
   /** The command could not read everything it needed; what it missed is printed. */
   incomplete: 4,
+  /** Open findings at or above the severity given with --fail-on (for CI gates). */
+  findings: 5,
   /** A call to Azure or Table Storage failed in a way none of the above describes. */
   failed: 6,
 } as const;
@@ -65,4 +67,10 @@ export function isTransient(error: unknown): boolean {
 export class IncompleteReadError extends MonitorError {
   readonly exitCode = EXIT.incomplete;
   readonly transient = true;
+}
+
+/** `--fail-on SEVERITY`: open findings at or above it exist (the run itself was complete). */
+export class FindingsAtOrAboveError extends MonitorError {
+  readonly exitCode = EXIT.findings;
+  readonly transient = false;
 }

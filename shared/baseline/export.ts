@@ -119,7 +119,8 @@ function identityEntry(
     owners: owners.length ? owners : [OWNER_PLACEHOLDER],
     reviewBy,
     credentials: [...credentialTypes].sort(),
-    roles: roles.map((a) => ({ role: a.roleName, scope: a.scope })),
+    // A partial read is refused before this; the GUID is a valid declaration all the same.
+    roles: roles.map((a) => ({ role: a.roleName ?? a.roleDefinitionId, scope: a.scope })),
     federatedCredentials: live.federatedCredentials.map((f) => ({
       issuer: f.issuer,
       subject: f.subject,

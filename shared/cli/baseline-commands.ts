@@ -90,6 +90,10 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
         io.out(
           `\nTo apply exactly this plan: wimon baseline apply ${file} --expect-sequence ${stored?.sequence ?? 0}`,
         );
+        if (effect && !effect.complete)
+          throw new IncompleteReadError(
+            'the tenant was read only partly: the findings this change raises or clears above may be incomplete',
+          );
       },
     );
 

@@ -3,7 +3,14 @@ import type { Command } from 'commander';
 import { checkDormancy } from '../app/dormancy';
 import { findingsJson, renderFindingsTable, terminalSafe } from '../report/findings-report';
 import type { CliIo } from './io';
-import { addRunOptions, partialRunNotice, withPreparedRun, type RunOptions } from './run-options';
+import {
+  addRunOptions,
+  endOfRun,
+  parseFailOn,
+  partialRunNotice,
+  withPreparedRun,
+  type RunOptions,
+} from './run-options';
 
 export function registerDormancyCommand(program: Command, io: CliIo): void {
   addRunOptions(
@@ -14,11 +21,13 @@ export function registerDormancyCommand(program: Command, io: CliIo): void {
       ),
   )
     .option('--json', 'print {"run": {...}, "findings": [...]} as JSON')
-    .action((opts: RunOptions) =>
-      withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
+    .action((opts: RunOptions) => {
+      const failOn = parseFailOn(opts.failOn);
+      return withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
         const { run, findings } = await checkDormancy({ tables, tenant, evaluateAt, baseline });
         if (opts.json) {
           io.out(findingsJson(run, findings));
+          endOfRun(run, findings, failOn);
           return;
         }
         io.out(renderFindingsTable(findings, io.isTty && !io.env.NO_COLOR));
@@ -30,6 +39,7 @@ export function registerDormancyCommand(program: Command, io: CliIo): void {
         for (const u of d.undetermined) io.out(`undetermined: ${terminalSafe(u.name)}: ${u.reason}`);
         const partial = partialRunNotice(run);
         if (partial) io.out(partial);
-      }),
-    );
+        endOfRun(run, findings, failOn);
+      });
+    });
 }

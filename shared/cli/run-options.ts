@@ -4,6 +4,9 @@ import type { Baseline } from '../baseline/schema';
 import { NoBaselineError } from '../app/run-support';
 import type { TenantConnection } from '../app/tenant';
 import type { RunRecord } from '../findings/runs';
+import type { Finding } from '../model/finding';
+import { SEVERITIES, type Severity } from '../rules/rule';
+import { FindingsAtOrAboveError, IncompleteReadError, UsageError } from '../errors';
 import type { Tables } from '../storage/tables';
 import { readBaselineFile } from './baseline-file';
 import { type CliIo } from './io';
@@ -15,6 +18,7 @@ export interface RunOptions {
   fixture?: string;
   now?: string;
   json?: boolean;
+  failOn?: string;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -27,6 +31,10 @@ export function addRunOptions(command: Command): Command {
     .option(
       '--now <date>',
       "evaluate time-based rules as of this date (default: now; a fixture's recording time when replaying one)",
+    )
+    .option(
+      '--fail-on <severity>',
+      'exit 5 when open findings at or above this severity (critical, high, medium, low) exist: a gate for CI',
     );
 }
 
@@ -74,4 +82,33 @@ export function partialRunNotice(run: RunRecord): string | undefined {
     .filter((s) => !s.complete)
     .map((s) => `${s.scope} (${s.error})`)
     .join('; ')}. Findings in those scopes were neither raised from absence nor resolved.`;
+}
+
+/** Checks --fail-on before anything is read, so a typo does not cost a scan. */
+export function parseFailOn(value: string | undefined): Severity | undefined {
+  if (value === undefined) return undefined;
+  if (!(SEVERITIES as readonly string[]).includes(value))
+    throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, got '${value}'`);
+  return value as Severity;
+}
+
+/**
+ * How a run that printed its findings ends: exit 4 when it did not see everything (one gap per
+ * line, in the API's words), else exit 5 when --fail-on finds open findings at or above it.
+ */
+export function endOfRun(run: RunRecord, findings: readonly Finding[], failOn: Severity | undefined): void {
+  if (!run.complete)
+    throw new IncompleteReadError(
+      `the run could not read everything; nothing there was resolved:\n${run.scopes
+        .filter((s) => !s.complete)
+        .map((s) => `  ${s.scope}: ${s.error ?? 'not read'}`)
+        .join('\n')}`,
+    );
+  if (!failOn) return;
+  const limit = SEVERITIES.indexOf(failOn);
+  const over = findings.filter((f) => f.state === 'open' && SEVERITIES.indexOf(f.severity) <= limit);
+  if (over.length)
+    throw new FindingsAtOrAboveError(
+      `${over.length} open finding${over.length === 1 ? '' : 's'} at or above ${failOn}`,
+    );
 }

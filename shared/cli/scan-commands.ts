@@ -8,7 +8,14 @@ import type { FindingState } from '../model/finding';
 import { findingsJson, renderFindingsTable, sortFindings } from '../report/findings-report';
 import { type CliIo } from './io';
 import { withCliServices } from './cli-services';
-import { addRunOptions, partialRunNotice, withPreparedRun, type RunOptions } from './run-options';
+import {
+  addRunOptions,
+  endOfRun,
+  parseFailOn,
+  partialRunNotice,
+  withPreparedRun,
+  type RunOptions,
+} from './run-options';
 
 export function registerScanCommands(program: Command, io: CliIo): void {
   addRunOptions(
@@ -19,11 +26,13 @@ export function registerScanCommands(program: Command, io: CliIo): void {
       ),
   )
     .option('--json', 'print {"run": {...}, "findings": [...]} as JSON')
-    .action((opts: RunOptions) =>
-      withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
+    .action((opts: RunOptions) => {
+      const failOn = parseFailOn(opts.failOn);
+      return withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
         const result = await reconcile({ tables, tenant, evaluateAt, baseline });
         if (opts.json) {
           io.out(findingsJson(result.run, result.findings));
+          endOfRun(result.run, result.findings, failOn);
           return;
         }
         io.out(renderFindingsTable(result.findings, io.isTty && !io.env.NO_COLOR));
@@ -34,8 +43,9 @@ export function registerScanCommands(program: Command, io: CliIo): void {
         );
         const partial = partialRunNotice(result.run);
         if (partial) io.out(partial);
-      }),
-    );
+        endOfRun(result.run, result.findings, failOn);
+      });
+    });
 
   program
     .command('findings')

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { LiveFederatedCredential, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
 import { describeApiError } from './errors';
+import { IncompleteReadError } from '../errors';
 import { mapLimit } from './concurrency';
 import {
   createPipelineRequest,
@@ -318,12 +319,12 @@ type RoleName = Promise<{ roleName: string; roleType: string }>;
 
 /**
  * Role definitions outlive a single event by far; re-checks after events share them for an hour
- * per ARM endpoint (the full reconcile reads them afresh each run).
+ * per ARM endpoint (the full reconcile reads them afresh each run). Only definitions that were
+ * read are kept: a failure is never cached, so the next run or redelivery asks again.
  */
 const SHARED_TTL_MS = 3_600_000;
 const shared = new Map<string, { value: RoleName; expires: number }>();
 
-/** Resolves role definition ids to names once per run (or per hour, shared), with one GET per distinct role. */
 export class RoleDefinitionCache {
   private readonly byGuid = new Map<string, RoleName>();
   constructor(
@@ -339,14 +340,31 @@ export class RoleDefinitionCache {
     if (fromShared && fromShared.expires > now) return fromShared.value;
     let pending = this.byGuid.get(guid);
     if (!pending) {
+      // A role is judged by its definition: one that cannot be read makes its assignments unknown
+      // (never judged by the GUID as if it were a name), and is asked for again next time.
       pending = this.clients
         .authorizationFor()
         .roleDefinitions.getById(ref)
-        .then((d) => ({ roleName: d.roleName ?? guid, roleType: d.roleType ?? 'Unknown' }))
-        // An unreadable definition does not make the assignment unknown: the GUID still identifies the role.
-        .catch(() => ({ roleName: guid, roleType: 'Unknown' }));
+        .then(
+          (d) => {
+            if (!d.roleName)
+              throw new IncompleteReadError(`role definition ${guid} came back without a roleName`);
+            return { roleName: d.roleName, roleType: d.roleType ?? 'Unknown' };
+          },
+          (error: unknown) => {
+            throw new IncompleteReadError(`role definition ${guid}: ${describeApiError(error)}`, {
+              cause: error,
+            });
+          },
+        );
       this.byGuid.set(guid, pending);
-      if (this.options.shared) shared.set(sharedKey, { value: pending, expires: now + SHARED_TTL_MS });
+      pending.then(
+        (value) => {
+          if (this.options.shared)
+            shared.set(sharedKey, { value: Promise.resolve(value), expires: now + SHARED_TTL_MS });
+        },
+        () => this.byGuid.delete(guid),
+      );
     }
     return pending;
   }

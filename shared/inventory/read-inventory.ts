@@ -147,9 +147,33 @@ export async function resolveAssignments(
   // One lookup per distinct role definition, then a plain pass: no promise per assignment.
   const refs = new Map<string, string>();
   for (const a of unique) refs.set(a.roleDefinitionId, a.roleDefinitionRef);
-  const names = new Map(
-    await Promise.all([...refs].map(async ([guid, ref]) => [guid, await cache.resolve(ref)] as const)),
+  const names = new Map<string, { roleName: string | null; roleType: string }>();
+  const unreadable = new Map<string, string>();
+  await Promise.all(
+    [...refs].map(([guid, ref]) =>
+      cache.resolve(ref).then(
+        (role) => void names.set(guid, role),
+        (error: unknown) => {
+          names.set(guid, { roleName: null, roleType: 'Unknown' });
+          unreadable.set(guid, error instanceof Error ? error.message : String(error));
+        },
+      ),
+    ),
   );
+  // An assignment whose role cannot be read is unknown: the scope that returned it was not read
+  // completely, so nothing is raised from it and nothing in that scope is resolved.
+  if (unreadable.size)
+    for (const read of reads) {
+      const missing = new Set(
+        read.assignments.map((a) => a.roleDefinitionId).filter((g) => unreadable.has(g)),
+      );
+      if (missing.size === 0) continue;
+      const why = [...missing].map((g) => unreadable.get(g)).join('; ');
+      Object.assign(read.completeness, {
+        complete: false,
+        error: read.completeness.error ? `${read.completeness.error}; ${why}` : why,
+      });
+    }
   // A literal with every field in one order: the rules read these objects hundreds of thousands
   // of times, and objects made by rest/spread can end up in V8's slow dictionary mode.
   return unique.map((a): LiveRoleAssignment => {

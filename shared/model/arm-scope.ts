@@ -4,7 +4,6 @@
  * ARM compares ids case-insensitively and returns them in mixed casing, so every comparison
  * here works on a normalised form; the original text is kept for display.
  */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Returns why `scope` is not a valid ARM scope, or undefined when it is. */
 export function armScopeProblem(scope: string): string | undefined {
@@ -17,7 +16,7 @@ export function armScopeProblem(scope: string): string | undefined {
   if (segments.some((s) => s.length === 0)) return 'must not contain empty segments (//)';
   const first = segments[0]!.toLowerCase();
   if (first === 'subscriptions') {
-    if (segments.length < 2 || !GUID.test(segments[1]!)) return 'subscription id must be a GUID';
+    if (segments.length < 2 || !isGuid(segments[1]!)) return 'subscription id must be a GUID';
     if (segments.length > 2 && segments.length % 2 !== 0 && segments[2]!.toLowerCase() === 'resourcegroups')
       return 'resourceGroups must be followed by a name';
     return undefined;
@@ -40,10 +39,12 @@ const NORMALIZED_CACHE_LIMIT = 200_000;
 
 export function normalizeScope(scope: string): string {
   let n = normalized.get(scope);
+  // Stryker disable next-line ConditionalExpression: a memo; normalising again gives the same text
   if (n === undefined) {
     let end = scope.length;
     while (end > 1 && scope.charCodeAt(end - 1) === 47 /* / */) end--;
     n = scope.slice(0, end).toLowerCase();
+    // Stryker disable next-line all: bounds the memo's size only
     if (normalized.size >= NORMALIZED_CACHE_LIMIT) normalized.clear();
     normalized.set(scope, n);
   }
@@ -53,11 +54,13 @@ export function normalizeScope(scope: string): string {
 /** The scope itself and every ancestor its id shows, normalised, nearest first (ending with `/`). */
 export function scopeAndAncestors(scope: string): readonly string[] {
   let out = ancestors.get(scope);
+  // Stryker disable next-line ConditionalExpression: a memo; the list built again is the same
   if (!out) {
     const s = normalizeScope(scope);
     const list = [s];
     for (let i = s.lastIndexOf('/'); i > 0; i = s.lastIndexOf('/', i - 1)) list.push(s.slice(0, i));
     if (s !== '/') list.push('/');
+    // Stryker disable next-line all: bounds the memo's size only
     if (ancestors.size >= NORMALIZED_CACHE_LIMIT) ancestors.clear();
     ancestors.set(scope, (out = list));
   }
@@ -88,8 +91,10 @@ const levels = new Map<string, ScopeLevel>();
 
 export function scopeLevel(scope: string): ScopeLevel {
   let level = levels.get(scope);
+  // Stryker disable next-line ConditionalExpression: a memo; computing again gives the same level
   if (level === undefined) {
     level = computeScopeLevel(scope);
+    // Stryker disable next-line all: bounds the memo's size only
     if (levels.size >= NORMALIZED_CACHE_LIMIT) levels.clear();
     levels.set(scope, level);
   }
@@ -121,5 +126,5 @@ export function subscriptionOf(scope: string): string | undefined {
 }
 
 export function isGuid(value: string): boolean {
-  return GUID.test(value);
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

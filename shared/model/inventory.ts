@@ -67,10 +67,19 @@ export interface LiveRoleAssignment {
   principalType: string;
   /** Role definition GUID, lower-case (ARM writes the id in two forms; the GUID is what identifies it). */
   roleDefinitionId: string;
-  roleName: string;
+  /**
+   * The role's name; null when its definition could not be read (then the assignment is unknown:
+   * no rule judges it, and the scope that returned it counts as not read completely).
+   */
+  roleName: string | null;
   roleType: string;
   createdOn: string | null;
   createdBy: string | null;
+}
+
+/** How a person reads an assignment's role: its name, or its GUID said to be unreadable. */
+export function roleLabel(a: Pick<LiveRoleAssignment, 'roleName' | 'roleDefinitionId'>): string {
+  return a.roleName ?? `role ${a.roleDefinitionId} (its definition could not be read)`;
 }
 
 export type ScopeKind = 'subscription' | 'managementGroup' | 'directory' | 'signInLogs' | 'resourceGraph';

@@ -13,13 +13,25 @@ import type { Finding } from '../model/finding';
 import { DAY_MS } from '../rules/context';
 import { expiryStage } from '../rules/credential-rules';
 
-const EXPIRING = new Set([
-  'credential.expiring',
-  'keyvault.secret-expiring',
-  'keyvault.certificate-expiring',
-]);
-const EXPIRED = new Set(['credential.expired', 'keyvault.secret-expired', 'keyvault.certificate-expired']);
-export const ESCALATING = new Set([...EXPIRED, 'identity.review-overdue']);
+// Functions, not module-level sets: what they answer is checked per call (and by mutation tests).
+function isExpiring(ruleId: string): boolean {
+  return (
+    ruleId === 'credential.expiring' ||
+    ruleId === 'keyvault.secret-expiring' ||
+    ruleId === 'keyvault.certificate-expiring'
+  );
+}
+function isExpired(ruleId: string): boolean {
+  return (
+    ruleId === 'credential.expired' ||
+    ruleId === 'keyvault.secret-expired' ||
+    ruleId === 'keyvault.certificate-expired'
+  );
+}
+/** Findings security operations hear about once an owner has left them open long enough. */
+export function isEscalating(ruleId: string): boolean {
+  return isExpired(ruleId) || ruleId === 'identity.review-overdue';
+}
 export const ESCALATE_AFTER_DAYS = 7;
 
 /** The date the finding counts down to, when it has one (credential end, Key Vault EXP). */
@@ -33,15 +45,16 @@ export function ownerStage(
   policy: Pick<Policy, 'expiryWarningDays'>,
   now: Date,
 ): string | undefined {
-  if (EXPIRING.has(f.ruleId)) {
+  if (isExpiring(f.ruleId)) {
     const due = dueDate(f);
     if (!due) return 'expiring';
     const window = expiryStage((Date.parse(due) - now.getTime()) / DAY_MS, policy.expiryWarningDays);
     return window === undefined ? undefined : `expiring-${window}d`;
   }
-  if (EXPIRED.has(f.ruleId)) {
+  if (isExpired(f.ruleId)) {
     // It keeps going after expiry (the day, a day later, a week later) until it is removed.
     const due = dueDate(f);
+    // Stryker disable next-line ConditionalExpression: without a date the arithmetic below is NaN, which also gives 'expired'
     if (!due) return 'expired';
     const daysPast = Math.floor((now.getTime() - Date.parse(due)) / DAY_MS);
     return daysPast >= 7 ? 'expired+7d' : daysPast >= 1 ? 'expired+1d' : 'expired';
@@ -50,15 +63,15 @@ export function ownerStage(
 }
 
 export function escalationDue(f: Finding, now: Date): boolean {
-  return ESCALATING.has(f.ruleId) && now.getTime() - Date.parse(f.firstSeen) >= ESCALATE_AFTER_DAYS * DAY_MS;
+  return isEscalating(f.ruleId) && now.getTime() - Date.parse(f.firstSeen) >= ESCALATE_AFTER_DAYS * DAY_MS;
 }
 
 /** "expires in 7 days" / "expired 3 days ago" for the action line. */
 export function dueText(f: Finding, now: Date): string | undefined {
-  if (!EXPIRING.has(f.ruleId) && !EXPIRED.has(f.ruleId)) return undefined;
+  if (!isExpiring(f.ruleId) && !isExpired(f.ruleId)) return undefined;
   const due = dueDate(f);
   if (!due) return undefined;
-  if (EXPIRED.has(f.ruleId)) {
+  if (isExpired(f.ruleId)) {
     const past = Math.max(0, Math.floor((now.getTime() - Date.parse(due)) / DAY_MS));
     return past === 0 ? 'expired today' : `expired ${past} day${past === 1 ? '' : 's'} ago`;
   }

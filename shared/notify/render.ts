@@ -83,7 +83,7 @@ function findingText(item: NoticeItem, now: Date, links?: DigestLinks): string {
     `- ${plain(ruleDefinition(f.ruleId).fix)}${due ? ` (${due})` : ''}`,
     `  ${plain(f.message)}`,
     `  ${f.severity} · ${f.ruleId} · since ${f.firstSeen.slice(0, 10)} · you get this as ${plain(item.via)}`,
-    ...(snooze ? [`  Snooze for ${snooze.days} days: ${snooze.url}`] : []),
+    ...(snooze ? [`  Snooze for ${snooze.days} days: ${plain(snooze.url)}`] : []),
   ].join('\n');
 }
 
@@ -118,7 +118,7 @@ function sections(
 ${group.map((i) => findingHtml(i, portal, now, links)).join('\n')}`,
     );
     text.push(
-      `${plain(identityLabel(f))}\n  ${link}${needed ? `\n  Still needed until ${needed.until}: ${needed.url}` : ''}\n${group.map((i) => findingText(i, now, links)).join('\n')}`,
+      `${plain(identityLabel(f))}\n  ${plain(link)}${needed ? `\n  Still needed until ${plain(needed.until)}: ${plain(needed.url)}` : ''}\n${group.map((i) => findingText(i, now, links)).join('\n')}`,
     );
   }
   return { html: html.join('\n'), text: text.join('\n\n') };

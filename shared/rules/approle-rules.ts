@@ -1,4 +1,4 @@
-/** approle.unexpected, approle.privileged (tier-0 permissions are reported as privileged only). */
+/** approle.unexpected, approle.privileged: each on its own (an undeclared tier-0 permission is both). */
 import type { LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
@@ -9,10 +9,12 @@ export const grantKey = (g: { resourceDisplayName: string; permission: string })
   `${g.resourceDisplayName}/${g.permission}`;
 
 export function appRoleRules(ctx: RuleContext, live: LiveIdentity): FindingCandidate[] {
+  // Stryker disable next-line ConditionalExpression: a shortcut; the loop below finds nothing either
   if (live.appRoleGrants.length === 0) return [];
   const declared = ctx.declaredByObjectId.get(live.objectId);
   const identity = identityOf(declared, live, live.objectId);
   const privileged = new Set(ctx.baseline.policy.privilegedAppRoles.map((r) => r.toLowerCase()));
+  // Stryker disable next-line ArrayDeclaration: without a declared identity `allowed` is never read
   const allowed = new Set((declared?.appRoles ?? []).map((r) => r.toLowerCase()));
   const out: FindingCandidate[] = [];
   for (const g of live.appRoleGrants) {
@@ -35,7 +37,9 @@ export function appRoleRules(ctx: RuleContext, live: LiveIdentity): FindingCandi
           message: `${label(identity)} holds the tier-0 permission ${key}, which lets it take over the tenant: revoke it.`,
         }),
       );
-    } else if (declared && !allowed.has(key.toLowerCase())) {
+    }
+    // Stands alone: an undeclared tier-0 permission is approle.unexpected as well.
+    if (declared && !allowed.has(key.toLowerCase())) {
       out.push(
         candidate('approle.unexpected', {
           identity,

@@ -18,6 +18,8 @@ export interface ScopeFacts {
 
 /** What the rules need to know of a role, worked out once per distinct role definition. */
 export interface RoleFacts {
+  /** False when the role definition could not be read: no rule may judge the assignment. */
+  known: boolean;
   name: string;
   /** The name lower-cased: baselines may name a role in any case. */
   lower: string;
@@ -73,6 +75,7 @@ export function buildContext(
     completeScopes: new Set(inventory.scopes.filter((s) => s.complete).map((s) => s.scope.toLowerCase())),
     scopeFacts(scope) {
       let facts = scopes.get(scope);
+      // Stryker disable next-line ConditionalExpression: a memo; working the facts out again gives the same facts
       if (facts === undefined) {
         const level = scopeLevel(scope);
         facts = {
@@ -86,16 +89,21 @@ export function buildContext(
       return facts;
     },
     roleFacts(a) {
+      // Its definition could not be read: known to be a role, not which one. Rules skip it.
+      if (a.roleName === null) return UNKNOWN_ROLE;
       let facts = roles.get(a.roleDefinitionId);
       // One definition has one name; a differing name (never seen from ARM) is judged on its own.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo; computing again gives the same facts
       if (facts === undefined || facts.name !== a.roleName) {
         const name = a.roleName.toLowerCase();
         const computed = {
+          known: true,
           name: a.roleName,
           lower: name,
           privileged: privileged.has(name) || privileged.has(a.roleDefinitionId),
           secretManager: secretManagers.has(name) || secretManagers.has(a.roleDefinitionId),
         };
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: which entry the memo keeps, not what it answers
         if (facts === undefined) roles.set(a.roleDefinitionId, computed);
         facts = computed;
       }
@@ -105,6 +113,14 @@ export function buildContext(
 }
 
 const lower = (s: string): string => s.toLowerCase();
+
+const UNKNOWN_ROLE: RoleFacts = {
+  known: false,
+  name: '',
+  lower: '',
+  privileged: false,
+  secretManager: false,
+};
 
 /**
  * An inventory is read once and never changed, nor is a loaded baseline: their indexes are built
@@ -116,6 +132,7 @@ function memoised<K extends object, V>(build: (key: K) => V): (key: K) => V {
   const cache = new WeakMap<K, V>();
   return (key) => {
     let value = cache.get(key);
+    // Stryker disable next-line ConditionalExpression: a memo; building again gives an equal index
     if (value === undefined) cache.set(key, (value = build(key)));
     return value;
   };
@@ -184,7 +201,9 @@ export function candidate(
   ruleId: RuleId,
   fields: Omit<FindingCandidate, 'ruleId' | 'severity'> & { severity?: Severity },
 ): FindingCandidate {
-  return { ruleId, severity: fields.severity ?? ruleDefinition(ruleId).severity, ...fields };
+  // The default applies when a rule passes no severity or `undefined` (spread last, an explicit
+  // undefined would erase it: Key Vault findings outside every warning window had no severity).
+  return { ruleId, ...fields, severity: fields.severity ?? ruleDefinition(ruleId).severity };
 }
 
 export function label(identity: FindingIdentity): string {

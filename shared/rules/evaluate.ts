@@ -22,10 +22,8 @@ interface Plan {
   absence: ReadonlySet<string>;
 }
 
-let plan: Plan | undefined;
-/** Each evaluation once (several rules share one), in catalogue order. */
+/** Each evaluation once (several rules share one), in catalogue order: a few dozen descriptors, worked out per call. */
 function evaluationPlan(): Plan {
-  if (plan) return plan;
   const seen = new Set<Evaluation>();
   const p: Plan = {
     declaredIdentity: [],
@@ -45,7 +43,7 @@ function evaluationPlan(): Plan {
       seen.add(e);
       (p[e.per] as Evaluation[]).push(e);
     }
-  return (plan = p);
+  return p;
 }
 
 export function evaluate(

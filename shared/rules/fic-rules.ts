@@ -12,8 +12,10 @@ import type { Evaluation, RuleDescriptor } from './rule';
 
 export function normalizeIssuer(issuer: string): string {
   let n = issuers.get(issuer);
+  // Stryker disable next-line ConditionalExpression: a memo; computing again gives the same value
   if (n === undefined) {
     n = issuer.trim().replace(/\/+$/, '').toLowerCase();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: bounds the memo's size only
     if (issuers.size >= 10_000) issuers.clear();
     issuers.set(issuer, n);
   }
@@ -27,6 +29,7 @@ export function ficTarget(f: { issuer: string; subject: string }): string {
 }
 
 function sameAudiences(a: readonly string[], b: readonly string[]): boolean {
+  // Stryker disable next-line all: a shortcut for the usual single audience; the set comparison below gives the same answer
   if (a.length === 1 && b.length === 1) return a[0]!.toLowerCase() === b[0]!.toLowerCase();
   const x = new Set(a.map((s) => s.toLowerCase()));
   const y = new Set(b.map((s) => s.toLowerCase()));
@@ -57,6 +60,7 @@ export function broadSubjectReason(issuer: string, subject: string): string | un
 const trustedSets = new WeakMap<readonly string[], Set<string>>();
 function trustedIssuers(list: readonly string[]): Set<string> {
   let set = trustedSets.get(list);
+  // Stryker disable next-line ConditionalExpression: a memo; building the set again gives the same set
   if (!set) trustedSets.set(list, (set = new Set(list.map(normalizeIssuer))));
   return set;
 }

@@ -10,7 +10,7 @@
  *   federated credential (the other way it is used), yet holds access. Only judged when Resource
  *   Graph was read completely.
  */
-import type { LiveIdentity, LiveRoleAssignment } from '../model/inventory';
+import { roleLabel, type LiveIdentity, type LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, identityOf, label, type RuleContext } from './context';
 import { ALL_ARM, allOf, DIRECTORY, readScopeFor, RESOURCE_GRAPH_SCOPE } from './read-scope';
@@ -30,7 +30,7 @@ export function orphanedAssignmentRule(ctx: RuleContext): FindingCandidate[] {
     return candidate('role.orphaned-principal', {
       identity,
       target: a.id.toLowerCase(),
-      message: `${a.roleName} on ${a.scope} is assigned to ${label(identity)}, which no longer exists${a.principalType === 'Unknown' ? '' : ' in the directory'}: delete the assignment.`,
+      message: `${roleLabel(a)} on ${a.scope} is assigned to ${label(identity)}, which no longer exists${a.principalType === 'Unknown' ? '' : ' in the directory'}: delete the assignment.`,
       evidence: orphanEvidence(a),
       // absence of the principal: only a complete directory read (and of the scope) may say so
       readScope: allOf(DIRECTORY, readScopeFor(a.scope, ctx.inventory)),
@@ -61,7 +61,7 @@ export function disabledWithAccessRule(ctx: RuleContext, live: LiveIdentity): Fi
       message: `${label(identity)} is disabled in Entra but still holds ${roles.length} role assignment${roles.length === 1 ? '' : 's'} and ${live.appRoleGrants.length} application permission${live.appRoleGrants.length === 1 ? '' : 's'}: remove them (enabling it again would restore them silently).`,
       evidence: {
         accountEnabled: false,
-        roles: roles.map((r) => `${r.roleName} on ${r.scope}`),
+        roles: roles.map((r) => `${roleLabel(r)} on ${r.scope}`),
         appPermissions: live.appRoleGrants.map((g) => `${g.resourceDisplayName}/${g.permission}`),
       },
       readScope: allOf(DIRECTORY, ALL_ARM),
@@ -89,7 +89,7 @@ export function unattachedManagedIdentityRule(ctx: RuleContext, live: LiveIdenti
         managedIdentityResourceId: resourceId,
         attachedResources: 0,
         federatedCredentials: 0,
-        roles: roles.map((r) => `${r.roleName} on ${r.scope}`),
+        roles: roles.map((r) => `${roleLabel(r)} on ${r.scope}`),
         appPermissions: live.appRoleGrants.map((g) => `${g.resourceDisplayName}/${g.permission}`),
       },
       readScope: allOf(RESOURCE_GRAPH_SCOPE, readScopeFor(resourceId, ctx.inventory), DIRECTORY),

@@ -12,8 +12,10 @@ export const RESOURCE_GRAPH_SCOPE = 'resources';
 export function readScopeFor(armScope: string, inventory: Pick<Inventory, 'scopes'>): string {
   // The rules ask once per assignment; the answer depends only on the scope: remember it per inventory.
   let memo = readScopeMemo.get(inventory.scopes);
+  // Stryker disable next-line ConditionalExpression: a memo; a new map gives the same answers
   if (!memo) readScopeMemo.set(inventory.scopes, (memo = new Map()));
   let answer = memo.get(armScope);
+  // Stryker disable next-line ConditionalExpression: a memo; working it out again gives the same answer
   if (answer === undefined) {
     const match = inventory.scopes.find((s) => isArmScopeKind(s.kind) && isSameOrAncestor(s.scope, armScope));
     answer = match ? match.scope.toLowerCase() : ALL_ARM;

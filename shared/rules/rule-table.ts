@@ -10,11 +10,11 @@ const SOURCE_WORDS = {
 export function ruleTableMarkdown(): string {
   const escape = (s: string) => s.replace(/\|/g, '\\|');
   return [
-    '| rule | severity | what it reports | from | fix |',
-    '| --- | --- | --- | --- | --- |',
+    '| rule | severity | what it reports | from | reads | fix |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...allRules().map(
       (r) =>
-        `| \`${r.id}\` | ${r.severity} | ${escape(r.title)}${r.absence ? ' (only on a complete read)' : ''} | ${SOURCE_WORDS[r.source]} | ${escape(r.fix)} |`,
+        `| \`${r.id}\` | ${r.severity} | ${escape(r.title)}${r.absence ? ' (only on a complete read)' : ''} | ${SOURCE_WORDS[r.source]} | ${r.inputs.join(', ')} | ${escape(r.fix)} |`,
     ),
   ].join('\n');
 }

@@ -13,6 +13,7 @@ import { parseBaseline } from '../../shared/baseline/parse';
 const SEEDED = [
   'approle.privileged · crm-connector · critical · open',
   'approle.unexpected · crm-connector · high · open',
+  'approle.unexpected · crm-connector · high · open',
   'credential.expired · reporting-app · low · open',
   'credential.expiring · reporting-app · medium · open',
   'credential.lifetime-too-long · reporting-app · medium · open',
@@ -38,6 +39,7 @@ const SEEDED = [
   'role.scope-broader · analytics-batch · high · open',
   'role.secret-manager-on-runtime · orders-worker · high · open',
   'role.unexpected · orders-worker · high · open',
+  'role.unexpected · payments-ci · high · open',
 ].sort();
 
 /** The dormancy seeded in examples/contoso/logs (found by `wimon dormancy` and the demo, not by scan). */
@@ -119,12 +121,12 @@ describe('wimon scan --fixture examples/contoso (CLI, emulator, Azurite)', () =>
       env,
     );
     expect(r.code).toBe(0);
-    const order = ['CRITICAL (2)', 'HIGH (11)', 'MEDIUM (8)', 'LOW (5)', 'EXEMPTED (1)'].map((h) =>
+    const order = ['CRITICAL (2)', 'HIGH (13)', 'MEDIUM (8)', 'LOW (5)', 'EXEMPTED (1)'].map((h) =>
       r.stdout.indexOf(h),
     );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(r.stdout).toMatch(/26 open, 1 exempted · this run: 26 new, 0 reopened, 0 resolved/);
+    expect(r.stdout).toMatch(/28 open, 1 exempted · this run: 28 new, 0 reopened, 0 resolved/);
   });
 
   it('explains that a baseline is needed', () => {
@@ -209,7 +211,7 @@ describe('npm run demo (wimon demo)', () => {
     const r = wimon(['demo', '--out', out], { WIMON_STORAGE_CONNECTION_STRING: '' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/31 open findings, 1 exempted/);
+    expect(r.stdout).toMatch(/33 open findings, 1 exempted/);
     expect(existsSync(path.join(out, 'findings.html'))).toBe(true);
     const report = JSON.parse(readFileSync(path.join(out, 'findings.json'), 'utf8')) as {
       findings: JsonFinding[];
@@ -285,7 +287,7 @@ describe('wimon baseline plan with --fixture', () => {
     const r = wimon(['baseline', 'plan', file, '--fixture', 'examples/contoso', '--now', '2026-11-22'], env);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/~ orders-worker/);
-    expect(r.stdout).toMatch(/would raise 1, clear 1, keep 26 finding\(s\)/);
+    expect(r.stdout).toMatch(/would raise 1, clear 1, keep 28 finding\(s\)/);
     expect(r.stdout).toMatch(/\+ identity.review-overdue web-frontend/);
     expect(r.stdout).toMatch(
       /- role.unexpected orders-worker \/subscriptions\/11111111-1111-4111-8111-111111111111\/resourceGroups\/rg-orders/,

@@ -65,14 +65,14 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     revoke();
   });
 
-  it('assignment added (Owner on the subscription) → role.privileged-broad opened, with the actor and event recorded; reads only that identity', async () => {
+  it('assignment added (Owner on the subscription, undeclared) → role.privileged-broad and role.unexpected opened, with the actor and event recorded; reads only that identity', async () => {
     grantOwner();
     env.get().resetRequests();
     const write = resourceEvent({ operation: 'write', resourceUri: NEW_ASSIGNMENT, operationName: WRITE });
     const [outcome] = await deliver(write);
     expect(outcome!.status).toBe('processed');
     expect(outcome!.objectIds).toEqual([PAYMENTS_API]);
-    expect(rules(outcome!.changes.opened)).toEqual(['role.privileged-broad']);
+    expect(rules(outcome!.changes.opened)).toEqual(['role.privileged-broad', 'role.unexpected']);
     for (const f of outcome!.changes.opened)
       expect(f.evidence.event).toMatchObject({
         id: write.id,
@@ -108,7 +108,7 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     revoke();
     const del = resourceEvent({ operation: 'delete', resourceUri: NEW_ASSIGNMENT, operationName: DELETE });
     const [outcome] = await deliver(del);
-    expect(rules(outcome!.changes.resolved)).toEqual(['role.privileged-broad']);
+    expect(rules(outcome!.changes.resolved)).toEqual(['role.privileged-broad', 'role.unexpected']);
     expect(outcome!.changes.resolved[0]!.evidence.resolvedBy).toMatchObject({
       id: del.id,
       operation: 'delete',
@@ -181,7 +181,7 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     ]);
     expect(outcomes[0]!.note).toMatch(/not an Event Grid event: .*eventTime/);
     expect(outcomes[1]!.note).toMatch(/not one the monitor handles/);
-    expect(rules(outcomes[3]!.changes.opened)).toEqual(['role.privileged-broad']);
+    expect(rules(outcomes[3]!.changes.opened)).toEqual(['role.privileged-broad', 'role.unexpected']);
   });
 
   it('federated credential added to a managed identity (CloudEvents schema) → fic.* rules evaluated', async () => {
@@ -286,7 +286,7 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     env.get().clearFaults();
     const [retried] = await deliver(write);
     expect(retried!.status).toBe('processed');
-    expect(rules(retried!.changes.opened)).toEqual(['role.privileged-broad']);
+    expect(rules(retried!.changes.opened)).toEqual(['role.privileged-broad', 'role.unexpected']);
   });
 
   it('finding changes go to the configured Event Grid topic as CloudEvents; a topic outage loses no stored change', async () => {
@@ -302,9 +302,11 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
       resourceEvent({ operation: 'write', resourceUri: NEW_ASSIGNMENT, operationName: WRITE }),
       { tables, tenant: tenantFor(env.get()), publish },
     );
-    expect(opened!.published).toEqual({ sent: 1 });
-    expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({
+    expect(opened!.published).toEqual({ sent: 2 });
+    expect(received).toHaveLength(2);
+    expect(
+      received.find((e) => (e as { subject: string }).subject.startsWith('role.privileged-broad/')),
+    ).toMatchObject({
       specversion: '1.0',
       type: 'WorkloadIdentityMonitor.Finding.Opened',
       source: '/workload-identity-monitor/test',
@@ -319,9 +321,10 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     );
     expect(resolved!.published?.sent).toBe(0);
     expect(resolved!.published?.error).toBeTruthy();
-    expect(rules(resolved!.changes.resolved)).toEqual(['role.privileged-broad']);
-    expect((await new FindingStore(tables).list({ state: 'resolved' })).map((f) => f.ruleId)).toEqual([
+    expect(rules(resolved!.changes.resolved)).toEqual(['role.privileged-broad', 'role.unexpected']);
+    expect(rules(await new FindingStore(tables).list({ state: 'resolved' }))).toEqual([
       'role.privileged-broad',
+      'role.unexpected',
     ]);
   });
 
@@ -334,7 +337,7 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
       ),
     );
     expect(lines).toEqual([
-      'event fn-1 Microsoft.Resources.ResourceWriteSuccess: opened 1 (role.privileged-broad)',
+      'event fn-1 Microsoft.Resources.ResourceWriteSuccess: opened 2 (role.privileged-broad, role.unexpected)',
     ]);
   });
 });

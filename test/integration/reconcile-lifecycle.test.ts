@@ -39,7 +39,9 @@ describe('reconcile lifecycle (emulator + Azurite)', () => {
   it('fixing one drift resolves exactly that finding; bringing it back reopens the same finding', async () => {
     const original = env.get().fixture.get('arm', PROD_ASSIGNMENTS);
     const first = await run();
-    const unexpected = first.findings.find((f) => f.ruleId === 'role.unexpected')!;
+    const unexpected = first.findings.find(
+      (f) => f.ruleId === 'role.unexpected' && f.identity.name === 'orders-worker',
+    )!;
     // orders-worker's undeclared Storage Queue Data Contributor is removed in the tenant
     env.get().fixture.set(
       'arm',

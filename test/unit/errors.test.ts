@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   EXIT,
   exitCodeOf,
+  FindingsAtOrAboveError,
   IncompleteReadError,
   isTransient,
   MonitorError,
@@ -39,6 +40,7 @@ const TABLE: [MonitorError, number, boolean][] = [
   [new GraphReadError('x', 403), 4, false],
   [new KustoQueryError('SyntaxError', 'x'), 2, false],
   [new ResourceGraphQueryError('x'), 2, false],
+  [new FindingsAtOrAboveError('x'), 5, false],
 ];
 
 describe('the error base', () => {

@@ -12,6 +12,66 @@ describe('generated and mirrored project files', () => {
     );
   });
 
+  it('the published JSON Schema says what the README promises (fragments written by hand)', () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schema', 'baseline.schema.json'), 'utf8'));
+    expect(schema.required).toEqual(['version', 'policy']);
+    expect(schema.properties.version).toEqual({ type: 'number', const: 1 });
+    expect(schema.additionalProperties).toBe(false);
+    const identity = schema.properties.identities.items;
+    expect(identity.required).toEqual([
+      'name',
+      'objectId',
+      'type',
+      'environment',
+      'purpose',
+      'owners',
+      'reviewBy',
+    ]);
+    expect(identity.properties.type).toEqual({ type: 'string', enum: ['managedIdentity', 'application'] });
+    expect(identity.properties.status).toEqual({
+      default: 'active',
+      type: 'string',
+      enum: ['active', 'retired'],
+    });
+    expect(identity.properties.purpose.enum).toEqual([
+      'runtime',
+      'deployment',
+      'batch',
+      'automation',
+      'other',
+    ]);
+    expect(identity.properties.credentials.items.enum).toEqual([
+      'federated',
+      'certificate',
+      'secret',
+      'managed',
+    ]);
+    expect(identity.properties.objectId.pattern).toBe(
+      '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+    );
+    const exemption = schema.properties.exemptions.items;
+    expect(exemption.required).toEqual([
+      'rule',
+      'identity',
+      'target',
+      'owner',
+      'reason',
+      'compensatingControls',
+      'expires',
+    ]);
+    // One exact rule id, never a wildcard: a few ids of the design's catalogue, and no pattern.
+    for (const id of [
+      'role.unexpected',
+      'role.privileged-broad',
+      'fic.broad-subject',
+      'identity.dormant',
+      'keyvault.secret-expired',
+    ])
+      expect(exemption.properties.rule.enum).toContain(id);
+    expect(exemption.properties.rule.enum).not.toContain('*');
+    expect(exemption.properties.rule.pattern).toBeUndefined();
+  });
+
   it('local.settings.sample.json lists every setting the code reads, with no comments', () => {
     const sample = JSON.parse(readFileSync(path.join(ROOT, 'local.settings.sample.json'), 'utf8')) as {
       Values: Record<string, string>;

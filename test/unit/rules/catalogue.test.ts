@@ -5,7 +5,12 @@ import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { allRules, isRuleId, ruleDefinition } from '../../../shared/rules/catalogue';
 import { ownerOf } from '../../../shared/rules/finding-owner';
-import { withRuleTable } from '../../../shared/rules/rule-table';
+import {
+  RULE_TABLE_END,
+  RULE_TABLE_START,
+  ruleTableMarkdown,
+  withRuleTable,
+} from '../../../shared/rules/rule-table';
 import { SEVERITIES } from '../../../shared/rules/rule';
 import { ROOT } from '../../support/sample';
 
@@ -58,5 +63,30 @@ describe('rule descriptors', () => {
     const options = { ...(await prettier.resolveConfig(file)), filepath: file };
     expect(readme).toBe(await prettier.format(withRuleTable(readme), options));
     for (const r of rules) expect(readme).toContain(`\`${r.id}\``);
+  });
+});
+
+describe('the README rule table', () => {
+  it('is replaced between its markers only; missing or reversed markers are an error', () => {
+    const text = `before\n${RULE_TABLE_START}\nold table\n${RULE_TABLE_END}\nafter\n`;
+    const out = withRuleTable(text);
+    expect(out.startsWith(`before\n${RULE_TABLE_START}\n| rule | severity |`)).toBe(true);
+    expect(out.endsWith(`\n${RULE_TABLE_END}\nafter\n`)).toBe(true);
+    expect(out).not.toContain('old table');
+    expect(() => withRuleTable('no markers')).toThrow(/no rule table markers/);
+    expect(() => withRuleTable(`${RULE_TABLE_START}\n`)).toThrow(/no rule table markers/);
+    expect(() => withRuleTable(`${RULE_TABLE_END}\n${RULE_TABLE_START}`)).toThrow(/no rule table markers/);
+    // Markers at the very start of the file are fine.
+    expect(withRuleTable(`${RULE_TABLE_START}\n${RULE_TABLE_END}`)).toContain('`role.unexpected`');
+  });
+  it('one row per rule: id, severity, title (absence noted), source, inputs, fix; pipes escaped', () => {
+    const table = ruleTableMarkdown().split('\n');
+    expect(table).toHaveLength(allRules().length + 2);
+    expect(table).toContain(
+      '| `role.missing` | low | Declared role assignment is absent (only on a complete read) | tenant read | baseline, roleAssignments, roleDefinitions | Create the assignment if the workload needs it, or remove it from the baseline. |',
+    );
+    expect(table.find((r) => r.startsWith('| `identity.dormant`'))).toMatch(/\| sign-in logs \|/);
+    expect(table.find((r) => r.startsWith('| `keyvault.secret-expired`'))).toMatch(/\| Key Vault events \|/);
+    expect(table.every((r) => !/[^\\]\|[^ ]/.test(r.slice(1, -1)) || r.startsWith('| ---'))).toBe(true);
   });
 });

@@ -45,3 +45,70 @@ describe('credential rules', () => {
     expect(rules(run(secret(iso(-100), iso(-5))))).toEqual(['credential.expired']);
   });
 });
+
+describe('credential rules: what each finding says', () => {
+  const inv = (c: LiveCredential) => inventory([live({ credentials: [c] })], [assignment('Reader', RG)]);
+  const run = (c: LiveCredential, credentials = ['secret', 'certificate']) =>
+    evaluate(baseline({ credentials }), inv(c), NOW);
+  const EVIDENCE = (c: LiveCredential) => ({
+    keyId: c.keyId,
+    type: c.type,
+    displayName: c.displayName,
+    hint: c.hint,
+    start: c.start,
+    end: c.end,
+    attachedTo: 'application',
+  });
+
+  it('credential.type-not-allowed names the credential and the allowed types (or none)', () => {
+    const c = secret(iso(-10), iso(100));
+    const [f] = run(c, ['federated', 'certificate']);
+    expect(f!.message).toBe(
+      "app-one has a secret 'deploy-key', but only federated, certificate credentials are allowed: remove it.",
+    );
+    expect(f!.evidence).toEqual({
+      ...EVIDENCE(c),
+      allowed: ['federated', 'certificate'],
+      entraOwners: ['o@contoso.com'],
+    });
+    expect([f!.target, f!.readScope]).toEqual(['k1', 'directory']);
+    const [none] = run({ ...c, displayName: null }, []);
+    expect(none!.message).toBe("app-one has a secret 'k1', but only no credentials are allowed: remove it.");
+  });
+
+  it('credential.lifetime-too-long: lifetime and maximum in message and evidence', () => {
+    const c = cert(iso(-300), iso(65));
+    const [f] = run(c);
+    expect(f!.message).toBe(
+      "certificate 'deploy-key' on app-one is valid for 365 days, more than the 180 allowed: replace it with a shorter-lived one.",
+    );
+    expect(f!.evidence).toMatchObject({ lifetimeDays: 365, maxDays: 180, keyId: 'k1' });
+  });
+
+  it('credential.expired: the day it ended; a credential with no end date never expires', () => {
+    const [f] = run(secret(iso(-100), iso(-3)));
+    expect(f!.ruleId).toBe('credential.expired');
+    expect(f!.message).toBe(
+      `secret 'deploy-key' on app-one expired on ${iso(-3).slice(0, 10)} and is still attached: remove it.`,
+    );
+    expect(run(secret(iso(-100), iso(0)))[0]!.ruleId).toBe('credential.expired');
+    expect(run({ ...secret(iso(-100), iso(1)), end: null })).toEqual([]);
+  });
+
+  it('credential.expiring: days left (rounded up, singular for one) and its end date', () => {
+    const [f] = run(secret(iso(-10), iso(0.5)));
+    expect(f!.message).toBe(
+      `Rotate or remove secret 'deploy-key' on app-one: it expires in 1 day (${iso(0.5).slice(0, 10)}).`,
+    );
+    expect(f!.evidence).toMatchObject({ daysLeft: 1, stage: 1 });
+    const [g] = run(secret(iso(-10), iso(13.2)));
+    expect(g!.message).toMatch(/it expires in 14 days \(/);
+    expect(g!.evidence).toMatchObject({ daysLeft: 14, stage: 14 });
+    // Beyond the largest window: nothing.
+    expect(run(secret(iso(-10), iso(31)))).toEqual([]);
+  });
+
+  it('a credential with no start date: its lifetime is unknown, not too long', () => {
+    expect(run({ ...secret(iso(-10), iso(100)), start: null })).toEqual([]);
+  });
+});

@@ -198,3 +198,112 @@ describe('what the dormancy check owns and how far back it reads', () => {
     expect(signInWindowDays(baseline({ dormantAfterDays: 500 }))).toBe(730);
   });
 });
+
+describe('dormancy: boundaries and what each finding says', () => {
+  it('dormant: the full message and evidence of a declared identity (no Entra owners: the baseline names owners)', () => {
+    const e = run({ signIns: [[OID, ago(100)]] });
+    expect(e.checked).toBe(1);
+    const [f] = e.candidates;
+    expect(f!.message).toBe(
+      `app-one last signed in successfully on ${ago(100).slice(0, 10)} (100 days ago; threshold 90) and still holds 1 role assignment: remove its access and credentials, or retire the identity.`,
+    );
+    expect(f!.evidence).toEqual({
+      lastSuccessfulSignIn: ago(100),
+      signInLog: 'AADServicePrincipalSignInLogs',
+      onlyFailedSignIns: false,
+      logsCoverFrom: ago(180),
+      createdDateTime: '2025-01-01T00:00:00Z',
+      dormantAfterDays: 90,
+      holds: ['1 role assignment'],
+    });
+    expect(f!.readScope).toBe('signinlogs + directory + arm');
+  });
+
+  it('only failed sign-ins: onlyFailedSignIns; no record at all: not', () => {
+    expect(run({ signIns: [[OID, null]] }).candidates[0]!.evidence.onlyFailedSignIns).toBe(true);
+    expect(run({ created: ago(400) }).candidates[0]!.evidence).toMatchObject({
+      onlyFailedSignIns: false,
+      signInLog: null,
+    });
+  });
+
+  it('an undeclared identity’s dormancy carries its Entra owners (only those with a mailbox)', () => {
+    const stranger = live({
+      objectId: 'eeeeeeee-0000-4000-8000-000000000009',
+      owners: [
+        { objectId: 'u', displayName: 'U', mail: 'u@contoso.com', type: 'user' },
+        { objectId: 's', displayName: 'S', mail: null, type: 'servicePrincipal' },
+      ],
+    });
+    const e = evaluateDormancy(
+      baseline(),
+      inventory([live(), stranger], [assignment('Reader', RG), assignment('Reader', RG, stranger.objectId)]),
+      activity([[OID, ago(1)]]),
+      NOW,
+    );
+    expect(e.candidates.map((c) => [c.identity.objectId, c.evidence.entraOwners])).toEqual([
+      [stranger.objectId, ['u@contoso.com']],
+    ]);
+  });
+
+  it('never signed in: created inside the logs’ cover, at least the threshold ago; message says "yet" and what to confirm', () => {
+    const e = run({ created: ago(100), coveredFrom: ago(180) });
+    const [f] = e.candidates;
+    expect(f!.ruleId).toBe('identity.never-signed-in');
+    expect(f!.message).toBe(
+      `app-one was created on ${ago(100).slice(0, 10)} (100 days ago; threshold 90) and has never signed in successfully, yet still holds 1 role assignment: confirm the workload still exists, otherwise remove its access and credentials, or retire the identity.`,
+    );
+    expect(run({ created: ago(90), coveredFrom: ago(180) }).candidates.map((c) => c.ruleId)).toEqual([
+      'identity.never-signed-in',
+    ]);
+    expect(run({ created: ago(89), coveredFrom: ago(180) }).candidates).toEqual([]);
+    // Created exactly when the logs begin: still its whole life.
+    expect(run({ created: ago(180), coveredFrom: ago(180) }).candidates.map((c) => c.ruleId)).toEqual([
+      'identity.never-signed-in',
+    ]);
+  });
+
+  it('logs covering exactly the threshold decide; one day less leaves it undetermined', () => {
+    const e = run({ created: ago(400), coveredFrom: ago(90) });
+    expect(e.candidates.map((c) => c.ruleId)).toEqual(['identity.dormant']);
+    expect(e.candidates[0]!.message).toBe(
+      `app-one has not signed in successfully in the 90 days the sign-in logs cover (since ${ago(90).slice(0, 10)}; threshold 90) and still holds 1 role assignment: remove its access and credentials, or retire the identity.`,
+    );
+    const short = run({ created: ago(400), coveredFrom: ago(89) });
+    expect(short.candidates).toEqual([]);
+    expect(short.undetermined).toEqual([
+      {
+        objectId: OID,
+        name: 'app-one',
+        reason: `the sign-in logs cover only 89 days (since ${ago(89).slice(0, 10)}), less than its 90-day threshold`,
+      },
+    ]);
+  });
+
+  it('an identity that holds nothing is not checked; a retired one is left to identity.retired-present', () => {
+    expect(run({ holdsRole: false, signIns: [[OID, ago(300)]] }).checked).toBe(0);
+    const retired = run({ declared: { status: 'retired' }, signIns: [[OID, ago(300)]] });
+    expect([retired.checked, retired.candidates]).toEqual([0, []]);
+  });
+
+  it('only unexpired credentials count as holdings', () => {
+    const expired = run({
+      holdsRole: false,
+      identity: { credentials: [secretEnding(1)] },
+      signIns: [[OID, ago(300)]],
+    });
+    expect(expired.checked).toBe(0);
+    const valid = run({
+      holdsRole: false,
+      identity: { credentials: [secretEnding(-10)] },
+      signIns: [[OID, ago(300)]],
+    });
+    expect(valid.candidates[0]!.evidence.holds).toEqual(['1 secret/certificate credential']);
+    const noEnd = run({
+      holdsRole: false,
+      identity: { credentials: [{ ...secretEnding(1), end: null }] },
+      signIns: [[OID, ago(300)]],
+    });
+    expect(noEnd.checked).toBe(1);
+  });
+});

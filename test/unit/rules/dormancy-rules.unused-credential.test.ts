@@ -91,3 +91,61 @@ describe('credential.unused', () => {
     expect(unused({ ...opts, days: 14 }).map((c) => c.target)).toEqual(['s']);
   });
 });
+
+describe('credential.unused: boundaries and what it says', () => {
+  it('the message and evidence, with the key’s last use when the logs have one', () => {
+    const [f] = unused({ credentials: [secret('old', 200)], identityLast: ago(1), keys: { old: ago(45) } });
+    expect(f!.message).toBe(
+      `secret 'old' on app-one has not been used to sign in for 30+ days (last ${ago(45).slice(0, 10)}), while app-one signed in on ${ago(1).slice(0, 10)}: remove it.`,
+    );
+    expect(f!.evidence).toEqual({
+      keyId: 'old',
+      type: 'secret',
+      start: ago(200),
+      end: ago(-200),
+      lastUsed: ago(45),
+      identityLastSignIn: ago(1),
+      days: 30,
+      logsCoverFrom: ago(180),
+    });
+    expect([f!.target, f!.readScope, f!.severity]).toEqual(['old', 'signinlogs + directory', 'low']);
+    const [never] = unused({
+      credentials: [{ ...secret('K2', 200), displayName: null as unknown as string }],
+      identityLast: ago(1),
+    });
+    expect(never!.message).toMatch(
+      /^secret 'K2' on app-one has not been used to sign in for 30\+ days, while/,
+    );
+    expect(never!.target).toBe('k2');
+  });
+
+  it('boundaries: used exactly 30 days ago counts as used; logs that begin exactly 30 days ago suffice; a key started exactly then is judged', () => {
+    expect(unused({ credentials: [secret('a', 200)], identityLast: ago(1), keys: { a: ago(30) } })).toEqual(
+      [],
+    );
+    expect(
+      unused({ credentials: [secret('a', 200)], identityLast: ago(1), coveredFrom: ago(30) }),
+    ).toHaveLength(1);
+    expect(unused({ credentials: [secret('a', 200)], identityLast: ago(1), coveredFrom: ago(29) })).toEqual(
+      [],
+    );
+    expect(unused({ credentials: [secret('a', 30)], identityLast: ago(1) })).toHaveLength(1);
+    expect(unused({ credentials: [secret('a', 29)], identityLast: ago(1) })).toEqual([]);
+  });
+
+  it('the identity must itself have signed in within the period (exactly 30 days ago counts)', () => {
+    expect(unused({ credentials: [secret('a', 200)], identityLast: ago(30) })).toHaveLength(1);
+    expect(unused({ credentials: [secret('a', 200)], identityLast: ago(31) })).toEqual([]);
+    expect(unused({ credentials: [secret('a', 200)], identityLast: null })).toEqual([]);
+  });
+
+  it('a credential that ends now is expired (credential.expired says it); one without a start date is not judged', () => {
+    expect(unused({ credentials: [secret('a', 200, 0)], identityLast: ago(1) })).toEqual([]);
+    expect(
+      unused({
+        credentials: [{ ...secret('a', 200), start: null as unknown as string }],
+        identityLast: ago(1),
+      }),
+    ).toEqual([]);
+  });
+});

@@ -168,3 +168,178 @@ describe('identity.unattached-managed-identity', () => {
     expect(judge(mi(), [], { graphComplete: false })).toEqual([]);
   });
 });
+
+describe('dead access paths: what each finding says', () => {
+  const grant = (permission: string) => ({
+    id: `g-${permission}`,
+    resourceId: 'r',
+    resourceDisplayName: 'Microsoft Graph',
+    appRoleId: 'a',
+    permission,
+    createdDateTime: null,
+  });
+
+  it('role.orphaned-principal: message by principal type, evidence, and the reads it needs', () => {
+    const unknown = {
+      ...assignment('Reader', RG, GONE),
+      principalType: 'Unknown',
+      createdOn: '2024-01-02T00:00:00Z',
+      createdBy: 'u1',
+    };
+    const sp = {
+      ...assignment('Contributor', PROD, 'eeeeeeee-0000-4000-8000-0000000000fe'),
+      principalType: 'ServicePrincipal',
+    };
+    const found = rulesOf(
+      evaluate(baseline(), inventory([live()], [assignment('Reader', RG), unknown, sp]), NOW),
+      'role.orphaned-principal',
+    );
+    const byTarget = new Map(found.map((f) => [f.target, f]));
+    expect(found).toHaveLength(2);
+    const u = byTarget.get(unknown.id.toLowerCase())!;
+    expect(u.message).toBe(
+      `Reader on ${RG} is assigned to ${GONE}, which no longer exists: delete the assignment.`,
+    );
+    expect(u.evidence).toEqual({
+      assignmentId: unknown.id,
+      role: 'Reader',
+      scope: RG,
+      principalType: 'Unknown',
+      createdOn: '2024-01-02T00:00:00Z',
+      createdBy: 'u1',
+    });
+    expect(u.readScope).toBe(`directory + ${PROD.toLowerCase()}`);
+    expect(u.identity).toEqual({ name: null, objectId: GONE, appId: null, displayName: null });
+    const s = byTarget.get(sp.id.toLowerCase())!;
+    expect(s.message).toBe(
+      `Contributor on ${PROD} is assigned to eeeeeeee-0000-4000-8000-0000000000fe, which no longer exists in the directory: delete the assignment.`,
+    );
+  });
+
+  it('role.orphaned-principal: an assignment of a live principal with a known type is never orphaned', () => {
+    const typed = { ...assignment('Reader', RG), principalType: 'ServicePrincipal' };
+    expect(
+      rulesOf(evaluate(baseline(), inventory([live()], [typed]), NOW), 'role.orphaned-principal'),
+    ).toEqual([]);
+  });
+
+  it('identity.disabled-with-access: counts and names what it still holds', () => {
+    const found = rulesOf(
+      evaluate(
+        baseline({
+          roles: [{ role: 'Reader', scope: RG }],
+          appRoles: ['Microsoft Graph/User.Read.All', 'Microsoft Graph/Mail.Send'],
+        }),
+        inventory(
+          [live({ accountEnabled: false, appRoleGrants: [grant('User.Read.All'), grant('Mail.Send')] })],
+          [assignment('Reader', RG)],
+        ),
+        NOW,
+      ),
+      'identity.disabled-with-access',
+    );
+    expect(found[0]!.message).toBe(
+      'app-one is disabled in Entra but still holds 1 role assignment and 2 application permissions: remove them (enabling it again would restore them silently).',
+    );
+    expect(found[0]!.evidence).toEqual({
+      accountEnabled: false,
+      roles: [`Reader on ${RG}`],
+      appPermissions: ['Microsoft Graph/User.Read.All', 'Microsoft Graph/Mail.Send'],
+    });
+    expect(found[0]!.readScope).toBe('directory + arm');
+    const two = rulesOf(
+      evaluate(
+        baseline({
+          roles: [
+            { role: 'Reader', scope: RG },
+            { role: 'Reader', scope: PROD },
+          ],
+          appRoles: ['Microsoft Graph/Mail.Send'],
+        }),
+        inventory(
+          [live({ accountEnabled: false, appRoleGrants: [grant('Mail.Send')] })],
+          [assignment('Reader', RG), assignment('Reader', PROD)],
+        ),
+        NOW,
+      ),
+      'identity.disabled-with-access',
+    );
+    expect(two[0]!.message).toMatch(
+      /still holds 2 role assignments and 1 application permission: remove them/,
+    );
+  });
+
+  it('identity.disabled-with-access is not raised for a retired identity (identity.retired-present says it)', () => {
+    const found = evaluate(
+      baseline({ status: 'retired' }),
+      inventory([live({ accountEnabled: false })], [assignment('Reader', RG)]),
+      NOW,
+    );
+    expect(found.map((c) => c.ruleId)).toEqual(['identity.retired-present']);
+  });
+});
+
+describe('identity.unattached-managed-identity: what the finding says', () => {
+  const UAMI = `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-one`;
+  const judge = (over: Partial<Parameters<typeof live>[0]>, roles: number, grants: string[] = []) => {
+    const identity = live({
+      kind: 'managedIdentity',
+      servicePrincipalType: 'ManagedIdentity',
+      applicationObjectId: null,
+      managedIdentityResourceId: UAMI,
+      appRoleGrants: grants.map((permission) => ({
+        id: permission,
+        resourceId: 'r',
+        resourceDisplayName: 'Microsoft Graph',
+        appRoleId: 'a',
+        permission,
+        createdDateTime: null,
+      })),
+      ...over,
+    });
+    const assignments = Array.from({ length: roles }, (_, i) => assignment('Reader', `${RG}${i}`));
+    const inv = inventory([identity], assignments);
+    return evaluate(
+      baseline({
+        type: 'managedIdentity',
+        credentials: ['managed'],
+        roles: assignments.map((a) => ({ role: 'Reader', scope: a.scope })),
+        appRoles: grants.map((g) => `Microsoft Graph/${g}`),
+      }),
+      {
+        ...inv,
+        managedIdentityUse: new Map(),
+        scopes: [...inv.scopes, { scope: 'resources', kind: 'resourceGraph' as const, complete: true }],
+      },
+      NOW,
+    ).filter((c) => c.ruleId === 'identity.unattached-managed-identity');
+  };
+
+  it('message, evidence and the reads it needs', () => {
+    const [f] = judge({}, 1);
+    expect(f!.message).toBe(
+      'app-one is a user-assigned managed identity that no resource in the monitored scope uses and that has no federated credential, yet it holds 1 role assignment and 0 application permissions: delete it or its access if nothing will use it again.',
+    );
+    expect(f!.evidence).toEqual({
+      managedIdentityResourceId: UAMI,
+      attachedResources: 0,
+      federatedCredentials: 0,
+      roles: [`Reader on ${RG}0`],
+      appPermissions: [],
+    });
+    expect(f!.readScope).toBe(`resources + ${PROD.toLowerCase()} + directory`);
+    expect(judge({}, 2, ['Mail.Send'])[0]!.message).toMatch(
+      /holds 2 role assignments and 1 application permission: delete/,
+    );
+    expect(judge({}, 0, ['Mail.Send', 'User.Read.All'])[0]!.evidence.appPermissions).toEqual([
+      'Microsoft Graph/Mail.Send',
+      'Microsoft Graph/User.Read.All',
+    ]);
+  });
+
+  it('only a user-assigned identity resource id at its end (a child resource is not the identity)', () => {
+    expect(judge({ managedIdentityResourceId: `${UAMI}/federatedIdentityCredentials/x` }, 1)).toEqual([]);
+    expect(judge({ managedIdentityResourceId: UAMI.toUpperCase() }, 1)).toHaveLength(1);
+    expect(judge({ kind: 'application' }, 1)).toEqual([]);
+  });
+});

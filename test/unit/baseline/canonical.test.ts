@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, contentHash } from '../../shared/baseline/canonical';
-import { parseBaseline } from '../../shared/baseline/parse';
-import { sampleBaselineText, SAMPLE_NOW } from '../support/sample';
+import { canonicalJson, contentHash } from '../../../shared/baseline/canonical';
+import { parseBaseline } from '../../../shared/baseline/parse';
+import { sampleBaselineText, SAMPLE_NOW } from '../../support/sample';
 
 /** The definition canonicalJson must keep to (stored baselines carry hashes made with it). */
 function reference(value: unknown): string {
@@ -73,5 +73,32 @@ describe('canonicalJson', () => {
     expect(contentHash(large)).toBe(createHash('sha256').update(text).digest('hex'));
     const baseline = parseBaseline(sampleBaselineText(), 'baseline.yaml', SAMPLE_NOW);
     expect(contentHash(baseline)).toBe(createHash('sha256').update(reference(baseline)).digest('hex'));
+  });
+});
+
+describe('canonical JSON: edges, against literals written by hand', () => {
+  it('undefined has no canonical text; functions and symbols are left out of objects; undefined array items are null', () => {
+    expect(canonicalJson(undefined)).toBeUndefined();
+    expect(canonicalJson({ b: 1, f: () => 1, s: Symbol('x'), u: undefined, a: [undefined, 2] })).toBe(
+      '{"a":[null,2],"b":1}',
+    );
+  });
+  it('array-index keys first in numeric order, then the rest sorted; other numeric-looking keys sort as text', () => {
+    expect(canonicalJson({ b: 1, '10': 2, '2': 3, '01': 4, a: 5, '4294967295': 6, '-1': 7 })).toBe(
+      '{"2":3,"10":2,"-1":7,"01":4,"4294967295":6,"a":5,"b":1}',
+    );
+  });
+  it('the hash of a fixed value, computed here with node:crypto over the text written by hand', () => {
+    const text = '{"a":[1,"x"],"b":{"c":null}}';
+    expect(canonicalJson({ b: { c: null }, a: [1, 'x'] })).toBe(text);
+    expect(contentHash({ b: { c: null }, a: [1, 'x'] })).toBe(
+      createHash('sha256').update(text).digest('hex'),
+    );
+  });
+  it('a value larger than one hashed piece (64 KiB) hashes as its whole text', () => {
+    const big = { list: Array.from({ length: 5000 }, (_, i) => `item-${i}-${'x'.repeat(20)}`) };
+    const text = `{"list":[${big.list.map((s) => `"${s}"`).join(',')}]}`;
+    expect(text.length).toBeGreaterThan(65_536 * 2);
+    expect(contentHash(big)).toBe(createHash('sha256').update(text).digest('hex'));
   });
 });

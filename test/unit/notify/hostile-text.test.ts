@@ -1,0 +1,171 @@
+/**
+ * Tenant text in every slot of every notice, the HTML report and the terminal table: walked slot
+ * by slot, so removing the escaping of any one slot makes a row fail. Tenant-chosen text (display
+ * names, messages, targets, owner addresses and routing tags in "via", exemption reasons) must
+ * reach HTML only escaped, text and the terminal without control characters or line breaks that
+ * could forge a line, and never a subject.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../../shared/model/finding';
+import type { RunRecord } from '../../../shared/findings/runs';
+import {
+  renderOwnerDigest,
+  renderSecopsAlert,
+  renderSecopsDigest,
+  type DigestLinks,
+  type NoticeItem,
+  type RenderedEmail,
+} from '../../../shared/notify/render';
+import { renderFindingsHtml, renderFindingsTable } from '../../../shared/report/findings-report';
+
+const NOW = new Date('2026-11-22T09:00:00Z');
+/** Markup, a header injection and terminal escapes; the slot's name makes each one distinct. */
+const hostile = (slot: string) => `<b data-slot="${slot}">x</b>\r\nBcc: ${slot}@evil.example\u001b[2J\u202e`;
+const RAW = (slot: string) => `<b data-slot="${slot}">`;
+
+function finding(over: Partial<Finding> = {}): Finding {
+  return {
+    key: 'k1',
+    ruleId: 'credential.expired',
+    severity: 'high',
+    state: 'open',
+    identity: { name: 'app-one', objectId: 'o-1', appId: 'a-1', displayName: 'App One' },
+    target: 't',
+    message: 'm',
+    firstSeen: '2026-11-01T00:00:00.000Z',
+    lastSeen: NOW.toISOString(),
+    resolvedAt: null,
+    evidence: { end: '2026-11-20T00:00:00.000Z' },
+    readScope: 'directory',
+    exemption: null,
+    ...over,
+  } as Finding;
+}
+
+type Slot = [slot: string, make: (h: string) => { item: NoticeItem; links?: DigestLinks }];
+const item = (f: Partial<Finding>, via = 'owner in the baseline'): NoticeItem => ({
+  finding: finding(f),
+  via,
+});
+const SLOTS: Slot[] = [
+  [
+    'identity name',
+    (h) => ({ item: item({ identity: { name: h, objectId: 'o', appId: null, displayName: null } }) }),
+  ],
+  [
+    'display name',
+    (h) => ({ item: item({ identity: { name: null, objectId: 'o', appId: null, displayName: h } }) }),
+  ],
+  [
+    'object id',
+    (h) => ({ item: item({ identity: { name: null, objectId: h, appId: null, displayName: null } }) }),
+  ],
+  [
+    'app id',
+    (h) => ({ item: item({ identity: { name: 'n', objectId: 'o', appId: h, displayName: null } }) }),
+  ],
+  ['message', (h) => ({ item: item({ message: h }) })],
+  ['recipient reason (via), e.g. an Entra owner address', (h) => ({ item: item({}, `Entra owner ${h}`) })],
+  ['routing tag in via (keyVaultSecrets entry)', (h) => ({ item: item({}, `keyVaultSecrets ${h}`) })],
+  [
+    'snooze link',
+    (h) => ({
+      item: item({}),
+      links: { snooze: () => ({ url: `https://x.example/a?t=${h}`, days: 7 }), stillNeeded: () => undefined },
+    }),
+  ],
+  [
+    'still-needed link and date',
+    (h) => ({
+      item: item({}),
+      links: {
+        snooze: () => undefined,
+        stillNeeded: () => ({ url: `https://x.example/a?t=${h}`, until: h }),
+      },
+    }),
+  ],
+  [
+    'Key Vault id in the portal link',
+    (h) => ({
+      item: item({
+        ruleId: 'keyvault.secret-expired',
+        evidence: { vaultId: `/subscriptions/x/${h}`, expires: '2026-11-20T00:00:00.000Z' },
+      }),
+    }),
+  ],
+];
+
+function emails(slot: string, make: Slot[1]): [string, RenderedEmail][] {
+  const { item: it, links } = make(hostile(slot));
+  const counts = { newLastDay: 1, open: { high: 1 }, resolvedLastDay: 0 };
+  return [
+    ['owner digest', renderOwnerDigest([it], 0, 'https://portal.azure.com', NOW, links)],
+    ['security alert', renderSecopsAlert([it], 'https://portal.azure.com', NOW)],
+    ['security digest (escalated)', renderSecopsDigest(counts, [it], [], 'https://portal.azure.com', NOW)],
+    ['security digest (open)', renderSecopsDigest(counts, [], [it], 'https://portal.azure.com', NOW)],
+  ];
+}
+
+function expectSafeText(text: string, slot: string): void {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+  // The hostile CR/LF must not start a line of its own ("Bcc: …" as a forged header or log line).
+  expect(text.split('\n').some((l) => l.startsWith(`Bcc: ${slot}`))).toBe(false);
+}
+
+describe('hostile tenant text in every notice slot', () => {
+  describe.each(SLOTS)('%s', (slot, make) => {
+    it.each(emails(slot, make))(
+      '%s: escaped in HTML, inert in text, absent from the subject',
+      (_kind, email) => {
+        const raw = RAW(slot);
+        expect(email.html).not.toContain(raw);
+        expect(email.subject).not.toContain(slot);
+        expect(email.subject).not.toMatch(/[\r\n]/);
+        expectSafeText(email.text, slot);
+        // It was rendered (escaped), not dropped: the escaped markup is there.
+        const rendered =
+          email.html.includes(`&#60;b data-slot=&#34;${slot}&#34;&#62;`) ||
+          email.html.includes(encodeURIComponent(raw)) ||
+          email.html.includes(encodeURI(raw).replace(/"/g, '%22'));
+        if (slot !== 'snooze link' && slot !== 'still-needed link and date') expect(rendered).toBe(true);
+      },
+    );
+  });
+});
+
+describe('hostile tenant text in the report and the terminal', () => {
+  const run = {
+    id: 'r',
+    evaluatedAt: NOW.toISOString(),
+    baseline: { source: 'stored', contentHash: 'abc', sequence: 1 },
+    requests: { total: 1 },
+    scopes: [],
+  } as unknown as RunRecord;
+  const exempted = (h: string) =>
+    finding({ state: 'exempted', exemption: { owner: h, reason: h, expires: '2027-01-01' } });
+  const cases: [string, (h: string) => Finding][] = [
+    [
+      'identity name',
+      (h) => finding({ identity: { name: h, objectId: 'o', appId: null, displayName: null } }),
+    ],
+    [
+      'display name',
+      (h) => finding({ identity: { name: null, objectId: 'o', appId: null, displayName: h } }),
+    ],
+    ['message', (h) => finding({ message: h })],
+    ['target', (h) => finding({ target: h })],
+    ['exemption owner and reason', exempted],
+    [
+      'snooze owner',
+      (h) => finding({ snooze: { until: '2026-12-01T00:00:00Z', by: h, at: NOW.toISOString() } }),
+    ],
+  ];
+  it.each(cases)('%s', (slot, make) => {
+    const f = make(hostile(slot));
+    const html = renderFindingsHtml(run, [f]);
+    expect(html).not.toContain(RAW(slot));
+    const table = renderFindingsTable([f], false);
+    expectSafeText(table, slot);
+  });
+});
