@@ -12,6 +12,7 @@ import { ownerOf } from '../rules/finding-owner';
 import { evaluate } from '../rules/evaluate';
 import { AttestationStore } from '../attest/store';
 import { isScopeReadCompletely } from '../rules/read-scope';
+import { keepQuarantined } from '../rules/inventory-rules';
 import type { Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';
 import type { TenantConnection } from './tenant';
@@ -58,6 +59,7 @@ export async function checkIdentities(input: IdentityCheckInput): Promise<Identi
   const sync = await new FindingStore(input.tables).sync(candidates, clock(), {
     inView: (f) => ids.has(f.identity.objectId) && ownerOf(f) === 'tenant',
     readCompletely: (scope) => isScopeReadCompletely(scope, inventory),
+    keep: keepQuarantined(inventory),
     resolvedBy: input.cause?.evidence,
   });
   const published = input.publish ? await input.publish(sync) : undefined;

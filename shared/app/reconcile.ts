@@ -9,6 +9,7 @@ import { ownerOf } from '../rules/finding-owner';
 import { evaluate } from '../rules/evaluate';
 import { AttestationStore } from '../attest/store';
 import { isScopeReadCompletely } from '../rules/read-scope';
+import { keepQuarantined } from '../rules/inventory-rules';
 import type { Tables } from '../storage/tables';
 import { baselineForRun, runRecord } from './run-support';
 import type { TenantConnection } from './tenant';
@@ -48,6 +49,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     // Sign-in and Key Vault findings come from sources a tenant read does not see.
     inView: (f) => ownerOf(f) === 'tenant',
     readCompletely: (scope) => isScopeReadCompletely(scope, inventory),
+    keep: keepQuarantined(inventory),
   });
   const current = await store.current();
   const run = runRecord({

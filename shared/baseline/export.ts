@@ -123,7 +123,9 @@ function identityEntry(
     roles: roles.map((a) => ({ role: a.roleName ?? a.roleDefinitionId, scope: a.scope })),
     federatedCredentials: live.federatedCredentials.map((f) => ({
       issuer: f.issuer,
-      subject: f.subject,
+      ...(f.claimsMatchingExpression
+        ? { claimsMatchingExpression: f.claimsMatchingExpression }
+        : { subject: f.subject ?? '' }),
       ...(f.audiences.length === 1 && f.audiences[0] === STANDARD_FIC_AUDIENCE
         ? {}
         : { audiences: f.audiences }),

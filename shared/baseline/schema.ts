@@ -87,11 +87,22 @@ export const roleSchema = z.strictObject({
   scope: armScope,
 });
 
-export const federatedCredentialSchema = z.strictObject({
-  issuer: issuerUrl,
-  subject: z.string().min(1),
-  audiences: z.array(z.string().min(1)).min(1).default([STANDARD_FIC_AUDIENCE]),
-});
+export const federatedCredentialSchema = z
+  .strictObject({
+    issuer: issuerUrl,
+    subject: z.string().min(1).optional(),
+    /** A flexible federated credential (Microsoft Entra): the expression it matches claims with. */
+    claimsMatchingExpression: z
+      .strictObject({
+        value: z.string().min(1),
+        languageVersion: z.number().int().min(1),
+      })
+      .optional(),
+    audiences: z.array(z.string().min(1)).min(1).default([STANDARD_FIC_AUDIENCE]),
+  })
+  .refine((f) => (f.subject === undefined) !== (f.claimsMatchingExpression === undefined), {
+    error: 'declare either subject or claimsMatchingExpression (a flexible credential), not both or neither',
+  });
 
 export const IDENTITY_TYPES = ['managedIdentity', 'application'] as const;
 export const PURPOSES = ['runtime', 'deployment', 'batch', 'automation', 'other'] as const;

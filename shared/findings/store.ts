@@ -147,6 +147,8 @@ export class FindingStore {
     options: {
       inView?: (f: Finding) => boolean;
       readCompletely: (readScope: string) => boolean;
+      /** Findings about objects that could not be read this time: kept as they were, never resolved. */
+      keep?: (f: Finding) => boolean;
       /** Evidence of what resolved findings in this sync (the event that removed an assignment). */
       resolvedBy?: Record<string, unknown>;
     },
@@ -198,7 +200,7 @@ export class FindingStore {
     }
     for (const f of stored.values()) {
       if (seen.has(f.key) || f.state === 'resolved') continue;
-      if (options.readCompletely(f.readScope)) {
+      if (options.readCompletely(f.readScope) && !options.keep?.(f)) {
         const resolved: Finding = {
           ...f,
           state: 'resolved',

@@ -20,6 +20,8 @@ import {
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
 import { trimEndpoint } from '../azure/endpoints';
+import { claimsMatchingExpressionWireSchema } from './federated-credential-schema';
+import { field, Quarantine, type Where } from './quarantine';
 import type { RequiredAccess } from '../azure/access';
 
 export const ARM_PERMISSIONS = [
@@ -80,21 +82,25 @@ function parseResourceId(id: string): { resourceGroup: string; name: string } {
 export async function readSubscription(
   clients: AzureClients,
   subscriptionId: string,
+  quarantine: Quarantine = new Quarantine(),
   ficConcurrency = 8,
 ): Promise<ArmScopeRead> {
   const scope = `/subscriptions/${subscriptionId}`;
   const assignments: ArmScopeRead['assignments'] = [];
   const managedIdentities: ManagedIdentityResource[] = [];
   try {
-    for await (const page of listRoleAssignmentsWire(clients, subscriptionId))
+    for await (const page of listRoleAssignmentsWire(clients, subscriptionId, quarantine))
       for (const assignment of page) assignments.push(assignment);
     const msi = clients.managedIdentitiesFor(subscriptionId);
     const uamis: Array<{ id: string; name: string; principalId: string; clientId: string }> = [];
     const uamiList = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${msi.apiVersion}`;
-    for await (const page of listArmWire(msi, uamiList, wireUamiSchema))
+    for await (const page of listArmWire(msi, uamiList, wireUamiSchema, {
+      into: quarantine,
+      where: { scope, objectIdOf: (raw) => field(raw, 'properties', 'principalId') },
+    }))
       for (const raw of page) uamis.push({ id: raw.id, name: raw.name, ...raw.properties });
     const fics = await mapLimit(uamis, ficConcurrency, (uami) =>
-      readManagedIdentityFederatedCredentials(clients, uami.id),
+      readManagedIdentityFederatedCredentials(clients, uami.id, quarantine, uami.principalId),
     );
     uamis.forEach((u, i) =>
       managedIdentities.push({
@@ -119,6 +125,9 @@ export async function readSubscription(
 export async function readManagedIdentityFederatedCredentials(
   clients: AzureClients,
   resourceId: string,
+  quarantine: Quarantine = new Quarantine(),
+  /** The identity's principal id: an unreadable credential is about it. */
+  principalId?: string,
 ): Promise<LiveFederatedCredential[]> {
   const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1];
   if (!subscriptionId) throw new Error(`unexpected managed identity resource id ${resourceId}`);
@@ -126,16 +135,11 @@ export async function readManagedIdentityFederatedCredentials(
   const msi = clients.managedIdentitiesFor(subscriptionId);
   const url = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${encodeURIComponent(name)}/federatedIdentityCredentials?api-version=${msi.apiVersion}`;
   const list: LiveFederatedCredential[] = [];
-  for await (const page of listArmWire(msi, url, wireFederatedCredentialSchema))
-    for (const f of page)
-      list.push({
-        id: f.id,
-        name: f.name,
-        issuer: f.properties.issuer,
-        subject: f.properties.subject,
-        audiences: f.properties.audiences,
-        on: 'managedIdentity',
-      });
+  for await (const page of listArmWire(msi, url, wireFederatedCredentialSchema, {
+    into: quarantine,
+    where: { scope: `/subscriptions/${subscriptionId}`, objectIdOf: () => principalId },
+  }))
+    for (const f of page) list.push(toFederatedCredential(f));
   return list;
 }
 
@@ -147,6 +151,7 @@ export async function readAssignmentsOf(
   clients: AzureClients,
   scope: { kind: 'subscription' | 'managementGroup'; id: string },
   principalIds: readonly string[],
+  quarantine: Quarantine = new Quarantine(),
 ): Promise<ArmScopeRead> {
   const armScope =
     scope.kind === 'subscription'
@@ -163,7 +168,15 @@ export async function readAssignmentsOf(
           : clients.authorizationFor().roleAssignments.listForScope(armScope, {
               filter: `principalId eq '${principalId}'`,
             });
-      for await (const raw of pages) assignments.push(toAssignment(roleAssignmentSchema.parse(raw)));
+      for await (const raw of pages) {
+        const a = quarantine.parse(roleAssignmentSchema, raw, {
+          api: 'arm',
+          source: `${armScope}/providers/Microsoft.Authorization/roleAssignments`,
+          scope: armScope,
+          objectIdOf: (r) => r.principalId,
+        });
+        if (a) assignments.push(toAssignment(a));
+      }
     }
     return {
       completeness: { scope: armScope, kind: scope.kind, complete: true },
@@ -182,6 +195,7 @@ export async function readAssignmentsOf(
 export async function readManagementGroup(
   clients: AzureClients,
   managementGroup: string,
+  quarantine: Quarantine = new Quarantine(),
 ): Promise<ArmScopeRead> {
   const scope = `/providers/Microsoft.Management/managementGroups/${managementGroup}`;
   const assignments: ArmScopeRead['assignments'] = [];
@@ -189,7 +203,13 @@ export async function readManagementGroup(
     for await (const raw of clients
       .authorizationFor()
       .roleAssignments.listForScope(scope, { filter: 'atScope()' })) {
-      assignments.push(toAssignment(roleAssignmentSchema.parse(raw)));
+      const a = quarantine.parse(roleAssignmentSchema, raw, {
+        api: 'arm',
+        source: `${scope}/providers/Microsoft.Authorization/roleAssignments`,
+        scope,
+        objectIdOf: (r) => r.principalId,
+      });
+      if (a) assignments.push(toAssignment(a));
     }
     return {
       completeness: { scope, kind: 'managementGroup', complete: true },
@@ -225,8 +245,30 @@ const wireUamiSchema = z.object({
 const wireFederatedCredentialSchema = z.object({
   id: z.string(),
   name: z.string(),
-  properties: z.object({ issuer: z.string(), subject: z.string(), audiences: z.array(z.string()) }),
+  properties: z.object({
+    issuer: z.string(),
+    subject: z.string().nullish(),
+    claimsMatchingExpression: claimsMatchingExpressionWireSchema.nullish(),
+    audiences: z.array(z.string()),
+  }),
 });
+/** A user-assigned identity's federated credential from ARM's wire JSON (classic or flexible). */
+export function armFederatedCredential(raw: unknown): LiveFederatedCredential {
+  return toFederatedCredential(wireFederatedCredentialSchema.parse(raw));
+}
+
+function toFederatedCredential(f: z.output<typeof wireFederatedCredentialSchema>): LiveFederatedCredential {
+  return {
+    id: f.id,
+    name: f.name,
+    issuer: f.properties.issuer,
+    subject: f.properties.subject ?? null,
+    claimsMatchingExpression: f.properties.claimsMatchingExpression ?? null,
+    audiences: f.properties.audiences,
+    on: 'managedIdentity',
+  };
+}
+
 const wirePageSchema = z.object({ value: z.array(z.unknown()), nextLink: z.string().nullish() });
 
 const armBase = (clients: AzureClients): string => trimEndpoint(clients.endpoints.arm);
@@ -242,6 +284,8 @@ async function* listArmWire<T>(
   client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },
   firstUrl: string,
   item: z.ZodType<T>,
+  /** Items that do not validate are set aside here (with why), not fatal to the list. */
+  quarantine: { into: Quarantine; where: Omit<Where, 'source' | 'api'> },
 ): AsyncGenerator<T[]> {
   let url: string | undefined = firstUrl;
   while (url) {
@@ -259,7 +303,11 @@ async function* listArmWire<T>(
     }
     const page = wirePageSchema.parse(body);
     // A page at a time: an async step per item costs more than the item's own parsing.
-    yield page.value.map((raw) => item.parse(raw));
+    yield quarantine.into.parseAll(item, page.value, {
+      ...quarantine.where,
+      api: 'arm',
+      source: new URL(url).pathname,
+    });
     url = page.nextLink ?? undefined;
   }
 }
@@ -268,9 +316,16 @@ async function* listArmWire<T>(
 async function* listRoleAssignmentsWire(
   clients: AzureClients,
   subscriptionId: string,
+  quarantine: Quarantine,
 ): AsyncGenerator<Array<ArmScopeRead['assignments'][number]>> {
   const url = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API}`;
-  for await (const page of listArmWire(clients.authorizationFor(subscriptionId), url, wireAssignmentSchema))
+  for await (const page of listArmWire(clients.authorizationFor(subscriptionId), url, wireAssignmentSchema, {
+    into: quarantine,
+    where: {
+      scope: `/subscriptions/${subscriptionId}`,
+      objectIdOf: (raw) => field(raw, 'properties', 'principalId'),
+    },
+  }))
     yield page.map(({ id, properties: p }) => ({
       id,
       scope: intern(p.scope),

@@ -10,6 +10,7 @@
 import { EXIT, MonitorError } from '../errors';
 import { z } from 'zod';
 import { federatedCredentialWireSchema } from './federated-credential-schema';
+import { Quarantine } from './quarantine';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { AppRoleGrant, LiveCredential, LiveFederatedCredential, LiveOwner } from '../model/inventory';
 import { limiter, mapLimit } from './concurrency';
@@ -152,18 +153,31 @@ export class GraphReader {
       batchConcurrency?: number;
       maxItemAttempts?: number;
       sleep?: (ms: number) => Promise<void>;
+      /** Where items that do not validate are set aside (one unreadable object never fails a list). */
+      quarantine?: Quarantine;
     } = {},
   ) {
     this.concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.slot = limiter(this.concurrency);
+    this.quarantine = options.quarantine ?? new Quarantine();
   }
+  private readonly quarantine: Quarantine;
 
   /** Every item of a collection, page by page; `onPage` sees each page as it arrives. */
   private async listAll<T>(path: string, schema: z.ZodType<T>, onPage?: (items: T[]) => void): Promise<T[]> {
     const out: T[] = [];
     let page = pageSchema.parse(await this.graph.api(path).get());
+    // A service principal's object id is its id; an application's findings are its service principal's (by appId).
+    const where = {
+      api: 'graph' as const,
+      source: path,
+      scope: 'directory',
+      objectIdOf: path.startsWith('/servicePrincipals')
+        ? (raw: Record<string, unknown>) => raw.id
+        : undefined,
+    };
     for (;;) {
-      const items = page.value.map((item) => schema.parse(item));
+      const items = this.quarantine.parseAll(schema, page.value, where);
       for (const item of items) out.push(item);
       onPage?.(items);
       const next = page['@odata.nextLink'];
@@ -234,12 +248,18 @@ export class GraphReader {
     const bodies = await this.batchGet(chunk);
     for (const [url, body] of bodies) {
       const page = pageSchema.parse(body);
-      const items = page.value.map((v) => schema.parse(v));
+      const where = {
+        api: 'graph' as const,
+        source: url,
+        scope: 'directory',
+        objectIdOf: () => ownerOfList(url),
+      };
+      const items = this.quarantine.parseAll(schema, page.value, where);
       let next = page['@odata.nextLink'];
       while (next) {
         const link = next;
         const more = pageSchema.parse(await this.slot(() => this.graph.api(link).get()));
-        items.push(...more.value.map((v) => schema.parse(v)));
+        items.push(...this.quarantine.parseAll(schema, more.value, where));
         next = more['@odata.nextLink'];
       }
       results.set(url, items);
@@ -442,15 +462,7 @@ export class GraphReader {
     return this.keyedLookups(
       (id) => `/applications/${id}/federatedIdentityCredentials`,
       federatedCredentialWireSchema,
-      async () => (credentials) =>
-        credentials.map((f) => ({
-          id: f.id,
-          name: f.name,
-          issuer: f.issuer,
-          subject: f.subject,
-          audiences: f.audiences,
-          on: 'application' as const,
-        })),
+      async () => (credentials) => credentials.map(toApplicationFederatedCredential),
     );
   }
 
@@ -552,4 +564,32 @@ export function credentialsOf(
       on,
     })),
   ];
+}
+
+/** An application's federated credential from Graph's wire JSON (classic or flexible). */
+export function graphFederatedCredential(raw: unknown): LiveFederatedCredential {
+  return toApplicationFederatedCredential(federatedCredentialWireSchema.parse(raw));
+}
+
+function toApplicationFederatedCredential(
+  f: z.output<typeof federatedCredentialWireSchema>,
+): LiveFederatedCredential {
+  return {
+    id: f.id,
+    name: f.name,
+    issuer: f.issuer,
+    subject: f.subject ?? null,
+    claimsMatchingExpression: f.claimsMatchingExpression ?? null,
+    audiences: f.audiences,
+    on: 'application',
+  };
+}
+
+/**
+ * The object a relation list belongs to (`/servicePrincipals/{id}/appRoleAssignments`), so an
+ * unreadable item is attributed to it. Application relations name the application's object id,
+ * not its service principal's: those are left unattributed.
+ */
+function ownerOfList(url: string): string | undefined {
+  return /^\/?servicePrincipals\/([^/?]+)\//i.exec(url)?.[1];
 }

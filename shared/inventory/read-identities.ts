@@ -13,6 +13,7 @@ import {
   type ManagedIdentityResource,
 } from './arm-reader';
 import { describeApiError } from './errors';
+import { Quarantine } from './quarantine';
 import { mapLimit } from './concurrency';
 import { GraphReader } from './graph-reader';
 import { armScopesOf, buildIdentities, resolveAssignments, type InventoryScope } from './read-inventory';
@@ -24,8 +25,11 @@ export async function readIdentities(
   now: Date,
 ): Promise<Inventory> {
   const ids = [...new Set(objectIds.map((id) => id.toLowerCase()))];
-  const graph = new GraphReader(clients.graph());
-  const armReads = await mapLimit(armScopesOf(scope), 4, (s) => readAssignmentsOf(clients, s, ids));
+  const quarantine = new Quarantine();
+  const graph = new GraphReader(clients.graph(), { quarantine });
+  const armReads = await mapLimit(armScopesOf(scope), 4, (s) =>
+    readAssignmentsOf(clients, s, ids, quarantine),
+  );
   const roleAssignments = await resolveAssignments(
     clients,
     armReads,
@@ -51,7 +55,12 @@ export async function readIdentities(
           name: resourceId.split('/').pop() ?? resourceId,
           principalId: sp.id.toLowerCase(),
           clientId: sp.appId.toLowerCase(),
-          federatedCredentials: await readManagedIdentityFederatedCredentials(clients, resourceId),
+          federatedCredentials: await readManagedIdentityFederatedCredentials(
+            clients,
+            resourceId,
+            quarantine,
+            sp.id.toLowerCase(),
+          ),
         });
       } catch (error) {
         // Its federated credentials live in that subscription: that scope is not fully read.
@@ -77,5 +86,6 @@ export async function readIdentities(
     roleAssignments,
     scopes,
     requests: clients.counter.snapshot(),
+    unreadable: quarantine.objects,
   };
 }

@@ -21,6 +21,7 @@ import {
   type ManagedIdentityResource,
 } from './arm-reader';
 import { describeApiError } from './errors';
+import { Quarantine } from './quarantine';
 import { mapLimit } from './concurrency';
 import { readManagedIdentityUse } from './resource-graph-reader';
 import {
@@ -50,9 +51,12 @@ export async function readInventory(
   now: Date,
   options: ReadOptions = {},
 ): Promise<Inventory> {
-  const graph = new GraphReader(clients.graph(), options.graph);
+  const quarantine = new Quarantine();
+  const graph = new GraphReader(clients.graph(), { ...options.graph, quarantine });
   const armWork = mapLimit(armScopesOf(scope), options.scopeConcurrency ?? 8, (s) =>
-    s.kind === 'subscription' ? readSubscription(clients, s.id) : readManagementGroup(clients, s.id),
+    s.kind === 'subscription'
+      ? readSubscription(clients, s.id, quarantine)
+      : readManagementGroup(clients, s.id, quarantine),
   );
   const early = new EarlyLookups(graph);
   const directoryWork = Promise.all([
@@ -109,6 +113,7 @@ export async function readInventory(
     scopes,
     requests: clients.counter.snapshot(),
     ...(attachments ? { managedIdentityUse: attachments.usedBy } : {}),
+    unreadable: quarantine.objects,
   };
 }
 

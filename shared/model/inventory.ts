@@ -14,11 +14,20 @@ export interface LiveCredential {
   on: 'application' | 'servicePrincipal';
 }
 
+/** Microsoft Entra flexible federated identity credentials: an expression over the token's claims. */
+export interface ClaimsMatchingExpression {
+  value: string;
+  languageVersion: number;
+}
+
 export interface LiveFederatedCredential {
   id: string;
   name: string;
   issuer: string;
-  subject: string;
+  /** The one subject it trusts; null for a flexible credential (claimsMatchingExpression instead). */
+  subject: string | null;
+  /** A flexible federated identity credential: the claims it matches instead of one subject. */
+  claimsMatchingExpression: ClaimsMatchingExpression | null;
   audiences: string[];
   /** App registration (Graph) or user-assigned managed identity (ARM). */
   on: 'application' | 'managedIdentity';
@@ -108,6 +117,29 @@ export interface Inventory {
    * the run read Resource Graph (see resource-graph-reader.ts).
    */
   managedIdentityUse?: ReadonlyMap<string, readonly string[]>;
+  /** Objects a read returned that could not be read (quarantined): absent from the lists above. */
+  unreadable?: UnreadableObject[];
+}
+
+/**
+ * An object a list returned that the monitor cannot read (a field the rules need is missing or
+ * malformed). It blinds the monitor to that object only: the rest of its scope is read as usual,
+ * and findings about it are neither raised from missing data nor resolved.
+ */
+export interface UnreadableObject {
+  api: 'arm' | 'graph';
+  /** The list it came from: the request path, without the query. */
+  source: string;
+  /** The scope whose read returned it (`/subscriptions/…`, `directory`). */
+  scope: string;
+  /** The object's own id, when that much could be read. */
+  id: string | null;
+  /** The service principal (principalId, object id) it is about, when known. */
+  objectId: string | null;
+  /** Its application (client) id, when known: an app registration maps to its service principal by it. */
+  appId: string | null;
+  /** What is wrong, field by field, in the validator's words. */
+  problems: string;
 }
 
 export interface RequestCounts {

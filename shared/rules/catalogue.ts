@@ -16,6 +16,7 @@ import { APP_ROLE_RULES } from './approle-rules';
 import { KEY_VAULT_RULES } from './keyvault-rules';
 import { EXEMPTION_RULES } from './exemptions';
 import { SIGN_IN_RULES } from './dormancy-rules';
+import { INVENTORY_RULES } from './inventory-rules';
 import type { RuleDescriptor } from './rule';
 
 export { SEVERITIES, type Severity } from './rule';
@@ -29,7 +30,8 @@ type Descriptors =
   | typeof APP_ROLE_RULES
   | typeof KEY_VAULT_RULES
   | typeof EXEMPTION_RULES
-  | typeof SIGN_IN_RULES;
+  | typeof SIGN_IN_RULES
+  | typeof INVENTORY_RULES;
 export type RuleId = Descriptors[number]['id'];
 /** What notices and reports show of a rule. */
 export type RuleDefinition = Pick<RuleDescriptor, 'id' | 'severity' | 'title' | 'fix'>;
@@ -49,6 +51,7 @@ export function allRules(): readonly (RuleDescriptor & { id: RuleId })[] {
     ...SIGN_IN_RULES,
     ...KEY_VAULT_RULES,
     ...EXEMPTION_RULES,
+    ...INVENTORY_RULES,
   ]);
 }
 

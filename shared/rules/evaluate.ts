@@ -10,6 +10,7 @@ import { allRules } from './catalogue';
 import { buildContext, declaredObjectId } from './context';
 import { applyExemptions } from './exemptions';
 import { isScopeReadCompletely } from './read-scope';
+import { quarantinedObjectIds } from './inventory-rules';
 import type { Evaluation } from './rule';
 
 type Per<P extends Evaluation['per']> = Extract<Evaluation, { per: P }>;
@@ -81,8 +82,12 @@ export function evaluate(
     if (ctx.declaredByObjectId.get(live.objectId)?.status === 'retired') continue;
     for (const e of rules.liveIdentity) append(out, e.run(ctx, live));
   }
+  // Absence is only proven by a complete read, and never about an object that could not be read.
+  const quarantined = quarantinedObjectIds(inventory);
   const trustworthy = out.filter(
-    (c) => !rules.absence.has(c.ruleId) || isScopeReadCompletely(c.readScope, inventory),
+    (c) =>
+      !rules.absence.has(c.ruleId) ||
+      (isScopeReadCompletely(c.readScope, inventory) && !quarantined.has(c.identity.objectId)),
   );
   return dedupe(applyExemptions(trustworthy, baseline, now));
 }

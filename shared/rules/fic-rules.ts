@@ -24,8 +24,26 @@ export function normalizeIssuer(issuer: string): string {
 // A tenant has a handful of issuers and tens of thousands of federated credentials.
 const issuers = new Map<string, string>();
 
-export function ficTarget(f: { issuer: string; subject: string }): string {
-  return `${normalizeIssuer(f.issuer)} ${f.subject}`;
+/** What a federated credential trusts, in one form for the live and the declared side. */
+interface Trust {
+  issuer: string;
+  subject?: string | null;
+  claimsMatchingExpression?: { value: string; languageVersion: number } | null;
+}
+
+/** A flexible credential's target names its expression, so it never collides with a subject's. */
+export function ficTarget(f: Trust): string {
+  const expression = f.claimsMatchingExpression;
+  return expression
+    ? `${normalizeIssuer(f.issuer)} claims v${expression.languageVersion}: ${expression.value}`
+    : `${normalizeIssuer(f.issuer)} ${f.subject ?? ''}`;
+}
+
+/** "subject 'x'" or "claims matching <expression>", for messages. */
+export function trustWords(f: Trust): string {
+  return f.claimsMatchingExpression
+    ? `claims matching ${f.claimsMatchingExpression.value}`
+    : `subject '${f.subject ?? ''}'`;
 }
 
 function sameAudiences(a: readonly string[], b: readonly string[]): boolean {
@@ -39,12 +57,27 @@ function sameAudiences(a: readonly string[], b: readonly string[]): boolean {
 export function ficMatches(d: DeclaredFederatedCredential, l: LiveFederatedCredential): boolean {
   return (
     normalizeIssuer(d.issuer) === normalizeIssuer(l.issuer) &&
-    d.subject === l.subject &&
+    (d.subject ?? null) === (l.subject ?? null) &&
+    (d.claimsMatchingExpression?.value ?? null) === (l.claimsMatchingExpression?.value ?? null) &&
+    (d.claimsMatchingExpression?.languageVersion ?? null) ===
+      (l.claimsMatchingExpression?.languageVersion ?? null) &&
     sameAudiences(d.audiences, l.audiences)
   );
 }
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
+
+/**
+ * Why a credential is too broad, or undefined when it is pinned. A flexible credential's
+ * expression matches a family of subjects by design, so it always is (DESIGN: "wildcard /
+ * claims-matching expression"): declaring it in the baseline records the decision, an exemption
+ * accepts the risk.
+ */
+export function broadTrustReason(f: Trust): string | undefined {
+  if (f.claimsMatchingExpression)
+    return `it matches claims with an expression (${f.claimsMatchingExpression.value}) instead of one pinned subject`;
+  return broadSubjectReason(f.issuer, f.subject ?? '');
+}
 
 /** Why a subject is too broad, or undefined when it is pinned. */
 export function broadSubjectReason(issuer: string, subject: string): string | undefined {
@@ -86,18 +119,25 @@ export function ficRules(
   for (const f of live.federatedCredentials) {
     const undeclared = !declared.federatedCredentials.some((d) => ficMatches(d, f));
     const untrusted = !trusted.has(normalizeIssuer(f.issuer));
-    const reason = broadSubjectReason(f.issuer, f.subject);
+    const reason = broadTrustReason(f);
     const nonstandard = !(f.audiences.length === 1 && f.audiences[0] === STANDARD_FIC_AUDIENCE);
     if (!undeclared && !untrusted && !reason && !nonstandard) continue;
     const identity = identityFor();
     const target = ficTarget(f);
-    const evidence = { name: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences, on: f.on };
+    const evidence = {
+      name: f.name,
+      issuer: f.issuer,
+      subject: f.subject,
+      ...(f.claimsMatchingExpression ? { claimsMatchingExpression: f.claimsMatchingExpression } : {}),
+      audiences: f.audiences,
+      on: f.on,
+    };
     const base = { identity, target, evidence, readScope: readScopeOfFics() };
     if (undeclared) {
       out.push(
         candidate('fic.unexpected', {
           ...base,
-          message: `${label(identity)} trusts tokens from ${f.issuer} for subject '${f.subject}', which the baseline does not declare: remove it or declare it.`,
+          message: `${label(identity)} trusts tokens from ${f.issuer} for ${trustWords(f)}, which the baseline does not declare: remove it or declare it.`,
         }),
       );
     }
@@ -113,7 +153,7 @@ export function ficRules(
       out.push(
         candidate('fic.broad-subject', {
           ...base,
-          message: `Federated credential '${f.subject}' on ${label(identity)} is too broad because ${reason}: pin it to one environment or branch.`,
+          message: `Federated credential ${f.claimsMatchingExpression ? `'${f.name}'` : `'${f.subject}'`} on ${label(identity)} is too broad because ${reason}: pin it to one environment or branch.`,
           evidence: { ...evidence, reason },
         }),
       );
@@ -122,7 +162,7 @@ export function ficRules(
       out.push(
         candidate('fic.audience-nonstandard', {
           ...base,
-          message: `Federated credential '${f.subject}' on ${label(identity)} accepts audience ${f.audiences.join(', ')}: use ${STANDARD_FIC_AUDIENCE}.`,
+          message: `Federated credential ${f.claimsMatchingExpression ? `'${f.name}'` : `'${f.subject}'`} on ${label(identity)} accepts audience ${f.audiences.join(', ')}: use ${STANDARD_FIC_AUDIENCE}.`,
         }),
       );
     }
@@ -134,8 +174,14 @@ export function ficRules(
       candidate('fic.missing', {
         identity,
         target: ficTarget(d),
-        message: `${label(identity)} is declared to trust ${d.issuer} for subject '${d.subject}' but does not: create it if the workload needs it, or remove it from the baseline.`,
-        evidence: { issuer: d.issuer, subject: d.subject, audiences: d.audiences },
+        message: `${label(identity)} is declared to trust ${d.issuer} for ${trustWords(d)} but does not: create it if the workload needs it, or remove it from the baseline.`,
+        evidence: {
+          issuer: d.issuer,
+          ...(d.claimsMatchingExpression
+            ? { claimsMatchingExpression: d.claimsMatchingExpression }
+            : { subject: d.subject }),
+          audiences: d.audiences,
+        },
         readScope: readScopeOfFics(),
       }),
     );

@@ -13,6 +13,7 @@ describe('federated credential rules', () => {
     issuer,
     subject,
     audiences,
+    claimsMatchingExpression: null,
     on: 'application' as const,
   });
   const declared = { federatedCredentials: [{ issuer: GH, subject: 'repo:c/r:environment:prod' }] };
@@ -79,6 +80,7 @@ describe('federated credential rules: matching and what each finding says', () =
     issuer,
     subject,
     audiences,
+    claimsMatchingExpression: null,
     on: 'application' as const,
   });
   const policy = (trustedIssuers: string[]) => ({
@@ -247,5 +249,85 @@ describe('federated credential rules: matching and what each finding says', () =
         (c) => c.readScope,
       ),
     ).toEqual(['directory']);
+  });
+});
+
+describe('flexible federated credentials (claimsMatchingExpression instead of a subject)', () => {
+  const AKS = 'https://oidc.prod-aks.azure.com/tenant/issuer';
+  const EXPR = { value: "claims['sub'] matches system:serviceaccount:ns:*", languageVersion: 1 };
+  const flexible = (expression = EXPR, name = 'flex') => ({
+    id: name,
+    name,
+    issuer: AKS,
+    subject: null,
+    claimsMatchingExpression: expression,
+    audiences: ['api://AzureADTokenExchange'],
+    on: 'managedIdentity' as const,
+  });
+  const policy = {
+    policy: {
+      securityContacts: ['s@contoso.com'],
+      environments: { prod: [PROD], dev: [DEV] },
+      trustedIssuers: [AKS],
+    },
+  };
+  const run = (fics: ReturnType<typeof flexible>[], declared: Record<string, unknown>[] = []) =>
+    evaluate(
+      baseline({ federatedCredentials: declared }, policy),
+      inventory([live({ federatedCredentials: fics })], [assignment('Reader', RG)]),
+      NOW,
+    );
+
+  it('undeclared: fic.unexpected and fic.broad-subject, naming the expression; its target never collides with a subject', () => {
+    const found = run([flexible()]);
+    expect(found.map((c) => c.ruleId).sort()).toEqual(['fic.broad-subject', 'fic.unexpected']);
+    const target = `${AKS} claims v1: ${EXPR.value}`;
+    expect(found.map((c) => c.target)).toEqual([target, target]);
+    const unexpected = found.find((c) => c.ruleId === 'fic.unexpected')!;
+    expect(unexpected.message).toBe(
+      `app-one trusts tokens from ${AKS} for claims matching ${EXPR.value}, which the baseline does not declare: remove it or declare it.`,
+    );
+    expect(unexpected.evidence).toMatchObject({
+      subject: null,
+      claimsMatchingExpression: EXPR,
+      name: 'flex',
+    });
+    const broad = found.find((c) => c.ruleId === 'fic.broad-subject')!;
+    expect(broad.message).toBe(
+      `Federated credential 'flex' on app-one is too broad because it matches claims with an expression (${EXPR.value}) instead of one pinned subject: pin it to one environment or branch.`,
+    );
+  });
+
+  it('declared with the same expression and language version: only fic.broad-subject (the decision is recorded; an exemption accepts it)', () => {
+    expect(run([flexible()], [{ issuer: AKS, claimsMatchingExpression: EXPR }]).map((c) => c.ruleId)).toEqual(
+      ['fic.broad-subject'],
+    );
+    // Another expression or version is another credential.
+    const other = run(
+      [flexible({ ...EXPR, languageVersion: 2 })],
+      [{ issuer: AKS, claimsMatchingExpression: EXPR }],
+    );
+    expect(other.map((c) => c.ruleId).sort()).toEqual(['fic.broad-subject', 'fic.missing', 'fic.unexpected']);
+    const missing = other.find((c) => c.ruleId === 'fic.missing')!;
+    expect(missing.message).toBe(
+      `app-one is declared to trust ${AKS} for claims matching ${EXPR.value} but does not: create it if the workload needs it, or remove it from the baseline.`,
+    );
+    expect(missing.evidence).toMatchObject({ claimsMatchingExpression: EXPR, issuer: AKS });
+    // A declared subject is not a declared expression.
+    expect(
+      run([flexible()], [{ issuer: AKS, subject: 'system:serviceaccount:ns:sa' }])
+        .map((c) => c.ruleId)
+        .sort(),
+    ).toEqual(['fic.broad-subject', 'fic.missing', 'fic.unexpected']);
+  });
+
+  it('the baseline takes a subject or an expression, never both or neither', () => {
+    const bad = (fic: Record<string, unknown>) => () => baseline({ federatedCredentials: [fic] }, policy);
+    expect(bad({ issuer: AKS, subject: 's', claimsMatchingExpression: EXPR })).toThrow(
+      /either subject or claimsMatchingExpression/,
+    );
+    expect(bad({ issuer: AKS })).toThrow(/either subject or claimsMatchingExpression/);
+    expect(bad({ issuer: AKS, claimsMatchingExpression: { value: '', languageVersion: 1 } })).toThrow();
+    expect(bad({ issuer: AKS, claimsMatchingExpression: { value: 'x', languageVersion: 0 } })).toThrow();
   });
 });

@@ -82,6 +82,7 @@ describe('identity rules: what a finding says', () => {
     issuer: 'https://token.actions.githubusercontent.com',
     subject,
     audiences: ['api://AzureADTokenExchange'],
+    claimsMatchingExpression: null,
     on: 'application' as const,
   });
   const unbaselined = (over: Parameters<typeof live>[0], assignments = 0) => {

@@ -103,6 +103,7 @@ describe('identity.unattached-managed-identity', () => {
     issuer: 'https://token.actions.githubusercontent.com',
     subject: 'repo:contoso/app:environment:prod',
     audiences: ['api://AzureADTokenExchange'],
+    claimsMatchingExpression: null,
     on: 'managedIdentity' as const,
   };
   const judge = (
