@@ -1,14 +1,15 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { reconcile } from '../shared/app/reconcile';
-import { runtime } from '../shared/app/runtime';
+import { describeGaps, runtime } from '../shared/app/runtime';
 
 export async function reconcileTimer(_timer: Timer, context: InvocationContext): Promise<void> {
   const { tables, tenant, publish } = runtime();
   const { run } = await reconcile({ tables, tenant: tenant(), evaluateAt: new Date(), publish });
   const open = Object.values(run.openBySeverity).reduce((a, b) => a + b, 0);
-  context.log(
-    `reconcile ${run.complete ? 'complete' : 'PARTIAL'}: ${open} open (+${run.changes.opened} new, ${run.changes.resolved} resolved), ${run.requests.total} requests`,
-  );
+  const line = `reconcile ${run.id} ${run.complete ? 'complete' : 'PARTIAL'}: ${open} open (+${run.changes.opened} new, ${run.changes.resolved} resolved), ${run.requests.total} requests`;
+  // A partial run is a warning, with what it could not read: it must not pass unnoticed.
+  if (run.complete) context.log(line);
+  else context.warn(`${line}; not read: ${describeGaps(run)}`);
 }
 
 // Schedule from the app setting WIMON_RECONCILE_SCHEDULE (NCRONTAB, UTC); default every 6 hours.

@@ -74,3 +74,13 @@ export class FindingsAtOrAboveError extends MonitorError {
   readonly exitCode = EXIT.findings;
   readonly transient = false;
 }
+
+/** No usable credential, or every call answered 401: nothing was read; what to do is in the message. */
+export class AuthenticationError extends MonitorError {
+  readonly exitCode = EXIT.usage;
+  readonly transient = false;
+}
+
+/** What a person can do about failed sign-in, for every command that reads a tenant. */
+export const SIGN_IN_GUIDANCE =
+  'Sign in with `az login` (Azure CLI), run where a managed identity is assigned (AZURE_CLIENT_ID selects a user-assigned one), or set AZURE_TENANT_ID and AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE; for a sovereign cloud also WIMON_AUTHORITY_HOST.';

@@ -5,6 +5,16 @@ import { openServices, type Services } from './services';
 /** What a trigger needs to decide whether to throw for redelivery (functions/ import only shared/app). */
 export { isTransient } from '../errors';
 
+/** What a partial run could not read, one "scope (error)" per gap, for a warning line. */
+export function describeGaps(run: {
+  scopes: readonly { scope: string; complete: boolean; error?: string }[];
+}): string {
+  return run.scopes
+    .filter((s) => !s.complete)
+    .map((s) => `${s.scope} (${s.error ?? 'not read'})`)
+    .join('; ');
+}
+
 let cached: Services | undefined;
 
 export function runtime(): Services {

@@ -168,7 +168,7 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
     .option('--fixture <dir>', FIXTURE_HELP)
     .option('--out <file>', 'write the draft here instead of printing it')
     .action(async (opts: { fixture?: string; out?: string }) => {
-      await withCliServices(io, { fixture: opts.fixture }, async (services) => {
+      await withCliServices(io, { fixture: opts.fixture, readsTenant: true }, async (services) => {
         const tenant = services.tenant();
         const now = tenant.recordedAt ?? new Date();
         const inventory = await readInventory(tenant.clients, tenant.scope, now);
@@ -219,7 +219,7 @@ async function findingsEffect(
   proposed: Baseline,
 ) {
   if (!opts.fixture && !tenantConfigured(loadSettings(io.env))) return undefined;
-  return withCliServices(io, { fixture: opts.fixture }, async (services) => {
+  return withCliServices(io, { fixture: opts.fixture, readsTenant: true }, async (services) => {
     const tenant = services.tenant();
     const now = tenant.recordedAt ?? new Date();
     const inventory = await readInventory(tenant.clients, tenant.scope, now);

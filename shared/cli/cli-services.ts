@@ -6,7 +6,11 @@
  * close() stops whatever was started for the command.
  */
 import path from 'node:path';
+import type { TokenCredential } from '@azure/core-auth';
 import { loadSettings } from '../config/settings';
+import { credentialFor } from '../azure/credential';
+import { tenantConfigured } from '../app/tenant';
+import { AuthenticationError, SIGN_IN_GUIDANCE } from '../errors';
 import { openServices, type Services } from '../app/services';
 import { Tables } from '../storage/tables';
 import { startAzurite } from '../../emulator/azurite';
@@ -34,6 +38,33 @@ export interface CliServiceOptions {
   storage?: boolean | 'in-memory';
   /** Table prefix for an in-memory store (the demo keeps its own). */
   ephemeralPrefix?: string;
+  /**
+   * The command reads the configured tenant: get a token first, so a machine with no usable
+   * credential stops at once with what to do instead of failing every read.
+   */
+  readsTenant?: boolean;
+}
+
+const SIGN_IN_TIMEOUT_MS = 15_000;
+
+/** One token for ARM, within 15 s, or an AuthenticationError saying which credentials were tried. */
+export async function checkSignIn(credential: TokenCredential, armEndpoint: string): Promise<void> {
+  const scope = `${armEndpoint.replace(/\/+$/, '')}/.default`;
+  try {
+    const token = await credential.getToken(scope, { abortSignal: AbortSignal.timeout(SIGN_IN_TIMEOUT_MS) });
+    if (!token) throw new Error('no token was returned');
+  } catch (error) {
+    const detail = (error instanceof Error ? error.message : String(error))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(0, 12)
+      .join('\n  ');
+    throw new AuthenticationError(
+      `could not sign in to Azure for ${scope}; the credentials tried said:\n  ${detail}\n${SIGN_IN_GUIDANCE}`,
+      { cause: error },
+    );
+  }
 }
 
 export async function openCliServices(io: CliIo, options: CliServiceOptions = {}): Promise<CliServices> {
@@ -58,6 +89,8 @@ export async function openCliServices(io: CliIo, options: CliServiceOptions = {}
         prefix: options.ephemeralPrefix ?? settings.WIMON_TABLE_PREFIX,
       });
     }
+    if (options.readsTenant && !fixtureTenant && tenantConfigured(settings))
+      await checkSignIn(credentialFor(settings), settings.WIMON_ARM_ENDPOINT);
     const services = openServices(settings, {
       tables,
       // The fixture's clients carry the emulator's own credential: the configured one never reaches it.
@@ -86,4 +119,23 @@ export async function withCliServices<T>(
   } finally {
     await services.close();
   }
+}
+
+/**
+ * Every read answered "not authorised" (HTTP 401 or a failed sign-in): the run saw nothing,
+ * which is a sign-in problem (exit 2), not a partial read.
+ */
+export function throwIfUnauthorisedEverywhere(
+  scopes: readonly { scope: string; complete: boolean; error?: string }[],
+): void {
+  if (scopes.length === 0 || scopes.some((s) => s.complete)) return;
+  if (
+    !scopes.every((s) =>
+      /HTTP 401\b|AuthenticationError|authentication failed|CredentialUnavailable/i.test(s.error ?? ''),
+    )
+  )
+    return;
+  throw new AuthenticationError(
+    `every read was refused as unauthenticated (${scopes.map((s) => `${s.scope}: ${s.error}`).join('; ')}).\n${SIGN_IN_GUIDANCE}`,
+  );
 }

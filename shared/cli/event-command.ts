@@ -24,10 +24,14 @@ export function registerEventCommand(program: Command, io: CliIo): void {
       } catch (error) {
         throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
-        const outcomes = await handleEvents(body, { tables: services.tables, tenant: services.tenant() });
-        if (opts.json) io.out(JSON.stringify({ outcomes }, null, 2));
-        else for (const o of outcomes) io.out(describeOutcome(o));
-      });
+      await withCliServices(
+        io,
+        { fixture: opts.fixture, storage: true, readsTenant: true },
+        async (services) => {
+          const outcomes = await handleEvents(body, { tables: services.tables, tenant: services.tenant() });
+          if (opts.json) io.out(JSON.stringify({ outcomes }, null, 2));
+          else for (const o of outcomes) io.out(describeOutcome(o));
+        },
+      );
     });
 }

@@ -8,7 +8,7 @@ import type { Inventory } from '../model/inventory';
 import { startEmulator } from '../../emulator/server';
 import { ensureEmulatorCertificate } from '../../emulator/certificate';
 import { type CliIo } from './io';
-import { FIXTURE_HELP, withCliServices } from './cli-services';
+import { FIXTURE_HELP, throwIfUnauthorisedEverywhere, withCliServices } from './cli-services';
 
 export function inventorySummary(inv: Inventory) {
   const count = (pred: (i: Inventory['identities'][number]) => boolean) => inv.identities.filter(pred).length;
@@ -32,7 +32,7 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
     .option('--fixture <dir>', FIXTURE_HELP)
     .option('--json', 'print the whole inventory as JSON')
     .action(async (opts: { fixture?: string; json?: boolean }) => {
-      await withCliServices(io, { fixture: opts.fixture }, async (services) => {
+      await withCliServices(io, { fixture: opts.fixture, readsTenant: true }, async (services) => {
         const tenant = services.tenant();
         const inv = await readInventory(tenant.clients, tenant.scope, new Date());
         if (opts.json) {
@@ -48,6 +48,7 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
           for (const sc of inv.scopes) table.push([sc.scope, sc.complete ? 'yes' : 'NO', sc.error ?? '']);
           io.out(table.toString());
         }
+        throwIfUnauthorisedEverywhere(inv.scopes);
         if (inv.scopes.some((sc) => !sc.complete))
           throw new IncompleteReadError('some scopes could not be read completely (see above)');
       });

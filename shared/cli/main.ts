@@ -23,6 +23,17 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+/** The same codes as shared/errors.ts EXIT and the README; a test checks every command's help shows them. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  done; nothing the command checks for was found
+  1  problems found (an invalid baseline, a corrupt stored one)
+  2  usage, configuration or sign-in error (a flag, file or setting; no baseline applied yet)
+  3  conflict: the stored baseline changed since the plan
+  4  incomplete read: part of the tenant could not be read (one line per gap); nothing there was resolved
+  5  open findings at or above --fail-on (scan, dormancy)
+  6  an Azure or Table Storage call failed in another way`;
+
 export function buildProgram(io: CliIo): Command {
   const program = new Command('wimon')
     .description(
@@ -31,7 +42,8 @@ export function buildProgram(io: CliIo): Command {
     .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('afterAll', EXIT_CODES_HELP);
   registerBaselineCommands(program, io);
   registerDemoCommand(program, io);
   registerScanCommands(program, io);

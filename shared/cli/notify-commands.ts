@@ -35,25 +35,29 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
           throw new ConfigurationError(
             'no email configured: set WIMON_EMAIL_ENDPOINT and WIMON_EMAIL_SENDER, or use --dry-run to see what would be sent',
           );
-        await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
-          // Owner accounts (disabled or gone → their manager) are checked in Graph when a tenant
-          // is configured; otherwise the last known state is used.
-          const tenant = opts.fixture || tenantConfigured(settings) ? services.tenant() : undefined;
-          const result = await notify({
-            directory: tenant?.clients,
-            tables: services.tables,
-            now: parseNow(opts.now),
-            digests: opts.digests,
-            coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
-            portal: settings.WIMON_PORTAL_ENDPOINT,
-            dryRun: opts.dryRun,
-            links: services.links,
-            email: opts.dryRun ? undefined : services.email,
-          });
-          if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
-          for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
-          io.out(describeNotify(result));
-        });
+        await withCliServices(
+          io,
+          { fixture: opts.fixture, storage: true, readsTenant: true },
+          async (services) => {
+            // Owner accounts (disabled or gone → their manager) are checked in Graph when a tenant
+            // is configured; otherwise the last known state is used.
+            const tenant = opts.fixture || tenantConfigured(settings) ? services.tenant() : undefined;
+            const result = await notify({
+              directory: tenant?.clients,
+              tables: services.tables,
+              now: parseNow(opts.now),
+              digests: opts.digests,
+              coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
+              portal: settings.WIMON_PORTAL_ENDPOINT,
+              dryRun: opts.dryRun,
+              links: services.links,
+              email: opts.dryRun ? undefined : services.email,
+            });
+            if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
+            for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
+            io.out(describeNotify(result));
+          },
+        );
       },
     );
 

@@ -11,7 +11,7 @@ import type { Tables } from '../storage/tables';
 import { readBaselineFile } from './baseline-file';
 import { type CliIo } from './io';
 import { parseNow } from './options';
-import { FIXTURE_HELP, withCliServices } from './cli-services';
+import { FIXTURE_HELP, throwIfUnauthorisedEverywhere, withCliServices } from './cli-services';
 
 export interface RunOptions {
   baseline?: string;
@@ -52,7 +52,7 @@ export async function withPreparedRun(
   io: CliIo,
   work: (run: PreparedRun) => Promise<void>,
 ): Promise<void> {
-  await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
+  await withCliServices(io, { fixture: opts.fixture, storage: true, readsTenant: true }, async (services) => {
     const tenant = services.tenant();
     const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
     const baseline = opts.baseline
@@ -97,6 +97,7 @@ export function parseFailOn(value: string | undefined): Severity | undefined {
  * line, in the API's words), else exit 5 when --fail-on finds open findings at or above it.
  */
 export function endOfRun(run: RunRecord, findings: readonly Finding[], failOn: Severity | undefined): void {
+  throwIfUnauthorisedEverywhere(run.scopes);
   if (!run.complete)
     throw new IncompleteReadError(
       `the run could not read everything; nothing there was resolved:\n${run.scopes

@@ -16,18 +16,22 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
     )
     .option('--json', 'print the sweep result as JSON')
     .action(async (opts: { fixture?: string; json?: boolean }) => {
-      await withCliServices(io, { fixture: opts.fixture, storage: true }, async (services) => {
-        const tenant = services.tenant();
-        const r = await deltaSweep({
-          tables: services.tables,
-          tenant,
-          evaluateAt: tenant.recordedAt ?? new Date(),
-        });
-        if (opts.json) io.out(JSON.stringify(r, null, 2));
-        else
-          io.out(
-            `delta sweep (${r.mode}): ${r.changedObjects} changed objects, ${r.recheckedIdentities.length} identities re-checked, ${r.opened} findings opened, ${r.resolved} resolved, ${r.requests.total} API requests`,
-          );
-      });
+      await withCliServices(
+        io,
+        { fixture: opts.fixture, storage: true, readsTenant: true },
+        async (services) => {
+          const tenant = services.tenant();
+          const r = await deltaSweep({
+            tables: services.tables,
+            tenant,
+            evaluateAt: tenant.recordedAt ?? new Date(),
+          });
+          if (opts.json) io.out(JSON.stringify(r, null, 2));
+          else
+            io.out(
+              `delta sweep (${r.mode}): ${r.changedObjects} changed objects, ${r.recheckedIdentities.length} identities re-checked, ${r.opened} findings opened, ${r.resolved} resolved, ${r.requests.total} API requests`,
+            );
+        },
+      );
     });
 }

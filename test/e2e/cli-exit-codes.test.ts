@@ -300,6 +300,26 @@ const ROWS: Row[] = [
     code: 4,
     stderr: /cannot export from a partial read: \/subscriptions\/33333333/,
   },
+  // AuthenticationError: no usable credential on this machine (no az login, no managed identity):
+  // every command that reads the configured tenant stops before reading, with what to do
+  ...(
+    [
+      ['inventory', ['inventory']],
+      ['scan', ['scan', '--baseline', SAMPLE_BASELINE_PATH]],
+      ['dormancy', ['dormancy', '--baseline', SAMPLE_BASELINE_PATH]],
+      ['sweep', ['sweep']],
+      ['event', ['event', EVENT]],
+      ['baseline export', ['baseline', 'export']],
+    ] as const
+  ).map(([command, argv]) => ({
+    command,
+    argv: [...argv],
+    error: 'AuthenticationError (no usable credential)',
+    env: 'storage' as Env,
+    extraEnv: { WIMON_SUBSCRIPTIONS: '11111111-1111-4111-8111-111111111111' },
+    code: 2,
+    stderr: /could not sign in to Azure for https:\/\/management\.azure\.com\/\.default[^]*az login/,
+  })),
   // Unclassified: an Azure or Table Storage call failed (here: nothing listens where storage should be)
   {
     command: 'findings',
@@ -345,9 +365,35 @@ async function cli(argv: string[], env: Record<string, string>) {
 
 describe('exit codes of every command, per error class', () => {
   it.each(ROWS.map((r) => [r.command, r.error, r] as const))('%s: %s', async (_c, _e, row) => {
+    const started = Date.now();
     const result = await cli(row.argv, await envFor(row));
+    // Issue 18: a sign-in failure is known within 15 s.
+    if (row.error.startsWith('AuthenticationError')) expect(Date.now() - started).toBeLessThan(15_000);
     expect(result.stderr).toMatch(row.stderr);
     expect(result.code).toBe(row.code);
+  });
+
+  it('every command’s --help lists the exit codes, each code of shared/errors.ts EXIT', async () => {
+    const program = buildProgram({
+      out: () => undefined,
+      err: () => undefined,
+      env: {},
+      cwd: work,
+      isTty: false,
+    });
+    const names = program.commands.flatMap((c) =>
+      c.commands.length ? c.commands.map((s) => [c.name(), s.name()]) : [[c.name()]],
+    );
+    for (const argv of names) {
+      const result = await cli([...argv, '--help'], {
+        NO_COLOR: '1',
+        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+      });
+      expect(result.code, argv.join(' ')).toBe(0);
+      expect(result.stdout, argv.join(' ')).toContain('Exit codes:');
+      for (const code of Object.values(EXIT))
+        expect(result.stdout, argv.join(' ')).toMatch(new RegExp(`\\n  ${code}  `));
+    }
   });
 
   it('the table covers every command of the program', () => {

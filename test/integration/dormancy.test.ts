@@ -147,7 +147,7 @@ describe('dormancy check (emulator: ARM, Graph, Log Analytics + Azurite)', () =>
     );
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^dormancy complete: 5 open from the sign-in logs \(\+5 new, 0 resolved\), 14 identities checked, 0 undetermined/,
+      /^dormancy \S+ complete: 5 open from the sign-in logs \(\+5 new, 0 resolved\), 14 identities checked, 0 undetermined/,
     );
     expect(names(await new FindingStore(tables).list({ state: 'open' }))).toEqual(EXPECTED);
   });

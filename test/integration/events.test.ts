@@ -365,7 +365,7 @@ describe('the events function decides redelivery by the error base', () => {
       eventsTrigger(write(), context),
     );
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^event not processed, not retried: no baseline has been applied yet/);
+    expect(lines[0]).toMatch(/^ERROR: event not processed, not retried: no baseline has been applied yet/);
   });
 });
 

@@ -11,6 +11,8 @@ import type { Tables } from '../../shared/storage/tables';
 import { clientsFor, contosoScope, tenantFor, useContosoEmulator } from '../support/emulator';
 import { PROD_SUB, resourceEvent } from '../support/events';
 import { SAMPLE_NOW } from '../support/sample';
+import { runFunction, TIMER } from '../support/functions';
+import { reconcileTimer } from '../../functions/reconcile';
 import { tablesWithSampleBaseline } from '../support/tables';
 
 const open = (list: Array<{ key: string; state: string }>) =>
@@ -70,6 +72,20 @@ describe('unreadable role definitions (emulator + Azurite)', () => {
     expect(open(after.findings)).toEqual(open(before.findings));
     expect(after.sync.opened).toEqual([]);
     expect(after.sync.resolved).toEqual([]);
+  });
+
+  it('the reconcile function logs a partial run as a warning with its run id and each gap', async () => {
+    env.get().addFault({ api: 'arm', path: 'roleDefinitions', status: 500, times: Infinity });
+    const lines = await runFunction('reconcile', tables, env.get(), (context) =>
+      reconcileTimer(TIMER, context),
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^WARNING: reconcile \S+ PARTIAL: .*; not read: \/subscriptions\/[0-9a-f-]+ \(role definition [0-9a-f-]{36}: HTTP 500/,
+    );
+    env.get().clearFaults();
+    const ok = await runFunction('reconcile', tables, env.get(), (context) => reconcileTimer(TIMER, context));
+    expect(ok[0]).toMatch(/^reconcile \S+ complete: /);
   });
 
   it('an event whose role definition cannot be read is a transient error (Event Grid redelivers), then processed once ARM answers', async () => {

@@ -34,7 +34,11 @@ export async function runFunction(
     await invoke(
       new InvocationContext({
         functionName: name,
-        logHandler: (_level, ...args) => lines.push(args.join(' ')),
+        // Warnings and errors are marked, so tests can tell them from plain lines.
+        logHandler: (level, ...args) =>
+          lines.push(
+            `${level === 'warning' || level === 'error' ? `${level.toUpperCase()}: ` : ''}${args.join(' ')}`,
+          ),
       }),
     );
   } finally {

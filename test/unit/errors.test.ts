@@ -6,6 +6,7 @@ import {
   EXIT,
   exitCodeOf,
   FindingsAtOrAboveError,
+  AuthenticationError,
   IncompleteReadError,
   isTransient,
   MonitorError,
@@ -21,6 +22,7 @@ import { GraphReadError } from '../../shared/inventory/graph-reader';
 import { KustoQueryError } from '../../emulator/log-analytics';
 import { ResourceGraphQueryError } from '../../emulator/resource-graph';
 import { ROOT } from '../support/sample';
+import { throwIfUnauthorisedEverywhere } from '../../shared/cli/cli-services';
 
 const problem = { file: 'b.yaml', line: 1, col: 1, path: 'version', message: 'must be 1' };
 // [instance, exit code, transient]: written out by hand, not read from the classes.
@@ -41,6 +43,7 @@ const TABLE: [MonitorError, number, boolean][] = [
   [new KustoQueryError('SyntaxError', 'x'), 2, false],
   [new ResourceGraphQueryError('x'), 2, false],
   [new FindingsAtOrAboveError('x'), 5, false],
+  [new AuthenticationError('x'), 2, false],
 ];
 
 describe('the error base', () => {
@@ -88,5 +91,28 @@ describe('the error base', () => {
     for (const [, name, , base] of declared)
       expect(`${name} extends ${base}`).toMatch(/extends MonitorError$/);
     expect(new Set(declared.map(([, name]) => name))).toEqual(new Set(TABLE.map(([e]) => e.name)));
+  });
+});
+
+describe('unauthenticated everywhere', () => {
+  it('is a sign-in problem only when every scope failed and every failure says so', () => {
+    const denied = (scope: string) => ({
+      scope,
+      complete: false,
+      error: 'HTTP 401 InvalidAuthenticationToken',
+    });
+    expect(() => throwIfUnauthorisedEverywhere([denied('/subscriptions/a'), denied('directory')])).toThrow(
+      /every read was refused as unauthenticated[^]*az login/,
+    );
+    expect(() =>
+      throwIfUnauthorisedEverywhere([denied('/subscriptions/a'), { scope: 'directory', complete: true }]),
+    ).not.toThrow();
+    expect(() =>
+      throwIfUnauthorisedEverywhere([
+        denied('/subscriptions/a'),
+        { scope: 'directory', complete: false, error: 'HTTP 500' },
+      ]),
+    ).not.toThrow();
+    expect(() => throwIfUnauthorisedEverywhere([])).not.toThrow();
   });
 });
