@@ -1,9 +1,15 @@
 /** One line per handled event, for function logs and the CLI: ids, rule ids and counts, never tenant text. */
 import type { EventOutcome } from './handle-events';
+import { terminalSafe } from '../report/findings-report';
+
+/** One line: control characters (CR, LF, ESC…) and bidi overrides made visible as U+FFFD. */
+const safe = (text: string) => terminalSafe(text).replace(/[\u2028\u2029]/g, '\ufffd');
 
 export function describeOutcome(o: EventOutcome): string {
-  const head = `event ${o.id ?? '(no id)'} ${o.type ?? ''}`.trim();
-  if (o.status !== 'processed') return `${head}: ${o.status}${o.note ? ` (${o.note})` : ''}`;
+  // Ids, types and notes come from the sender: no control characters, so no forged log lines.
+  const head = `event ${safe(o.id ?? '(no id)')} ${safe(o.type ?? '')}`.trim();
+  const note = o.note ? ` (${safe(o.note)})` : '';
+  if (o.status !== 'processed') return `${head}: ${o.status}${note}`;
   const c = o.changes;
   const rules = (list: Array<{ ruleId: string }>) => [...new Set(list.map((f) => f.ruleId))].join(', ');
   const parts = [
@@ -12,5 +18,5 @@ export function describeOutcome(o: EventOutcome): string {
     c.resolved.length ? `resolved ${c.resolved.length} (${rules(c.resolved)})` : '',
     c.exempted.length ? `exempted ${c.exempted.length}` : '',
   ].filter(Boolean);
-  return `${head}: ${parts.length ? parts.join(', ') : 'no change'}${o.note ? ` (${o.note})` : ''}`;
+  return `${head}: ${parts.length ? parts.join(', ') : 'no change'}${note}`;
 }

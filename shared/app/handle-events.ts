@@ -200,7 +200,8 @@ async function processKeyVault(
   const base = { id: event.id, type: event.type, objectIds: [] };
   const cursors = new CursorStore(deps.tables);
   const applied = await cursors.get('keyvault', event.objectUrl);
-  if (applied && Date.parse(applied) > Date.parse(event.time))
+  // An event that does not say when it happened is applied, but never orders others (no cursor).
+  if (applied && event.time !== null && Date.parse(applied) > Date.parse(event.time))
     return {
       ...base,
       status: 'stale',
@@ -221,7 +222,7 @@ async function processKeyVault(
     readCompletely: () => true,
     resolvedBy: evidence,
   });
-  await cursors.put('keyvault', event.objectUrl, event.time, now);
+  if (event.time !== null) await cursors.put('keyvault', event.objectUrl, event.time, now);
   const published = deps.publish ? await deps.publish(sync) : undefined;
   return { ...base, status: 'processed', changes: sync, published };
 }

@@ -11,9 +11,11 @@ import { statusOf, type Tables } from '../storage/tables';
 
 export const RETENTION_DAYS = 7;
 
-const partitionOf = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 2);
-// Table keys may not hold / \ # ? or control characters; event ids are GUIDs, but be safe.
-const rowKeyOf = (id: string) => encodeURIComponent(id).replace(/%/g, '_');
+// Keys are the id's SHA-256: Table keys may not hold / \\ # ? or control characters and are at
+// most 1 KiB, and an id is whatever the sender chose (a lone surrogate made encodeURIComponent throw).
+const hashOf = (id: string) => createHash('sha256').update(id).digest('hex');
+const partitionOf = (id: string) => hashOf(id).slice(0, 2);
+const rowKeyOf = (id: string) => hashOf(id);
 
 export class EventLedger {
   constructor(private readonly tables: Tables) {}

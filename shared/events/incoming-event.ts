@@ -20,7 +20,8 @@ export interface Actor {
 interface EventBase {
   id: string;
   type: string;
-  time: string;
+  /** When the event happened; null when it did not say (a CloudEvent may leave `time` out). */
+  time: string | null;
 }
 
 export type DomainEvent =
@@ -128,7 +129,8 @@ export function parseEvent(raw: unknown): ParsedEvent {
       id: ce.data.id,
       eventType: ce.data.type,
       subject: ce.data.subject ?? '',
-      eventTime: new Date(ce.data.time ?? Date.now()),
+      // No time: ordering must not use the processing time (base.time is null below).
+      eventTime: new Date(ce.data.time ?? 0),
       data: ce.data.data,
       dataVersion: '',
       topic: source,
@@ -139,7 +141,8 @@ export function parseEvent(raw: unknown): ParsedEvent {
     source = eg.data.topic ?? '';
     event = { ...eg.data, eventTime: new Date(eg.data.eventTime), topic: source };
   }
-  const base = { id: event.id, type: event.eventType, time: event.eventTime.toISOString() };
+  const stated = isCloudEvent ? (raw as { time?: unknown }).time !== undefined : true;
+  const base = { id: event.id, type: event.eventType, time: stated ? event.eventTime.toISOString() : null };
 
   if (
     isSystemEvent('Microsoft.Resources.ResourceWriteSuccess', event) ||
@@ -216,7 +219,11 @@ function parseKeyVault(
       : data;
   const d = keyVaultData.safeParse(lowered);
   if (!d.success) return fail(`${base.type} without the expected data: ${issues(d.error)}`);
-  const epoch = (s: number | null | undefined) => (s == null ? null : new Date(s * 1000).toISOString());
+  // Epoch seconds out of the range a date can hold (a garbled NBF/EXP) are unknown, not a crash.
+  const epoch = (s: number | null | undefined) => {
+    if (s == null || !Number.isFinite(s) || Math.abs(s) > 8.64e12) return null;
+    return new Date(s * 1000).toISOString();
+  };
   const url = new URL(d.data.id);
   const segments = url.pathname.split('/').filter(Boolean); // secrets/<name>/<version>
   return {

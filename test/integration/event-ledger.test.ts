@@ -46,3 +46,14 @@ describe('event ledger retention (Azurite)', () => {
     expect(await ledger.seen('never', NOW)).toBe(false);
   });
 });
+
+describe('event ledger keys', () => {
+  it('any id the sender chose is a valid key: long, with a lone surrogate, with / \\ # ?', async () => {
+    const ledger = new EventLedger(freshTables());
+    for (const id of ['x'.repeat(5000), 'abc\ud800def', 'a/b\\c#d?e\u0001']) {
+      expect(await ledger.seen(id, NOW)).toBe(false);
+      await ledger.record(id, 't', 'processed', NOW);
+      expect(await ledger.seen(id, NOW)).toBe(true);
+    }
+  });
+});
