@@ -7,10 +7,8 @@
  * back exactly and the unreadable-object findings resolve.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { reconcile } from '../../shared/app/reconcile';
 import type { Tables } from '../../shared/storage/tables';
-import { clientsFor, contosoScope, useContosoEmulator } from '../support/emulator';
-import { SAMPLE_NOW } from '../support/sample';
+import { reconcileContoso, useContosoEmulator } from '../support/emulator';
 import { tablesWithSampleBaseline } from '../support/tables';
 
 const PROD = '11111111-1111-4111-8111-111111111111';
@@ -23,12 +21,7 @@ type Item = Record<string, unknown> & { id: string; properties?: Record<string, 
 describe('unreadable objects are quarantined one by one (emulator + Azurite)', () => {
   const env = useContosoEmulator();
   let tables: Tables;
-  const scan = () =>
-    reconcile({
-      tables,
-      tenant: { clients: clientsFor(env.get()), scope: contosoScope(env.get()) },
-      evaluateAt: SAMPLE_NOW,
-    });
+  const scan = () => reconcileContoso(env.get(), tables);
   const open = (
     list: Array<{ ruleId: string; identity: { objectId: string }; state: string; key: string }>,
   ) =>

@@ -1,10 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { reconcile } from '../../shared/app/reconcile';
 import { FindingStore } from '../../shared/findings/store';
 import { RunStore } from '../../shared/findings/runs';
 import type { Tables } from '../../shared/storage/tables';
-import { clientsFor, contosoScope, useContosoEmulator } from '../support/emulator';
-import { SAMPLE_NOW } from '../support/sample';
+import { reconcileContoso, useContosoEmulator } from '../support/emulator';
 import { tablesWithSampleBaseline } from '../support/tables';
 
 const PROD = '11111111-1111-4111-8111-111111111111';
@@ -15,12 +13,7 @@ const DEV_ASSIGNMENTS = `subscriptions/${DEV}/providers/Microsoft.Authorization/
 describe('reconcile lifecycle (emulator + Azurite)', () => {
   const env = useContosoEmulator();
   let tables: Tables;
-  const run = () =>
-    reconcile({
-      tables,
-      tenant: { clients: clientsFor(env.get()), scope: contosoScope(env.get()) },
-      evaluateAt: SAMPLE_NOW,
-    });
+  const run = () => reconcileContoso(env.get(), tables);
   const withoutAssignment = (
     file: string,
     predicate: (a: { properties: { roleDefinitionId: string; principalId: string } }) => boolean,

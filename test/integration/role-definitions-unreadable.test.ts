@@ -5,12 +5,10 @@
  * give back exactly the previous findings.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { reconcile } from '../../shared/app/reconcile';
 import { handleEvents, TransientEventError } from '../../shared/app/handle-events';
 import type { Tables } from '../../shared/storage/tables';
-import { clientsFor, contosoScope, tenantFor, useContosoEmulator } from '../support/emulator';
+import { contosoScope, reconcileContoso, tenantFor, useContosoEmulator } from '../support/emulator';
 import { PROD_SUB, resourceEvent } from '../support/events';
-import { SAMPLE_NOW } from '../support/sample';
 import { runFunction, TIMER } from '../support/functions';
 import { reconcileTimer } from '../../functions/reconcile';
 import { tablesWithSampleBaseline } from '../support/tables';
@@ -24,12 +22,7 @@ const open = (list: Array<{ key: string; state: string }>) =>
 describe('unreadable role definitions (emulator + Azurite)', () => {
   const env = useContosoEmulator();
   let tables: Tables;
-  const scan = () =>
-    reconcile({
-      tables,
-      tenant: { clients: clientsFor(env.get()), scope: contosoScope(env.get()) },
-      evaluateAt: SAMPLE_NOW,
-    });
+  const scan = () => reconcileContoso(env.get(), tables);
 
   beforeEach(async () => {
     tables = await tablesWithSampleBaseline();

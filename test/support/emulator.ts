@@ -2,7 +2,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { AzureClients, emulatorCredential } from '../../shared/azure/clients';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
 import { Fixture } from '../../emulator/fixture';
-import { CONTOSO } from './sample';
+import { CONTOSO, SAMPLE_NOW } from './sample';
+import { reconcile } from '../../shared/app/reconcile';
+import type { Tables } from '../../shared/storage/tables';
 
 export function clientsFor(emulator: RunningEmulator): AzureClients {
   return new AzureClients(
@@ -34,6 +36,15 @@ export function contosoScope(emulator: RunningEmulator) {
     managementGroups: m.managementGroups,
     managedIdentityAttachments: m.managedIdentityAttachments,
   };
+}
+
+/** One full reconcile of the emulator's tenant as of the sample's date (what the integration tests repeat). */
+export function reconcileContoso(emulator: RunningEmulator, tables: Tables) {
+  return reconcile({
+    tables,
+    tenant: { clients: clientsFor(emulator), scope: contosoScope(emulator) },
+    evaluateAt: SAMPLE_NOW,
+  });
 }
 
 /** A fresh emulator on a private copy of the contoso fixture for each test file. */
