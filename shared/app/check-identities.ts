@@ -27,6 +27,8 @@ export interface IdentityCheckInput {
   cause?: { evidence: Record<string, unknown>; relatesTo: (c: FindingCandidate) => boolean };
   clock?: () => Date;
   publish?: PublishFindingChanges;
+  /** A baseline to judge by instead of the stored one (the CLI's --baseline FILE); the stored one is not changed. */
+  baseline?: { baseline: Baseline; source: string };
 }
 
 export interface IdentityCheckResult {
@@ -40,7 +42,7 @@ export interface IdentityCheckResult {
 export async function checkIdentities(input: IdentityCheckInput): Promise<IdentityCheckResult> {
   const clock = input.clock ?? (() => new Date());
   const ids = new Set(input.objectIds.map((id) => id.toLowerCase()));
-  const { baseline } = await baselineForRun(input.tables, undefined);
+  const { baseline } = await baselineForRun(input.tables, input.baseline);
   const inventory = await readIdentities(
     input.tenant.clients,
     input.tenant.scope,

@@ -20,6 +20,7 @@ import { eventsOf, parseEvent, type DomainEvent } from '../events/incoming-event
 import { describeApiError } from '../inventory/errors';
 import { statusOf, type Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';
+import type { Baseline } from '../baseline/schema';
 import { checkIdentities } from './check-identities';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges, PublishResult } from '../notify/finding-events';
@@ -47,6 +48,8 @@ export interface EventDeps {
   tenant: Pick<TenantConnection, 'clients' | 'scope'>;
   clock?: () => Date;
   publish?: PublishFindingChanges;
+  /** A baseline to judge by instead of the stored one (the CLI's --baseline FILE); the stored one is not changed. */
+  baseline?: { baseline: Baseline; source: string };
 }
 
 const NO_CHANGES = { opened: [], reopened: [], resolved: [], exempted: [] };
@@ -131,6 +134,7 @@ async function processEvent(event: DomainEvent, deps: EventDeps, clock: () => Da
     cause: { evidence, relatesTo },
     clock,
     publish: deps.publish,
+    baseline: deps.baseline,
   });
   if (!result.complete)
     throw new TransientEventError(
@@ -166,7 +170,7 @@ async function principalsOfAssignment(
   const fromFindings = (await new FindingStore(deps.tables).list())
     .filter((f) => String(f.evidence.assignmentId ?? '').toLowerCase() === id)
     .map((f) => f.identity.objectId);
-  const { baseline } = await baselineForRun(deps.tables, undefined);
+  const { baseline } = await baselineForRun(deps.tables, deps.baseline);
   const declaredHere = baseline.identities
     .filter((i) => i.roles.some((r) => r.scope.toLowerCase() === scope.toLowerCase()))
     .map((i) => i.objectId.toLowerCase());
@@ -208,7 +212,7 @@ async function processKeyVault(
       note: `a newer event (${applied}) was already applied to ${event.objectUrl}`,
       changes: NO_CHANGES,
     };
-  const { baseline } = await baselineForRun(deps.tables, undefined);
+  const { baseline } = await baselineForRun(deps.tables, deps.baseline);
   const now = clock();
   const evidence = { id: event.id, type: event.type, time: event.time };
   const candidates = keyVaultRules(event, baseline, now).map((c) => ({

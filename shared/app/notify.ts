@@ -53,6 +53,8 @@ export interface NotifyInput {
   directory?: AzureClients;
   /** Plan only: store nothing, send nothing. */
   dryRun?: boolean;
+  /** A baseline to judge by instead of the stored one (the CLI's --baseline FILE); the stored one is not changed. */
+  baseline?: { baseline: Baseline; source: string };
   clock?: () => Date;
 }
 
@@ -70,7 +72,7 @@ export interface NotifyResult {
 
 export async function notify(input: NotifyInput): Promise<NotifyResult> {
   const clock = input.clock ?? (() => input.now);
-  const { baseline } = await baselineForRun(input.tables, undefined);
+  const { baseline } = await baselineForRun(input.tables, input.baseline);
   const store = new FindingStore(input.tables);
   const outbox = new Outbox(input.tables);
   const [open, resolved, ledger, waitingAlerts] = await Promise.all([

@@ -4,6 +4,8 @@ import { UsageError } from '../errors';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { handleEvents } from '../app/handle-events';
+import { NoBaselineError } from '../app/run-support';
+import { readBaselineFile } from './baseline-file';
 import { describeOutcome } from '../app/event-summary';
 import { type CliIo } from './io';
 import { FIXTURE_HELP, withCliServices } from './cli-services';
@@ -17,7 +19,14 @@ export function registerEventCommand(program: Command, io: CliIo): void {
     .argument('<file>', 'JSON file with the event(s), e.g. as delivered to a webhook')
     .option('--fixture <dir>', FIXTURE_HELP)
     .option('--json', 'print the outcome of every event as JSON')
-    .action(async (file: string, opts: { fixture?: string; json?: boolean }) => {
+    .option(
+      '--baseline <file>',
+      'judge by this baseline file instead of the stored one (the stored one is not changed)',
+    )
+    .action(async (file: string, opts: { fixture?: string; json?: boolean; baseline?: string }) => {
+      const baseline = opts.baseline
+        ? { baseline: readBaselineFile(opts.baseline, io, new Date()), source: opts.baseline }
+        : undefined;
       let body: unknown;
       try {
         body = JSON.parse(readFileSync(path.resolve(io.cwd, file), 'utf8'));
@@ -28,7 +37,15 @@ export function registerEventCommand(program: Command, io: CliIo): void {
         io,
         { fixture: opts.fixture, storage: true, readsTenant: true },
         async (services) => {
-          const outcomes = await handleEvents(body, { tables: services.tables, tenant: services.tenant() });
+          const outcomes = await handleEvents(body, {
+            tables: services.tables,
+            tenant: services.tenant(),
+            baseline,
+          }).catch((error: unknown) => {
+            throw error instanceof NoBaselineError
+              ? new NoBaselineError(' (or pass --baseline FILE)')
+              : error;
+          });
           if (opts.json) io.out(JSON.stringify({ outcomes }, null, 2));
           else for (const o of outcomes) io.out(describeOutcome(o));
         },

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { describeNotify, notify } from '../app/notify';
 import { attestFromCli } from '../app/attestation';
+import { NoBaselineError } from '../app/run-support';
+import { readBaselineFile } from './baseline-file';
 import type { NoticeState } from '../notify/outbox';
 import { Outbox } from '../notify/outbox';
 import { loadSettings } from '../config/settings';
@@ -20,6 +22,10 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
       'plan the notices that are due (owner digests, security operations alerts and digest), store them in the outbox and send what the sending limits allow (needs WIMON_EMAIL_ENDPOINT and WIMON_EMAIL_SENDER unless --dry-run)',
     )
     .option('--dry-run', 'only show what would be sent; store nothing, send nothing')
+    .option(
+      '--baseline <file>',
+      'with --dry-run: plan by this baseline file instead of the stored one (the stored one is not changed)',
+    )
     .option('--no-digests', 'alerts only (what the every-minute timer does)')
     .option('--out <dir>', 'also write each planned notice as .html and .txt files here')
     .option('--now <date>', 'plan as of this date (default: now)')
@@ -28,7 +34,19 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
       "check the owners' Entra accounts (disabled or gone: their manager instead) in a recorded tenant through the local emulator; without it, in the configured tenant if any",
     )
     .action(
-      async (opts: { dryRun?: boolean; digests: boolean; out?: string; now?: string; fixture?: string }) => {
+      async (opts: {
+        dryRun?: boolean;
+        digests: boolean;
+        out?: string;
+        now?: string;
+        fixture?: string;
+        baseline?: string;
+      }) => {
+        if (opts.baseline && !opts.dryRun)
+          throw new UsageError('--baseline is for trying a baseline out: use it with --dry-run');
+        const baseline = opts.baseline
+          ? { baseline: readBaselineFile(opts.baseline, io, parseNow(opts.now)), source: opts.baseline }
+          : undefined;
         const settings = loadSettings(io.env);
         const configured = settings.WIMON_EMAIL_ENDPOINT && settings.WIMON_EMAIL_SENDER;
         if (!opts.dryRun && !configured)
@@ -52,6 +70,11 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
               dryRun: opts.dryRun,
               links: services.links,
               email: opts.dryRun ? undefined : services.email,
+              baseline,
+            }).catch((error: unknown) => {
+              throw error instanceof NoBaselineError
+                ? new NoBaselineError(' (or pass --baseline FILE with --dry-run)')
+                : error;
             });
             if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
             for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);

@@ -11,7 +11,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { buildProgram, run } from '../../shared/cli/main';
 import type { CliIo } from '../../shared/cli/io';
 import { EXIT } from '../../shared/errors';
-import { CONTOSO, SAMPLE_BASELINE_PATH, sampleBaselineText } from '../support/sample';
+import { CONTOSO, ROOT, SAMPLE_BASELINE_PATH, sampleBaselineText } from '../support/sample';
 import { testPrefix } from '../support/tables';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'wimon-exit-'));
@@ -209,7 +209,7 @@ const ROWS: Row[] = [
     error: 'NoBaselineError',
     env: 'storage',
     code: 2,
-    stderr: /no baseline has been applied yet[^(]*$/,
+    stderr: /no baseline has been applied yet.*\(or pass --baseline FILE with --dry-run\)/,
   },
   {
     command: 'attest',
@@ -266,6 +266,22 @@ const ROWS: Row[] = [
     env: 'storage',
     code: 1,
     stderr: /the baseline is not valid/,
+  },
+  {
+    command: 'event',
+    argv: ['event', EVENT, '--baseline', INVALID],
+    error: 'BaselineValidationError',
+    env: 'storage',
+    code: 1,
+    stderr: /the baseline is not valid/,
+  },
+  {
+    command: 'notify',
+    argv: ['notify', '--baseline', SAMPLE_BASELINE_PATH],
+    error: 'UsageError (--baseline without --dry-run)',
+    env: 'storage',
+    code: 2,
+    stderr: /--baseline is for trying a baseline out: use it with --dry-run/,
   },
   // BaselineConflictError: the stored baseline moved since the plan
   {
@@ -394,6 +410,42 @@ describe('exit codes of every command, per error class', () => {
       for (const code of Object.values(EXIT))
         expect(result.stdout, argv.join(' ')).toMatch(new RegExp(`\\n  ${code}  `));
     }
+  });
+
+  it('event and notify --dry-run take --baseline FILE like scan: no stored baseline needed to try them', async () => {
+    const env = {
+      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      WIMON_TABLE_PREFIX: testPrefix(),
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+      NO_COLOR: '1',
+    };
+    const kv = path.join(
+      ROOT,
+      'test',
+      'fixtures',
+      'events',
+      'keyvault-CertificateNearExpiry-eventgrid-schema-captured.json',
+    );
+    const event = await cli(['event', kv, '--baseline', SAMPLE_BASELINE_PATH, '--fixture', CONTOSO], env);
+    expect(event.stderr).toBe('');
+    expect(event.code).toBe(0);
+    expect(event.stdout).toMatch(/: (opened|no change|stale|duplicate)/);
+    const notify = await cli(
+      [
+        'notify',
+        '--dry-run',
+        '--fixture',
+        CONTOSO,
+        '--baseline',
+        SAMPLE_BASELINE_PATH,
+        '--now',
+        '2026-11-22',
+      ],
+      env,
+    );
+    expect(notify.stderr).toBe('');
+    expect(notify.code).toBe(0);
+    expect(notify.stdout).toMatch(/^notices: /m);
   });
 
   it('the table covers every command of the program', () => {
