@@ -10,9 +10,15 @@ import { isTransient, runtime } from '../shared/app/runtime';
  * permanent one (no baseline yet) is logged and acknowledged: the next reconcile covers it.
  */
 export async function eventsTrigger(event: unknown, context: InvocationContext): Promise<void> {
-  const { tables, tenant, publish } = runtime();
+  const { tables, tenant, publish, settings } = runtime();
   try {
-    for (const outcome of await handleEvents(event, { tables, tenant: tenant(), publish })) {
+    const deps = {
+      tables,
+      tenant: tenant(),
+      publish,
+      keyVaultDnsSuffix: settings.WIMON_VAULT_DNS_SUFFIX,
+    };
+    for (const outcome of await handleEvents(event, deps)) {
       if (outcome.status === 'skipped') context.warn(describeOutcome(outcome));
       else context.log(describeOutcome(outcome));
     }

@@ -161,6 +161,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WIMON_DIGEST_SCHEDULE', value: digestSchedule }
         { name: 'WIMON_ALERT_SCHEDULE', value: alertSchedule }
         { name: 'WIMON_PORTAL_ENDPOINT', value: portalEndpoint }
+        { name: 'WIMON_VAULT_DNS_SUFFIX', value: environment().suffixes.keyvaultDns }
         // A Key Vault reference: the app setting holds where the key is, never the key.
         { name: 'WIMON_ATTESTATION_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${attestationSecretName})' }
         { name: 'WIMON_ATTESTATION_URL', value: 'https://func-wimon-${token}.azurewebsites.net/api/attest' }

@@ -45,6 +45,8 @@ export interface EventOutcome {
 
 export interface EventDeps {
   tables: Tables;
+  /** WIMON_VAULT_DNS_SUFFIX (default vault.azure.net): Key Vault events from other hosts are refused. */
+  keyVaultDnsSuffix?: string;
   tenant: Pick<TenantConnection, 'clients' | 'scope'>;
   clock?: () => Date;
   publish?: PublishFindingChanges;
@@ -60,7 +62,7 @@ export async function handleEvents(body: unknown, deps: EventDeps): Promise<Even
   const ledger = new EventLedger(deps.tables);
   const outcomes: EventOutcome[] = [];
   for (const raw of eventsOf(body)) {
-    const parsed = parseEvent(raw);
+    const parsed = parseEvent(raw, { keyVaultDnsSuffix: deps.keyVaultDnsSuffix });
     if (!parsed.ok) {
       outcomes.push({
         id: parsed.id,

@@ -41,6 +41,7 @@ export function registerEventCommand(program: Command, io: CliIo): void {
             tables: services.tables,
             tenant: services.tenant(),
             baseline,
+            keyVaultDnsSuffix: services.settings.WIMON_VAULT_DNS_SUFFIX,
           }).catch((error: unknown) => {
             throw error instanceof NoBaselineError
               ? new NoBaselineError(' (or pass --baseline FILE)')

@@ -95,6 +95,20 @@ export const settingsSchema = z.object({
   /** NCRONTAB schedules (UTC): daily digests, and alerts plus outbox delivery. */
   WIMON_DIGEST_SCHEDULE: z.string().default('0 0 7 * * *'),
   WIMON_ALERT_SCHEDULE: z.string().default('0 */1 * * * *'),
+  /**
+   * DNS suffix of Key Vault in this cloud (Bicep's environment().suffixes.keyvaultDns): a Key Vault
+   * event whose object id is not on a vault host under it is refused, never a finding target.
+   */
+  WIMON_VAULT_DNS_SUFFIX: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/^\./, '').toLowerCase())
+    .pipe(
+      z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, {
+        error: 'WIMON_VAULT_DNS_SUFFIX must be a DNS suffix such as vault.azure.net',
+      }),
+    )
+    .default('vault.azure.net'),
   /** Azure portal for links in notices (sovereign clouds: https://portal.azure.us, …). */
   WIMON_PORTAL_ENDPOINT: z.url().default('https://portal.azure.com'),
   /** HMAC key for attestation links (at least 32 characters; in Azure a Key Vault reference). Links are off without it. */

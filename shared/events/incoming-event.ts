@@ -114,7 +114,12 @@ export function eventsOf(body: unknown): unknown[] {
   return Array.isArray(body) ? body : [body];
 }
 
-export function parseEvent(raw: unknown): ParsedEvent {
+export interface ParseOptions {
+  /** Key Vault DNS suffix of the cloud (WIMON_VAULT_DNS_SUFFIX); vault hosts must be `<name>.<suffix>`. */
+  keyVaultDnsSuffix?: string;
+}
+
+export function parseEvent(raw: unknown, options: ParseOptions = {}): ParsedEvent {
   const rawId = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : null;
   const fail = (reason: string, ignored = false): ParsedEvent => ({ ok: false, id: rawId, reason, ignored });
   // Normalise both schemas to the Event Grid shape the SDK's type guards take.
@@ -188,7 +193,8 @@ export function parseEvent(raw: unknown): ParsedEvent {
   }
 
   const kv = KEY_VAULT.exec(event.eventType);
-  if (kv) return parseKeyVault(base, kv, event.data, source, fail);
+  if (kv)
+    return parseKeyVault(base, kv, event.data, source, fail, options.keyVaultDnsSuffix ?? 'vault.azure.net');
   return fail(`event type ${event.eventType} is not one the monitor handles`, true);
 }
 
@@ -212,6 +218,7 @@ function parseKeyVault(
   data: unknown,
   source: string,
   fail: (reason: string) => ParsedEvent,
+  dnsSuffix: string,
 ): ParsedEvent {
   const lowered =
     typeof data === 'object' && data !== null
@@ -225,6 +232,17 @@ function parseKeyVault(
     return new Date(s * 1000).toISOString();
   };
   const url = new URL(d.data.id);
+  // The object must live on a vault of this cloud: anything else is refused, never a finding target.
+  const host = url.hostname.toLowerCase();
+  const suffix = dnsSuffix.replace(/^\./, '').toLowerCase();
+  if (
+    url.protocol !== 'https:' ||
+    !host.endsWith(`.${suffix}`) ||
+    host.slice(0, -suffix.length - 1).includes('.')
+  )
+    return fail(
+      `${base.type}: ${url.protocol}//${host} is not a Key Vault host under ${suffix}; not acted on`,
+    );
   const segments = url.pathname.split('/').filter(Boolean); // secrets/<name>/<version>
   return {
     ok: true,

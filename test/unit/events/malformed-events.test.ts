@@ -77,3 +77,32 @@ describe('malformed and unusual events', () => {
     expect(line).toContain('e1\ufffd\ufffdevent e2');
   });
 });
+
+describe('Key Vault events from hosts that are not vaults of this cloud', () => {
+  const kv = (id: string) => {
+    const e = keyVaultEvent({ type: 'SecretNearExpiry', vault: 'kv-a', object: 's', expires: NOW }) as {
+      data: Record<string, unknown>;
+    };
+    e.data.Id = id;
+    return e;
+  };
+  it.each([
+    ['https://evil.example.com/secrets/s/v1', 'https://evil.example.com'],
+    ['https://kv-a.vault.azure.net.evil.example/secrets/s/v1', 'https://kv-a.vault.azure.net.evil.example'],
+    ['https://a.b.vault.azure.net/secrets/s/v1', 'https://a.b.vault.azure.net'],
+    ['http://kv-a.vault.azure.net/secrets/s/v1', 'http://kv-a.vault.azure.net'],
+  ])('%s is refused with a note, never a finding target', (id, host) => {
+    const parsed = parseEvent(kv(id));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok)
+      expect(parsed.reason).toBe(
+        `Microsoft.KeyVault.SecretNearExpiry: ${host} is not a Key Vault host under vault.azure.net; not acted on`,
+      );
+  });
+  it('a vault of the configured cloud is read; the public suffix is the default', () => {
+    expect(parseEvent(kv('https://KV-A.vault.azure.net/secrets/s/v1')).ok).toBe(true);
+    const gov = kv('https://kv-a.vault.usgovcloudapi.net/secrets/s/v1');
+    expect(parseEvent(gov).ok).toBe(false);
+    expect(parseEvent(gov, { keyVaultDnsSuffix: '.vault.usgovcloudapi.net' }).ok).toBe(true);
+  });
+});
