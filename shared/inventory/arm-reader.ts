@@ -269,6 +269,13 @@ function toFederatedCredential(f: z.output<typeof wireFederatedCredentialSchema>
   };
 }
 
+/** The wire schemas of the ARM lists the monitor reads (the published-examples corpus is checked against them). */
+export const ARM_WIRE = {
+  roleAssignment: wireAssignmentSchema,
+  userAssignedIdentity: wireUamiSchema,
+  federatedCredential: wireFederatedCredentialSchema,
+};
+
 const wirePageSchema = z.object({ value: z.array(z.unknown()), nextLink: z.string().nullish() });
 
 const armBase = (clients: AzureClients): string => trimEndpoint(clients.endpoints.arm);

@@ -12,7 +12,13 @@ import { z } from 'zod';
 import { federatedCredentialWireSchema } from './federated-credential-schema';
 import { Quarantine } from './quarantine';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { AppRoleGrant, LiveCredential, LiveFederatedCredential, LiveOwner } from '../model/inventory';
+import type {
+  AppRoleGrant,
+  LiveCredential,
+  LiveFederatedCredential,
+  LiveOwner,
+  UnreadableObject,
+} from '../model/inventory';
 import { limiter, mapLimit } from './concurrency';
 import type { RequiredAccess } from '../azure/access';
 
@@ -81,6 +87,14 @@ const resourceSchema = z.object({
   displayName: z.string().nullish(),
   appRoles: z.array(z.object({ id: z.string(), value: z.string().nullish() })).default([]),
 });
+/** The wire schemas of the Graph objects the monitor reads (the published-examples corpus is checked against them). */
+export const GRAPH_WIRE = {
+  application: applicationSchema,
+  servicePrincipal: servicePrincipalSchema,
+  owner: ownerSchema,
+  appRoleAssignment: appRoleAssignmentSchema,
+};
+
 const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
 
 export type GraphApplication = z.output<typeof applicationSchema>;
@@ -162,6 +176,11 @@ export class GraphReader {
     this.quarantine = options.quarantine ?? new Quarantine();
   }
   private readonly quarantine: Quarantine;
+
+  /** What this reader has set aside so far (objects it could not read). */
+  unreadable(): readonly UnreadableObject[] {
+    return this.quarantine.objects;
+  }
 
   /** Every item of a collection, page by page; `onPage` sees each page as it arrives. */
   private async listAll<T>(path: string, schema: z.ZodType<T>, onPage?: (items: T[]) => void): Promise<T[]> {
@@ -276,8 +295,17 @@ export class GraphReader {
     const chunks: string[][] = [];
     for (let i = 0; i < urls.length; i += MAX_BATCH) chunks.push(urls.slice(i, i + MAX_BATCH));
     await mapLimit(chunks, this.concurrency, async (chunk) => {
-      for (const [url, body] of await this.batchGet(chunk, options.missingOk))
-        if (body !== MISSING) results.set(url, schema.parse(body));
+      for (const [url, body] of await this.batchGet(chunk, options.missingOk)) {
+        if (body === MISSING) continue;
+        // One object that cannot be read is set aside, not fatal to the others.
+        const item = this.quarantine.parse(schema, body, {
+          api: 'graph',
+          source: url,
+          scope: 'directory',
+          objectIdOf: () => ownerOfList(`${url}/`),
+        });
+        if (item !== undefined) results.set(url, item);
+      }
     });
     return results;
   }

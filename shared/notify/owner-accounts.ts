@@ -104,6 +104,8 @@ export class OwnerAccountStore {
     const known = await this.load();
     let users: Map<string, GraphUser | undefined>;
     let managers: Map<string, GraphUser>;
+    // A user object that cannot be read says nothing about the account: the run keeps what it knew.
+    const unreadableBefore = graph.unreadable().length;
     try {
       const urlOf = (a: string) =>
         `/users?$filter=${encodeURIComponent(`mail eq ${odataString(a)} or userPrincipalName eq ${odataString(a)}`)}&$select=${USER_SELECT}`;
@@ -132,6 +134,12 @@ export class OwnerAccountStore {
     } catch (error) {
       return { accounts: known, error: describeApiError(error) };
     }
+    const unreadable = graph.unreadable().slice(unreadableBefore);
+    if (unreadable.length)
+      return {
+        accounts: known,
+        error: `could not read ${unreadable.length} user object(s): ${unreadable.map((u) => `${u.source} (${u.problems})`).join('; ')}`,
+      };
     const table = await this.table();
     const at = now.toISOString();
     for (const address of wanted) {

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { armFederatedCredential } from '../../../shared/inventory/arm-reader';
-import { graphFederatedCredential } from '../../../shared/inventory/graph-reader';
+import type { z } from 'zod';
+import { ARM_WIRE, armFederatedCredential } from '../../../shared/inventory/arm-reader';
+import { GRAPH_WIRE, graphFederatedCredential } from '../../../shared/inventory/graph-reader';
 import { ROOT } from '../../support/sample';
 
 const published = (file: string) =>
@@ -64,5 +65,92 @@ describe('published federated identity credential payloads', () => {
     expect(() =>
       armFederatedCredential({ ...raw, properties: { ...raw!.properties, issuer: undefined } }),
     ).toThrow();
+  });
+});
+
+/**
+ * Every published list or object in the corpus, fed through the wire schema of the reader that
+ * handles it: none may be rejected (a rejected item would be quarantined in a real run).
+ */
+describe('the published-examples corpus parses completely', () => {
+  const list = (file: string) => published(file).value;
+  const one = (file: string) => [
+    JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'published', file), 'utf8')),
+  ];
+  const CORPUS: [string, unknown[], z.ZodType][] = [
+    [
+      'arm-roleassignments-list-subscription-recorded-2018-09-01-preview.json',
+      list('arm-roleassignments-list-subscription-recorded-2018-09-01-preview.json'),
+      ARM_WIRE.roleAssignment,
+    ],
+    [
+      'arm-roleassignments-list-atscope-assignedto-response.json',
+      list('arm-roleassignments-list-atscope-assignedto-response.json'),
+      ARM_WIRE.roleAssignment,
+    ],
+    [
+      'arm-roleassignments-list-for-resourcegroup-response.json',
+      list('arm-roleassignments-list-for-resourcegroup-response.json'),
+      ARM_WIRE.roleAssignment,
+    ],
+    [
+      'arm-uami-get-2026-05-31-response.json',
+      one('arm-uami-get-2026-05-31-response.json'),
+      ARM_WIRE.userAssignedIdentity,
+    ],
+    [
+      'arm-uami-federatedIdentityCredentials-list-stable-2026-05-31-response.json',
+      list('arm-uami-federatedIdentityCredentials-list-stable-2026-05-31-response.json'),
+      ARM_WIRE.federatedCredential,
+    ],
+    [
+      'arm-uami-federatedIdentityCredentials-list-2026-05-31.json',
+      list('arm-uami-federatedIdentityCredentials-list-2026-05-31.json'),
+      ARM_WIRE.federatedCredential,
+    ],
+    [
+      'graph-servicePrincipal-list-filter-recorded.json',
+      list('graph-servicePrincipal-list-filter-recorded.json'),
+      GRAPH_WIRE.servicePrincipal,
+    ],
+    [
+      'graph-servicePrincipal-managedIdentity-userAssigned-captured.json',
+      one('graph-servicePrincipal-managedIdentity-userAssigned-captured.json'),
+      GRAPH_WIRE.servicePrincipal,
+    ],
+    [
+      'graph-application-list-filter-appId-recorded.json',
+      list('graph-application-list-filter-appId-recorded.json'),
+      GRAPH_WIRE.application,
+    ],
+    [
+      'graph-application-get-with-passwordCredentials-recorded.json',
+      one('graph-application-get-with-passwordCredentials-recorded.json'),
+      GRAPH_WIRE.application,
+    ],
+    [
+      'graph-application-owners-list-recorded.json',
+      list('graph-application-owners-list-recorded.json'),
+      GRAPH_WIRE.owner,
+    ],
+    [
+      'graph-servicePrincipal-owners-empty-recorded.json',
+      list('graph-servicePrincipal-owners-empty-recorded.json'),
+      GRAPH_WIRE.owner,
+    ],
+  ];
+  it.each(CORPUS)('%s', (_file, items, schema) => {
+    const rejected = items
+      .map((item, i) => [i, schema.safeParse(item)] as const)
+      .filter(([, r]) => !r.success)
+      .map(
+        ([i, r]) =>
+          `item ${i}: ${r.error?.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+      );
+    expect(rejected).toEqual([]);
+  });
+  it('the corpus is what SOURCES.md lists', () => {
+    const sources = readFileSync(path.join(ROOT, 'test', 'fixtures', 'published', 'SOURCES.md'), 'utf8');
+    for (const [file] of CORPUS) expect(sources).toContain(`\`${file}\``);
   });
 });
