@@ -38,53 +38,6 @@ const HOST_ROLES: Record<string, { role: string; file: string; scope: string }> 
     scope: 'appInsights',
   },
 };
-/** What the templates must grant, from the code's declarations (read at each check, so tests can change them). */
-function expectations() {
-  const builtIn = REQUIRED_ACCESS.flatMap((a) =>
-    a.grant.kind === 'builtInRole' && a.when !== 'operator' ? [a.grant] : [],
-  ) as Extract<Grant, { kind: 'builtInRole' }>[];
-  /** Built-in Reader, for Resource Graph: at a monitored subscription (no `scope:`), in this file only, behind its parameter. */
-  const READER = builtIn.find((g) => g.role === 'Reader');
-  const READER_GUID = READER?.roleId ?? 'the code declares no Reader';
-  /** Built-in roles the monitor may hold, and where: what the code declares plus the host's own. */
-  const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: string | null }> = {
-    ...HOST_ROLES,
-    ...Object.fromEntries(
-      builtIn
-        .filter((g) => g !== READER)
-        .map((g) => [
-          g.roleId,
-          {
-            role: g.role,
-            file: PLACEMENT[g.role]?.file ?? `(no place in infra/ for ${g.role})`,
-            scope: PLACEMENT[g.role]?.scope ?? null,
-          },
-        ]),
-    ),
-  };
-  /** The code's own built-in roles that infra/ has no place for (each one a problem). */
-  const UNPLACED = builtIn.filter((g) => g !== READER && !PLACEMENT[g.role]).map((g) => g.role);
-  const customActions = (scope: string) =>
-    REQUIRED_ACCESS.flatMap((a) =>
-      a.grant.kind === 'customRoleActions' && a.grant.scope === scope ? [...a.grant.actions] : [],
-    );
-  /** What the monitor's custom reader role must allow: exactly what the readers declare. */
-  const ARM_PERMISSIONS = customActions('each monitored subscription');
-  /** The email sender role: these actions only, on the Communication Services resource only. */
-  const EMAIL_SEND_ACTIONS = customActions('the Communication Services resource');
-  const GRAPH_PERMISSION_IDS = graphPermissions();
-  const GRAPH_PERMISSIONS = Object.keys(GRAPH_PERMISSION_IDS);
-  return {
-    builtIn,
-    READER_GUID,
-    ALLOWED_ASSIGNMENTS,
-    UNPLACED,
-    ARM_PERMISSIONS,
-    EMAIL_SEND_ACTIONS,
-    GRAPH_PERMISSION_IDS,
-    GRAPH_PERMISSIONS,
-  };
-}
 const READER_FILE = 'app/resource-reader-assignment.bicep';
 /** The custom role is assigned at the subscription deployment scope (no `scope:`), in this file only. */
 const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
@@ -155,16 +108,41 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 export function checkInfra(dir: string): string[] {
-  const {
-    builtIn,
-    READER_GUID,
-    ALLOWED_ASSIGNMENTS,
-    UNPLACED,
-    ARM_PERMISSIONS,
-    EMAIL_SEND_ACTIONS,
-    GRAPH_PERMISSION_IDS,
-    GRAPH_PERMISSIONS,
-  } = expectations();
+  // What the templates must grant, from the code's declarations (read at each check, so tests can change them).
+  const builtIn = REQUIRED_ACCESS.flatMap((a) =>
+    a.grant.kind === 'builtInRole' && a.when !== 'operator' ? [a.grant] : [],
+  ) as Extract<Grant, { kind: 'builtInRole' }>[];
+  /** Built-in Reader, for Resource Graph: at a monitored subscription (no `scope:`), in this file only, behind its parameter. */
+  const READER = builtIn.find((g) => g.role === 'Reader');
+  const READER_GUID = READER?.roleId ?? 'the code declares no Reader';
+  /** Built-in roles the monitor may hold, and where: what the code declares plus the host's own. */
+  const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: string | null }> = {
+    ...HOST_ROLES,
+    ...Object.fromEntries(
+      builtIn
+        .filter((g) => g !== READER)
+        .map((g) => [
+          g.roleId,
+          {
+            role: g.role,
+            file: PLACEMENT[g.role]?.file ?? `(no place in infra/ for ${g.role})`,
+            scope: PLACEMENT[g.role]?.scope ?? null,
+          },
+        ]),
+    ),
+  };
+  /** The code's own built-in roles that infra/ has no place for (each one a problem). */
+  const UNPLACED = builtIn.filter((g) => g !== READER && !PLACEMENT[g.role]).map((g) => g.role);
+  const customActions = (scope: string) =>
+    REQUIRED_ACCESS.flatMap((a) =>
+      a.grant.kind === 'customRoleActions' && a.grant.scope === scope ? [...a.grant.actions] : [],
+    );
+  /** What the monitor's custom reader role must allow: exactly what the readers declare. */
+  const ARM_PERMISSIONS = customActions('each monitored subscription');
+  /** The email sender role: these actions only, on the Communication Services resource only. */
+  const EMAIL_SEND_ACTIONS = customActions('the Communication Services resource');
+  const GRAPH_PERMISSION_IDS = graphPermissions();
+  const GRAPH_PERMISSIONS = Object.keys(GRAPH_PERMISSION_IDS);
   const files = readInfra(dir);
   const all = resources(files);
   const problems: string[] = [];
