@@ -39,6 +39,11 @@ export interface FaultRule {
   times?: number;
   /** Log Analytics only: answer 200 with half the rows and a `PartialError` (status is ignored). */
   partialResult?: boolean;
+  /**
+   * Answer with this body and `status` instead: replays a published or recorded payload through
+   * the real SDK client and reader (test/fixtures/published/).
+   */
+  body?: unknown;
 }
 
 export interface ReceivedEmail {
@@ -697,6 +702,7 @@ function errorReply(
 
 function faultReply(api: Api, fault: FaultRule, path: string): Reply {
   const headers: Record<string, string> = {};
+  if (fault.body !== undefined) return { status: fault.status, body: fault.body, headers };
   if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
   if (fault.status === 429)
     return errorReply(

@@ -6,10 +6,11 @@ export async function reconcileTimer(_timer: Timer, context: InvocationContext):
   const { tables, tenant, publish } = runtime();
   const { run } = await reconcile({ tables, tenant: tenant(), evaluateAt: new Date(), publish });
   const open = Object.values(run.openBySeverity).reduce((a, b) => a + b, 0);
-  const line = `reconcile ${run.id} ${run.complete ? 'complete' : 'PARTIAL'}: ${open} open (+${run.changes.opened} new, ${run.changes.resolved} resolved), ${run.requests.total} requests`;
+  const gaps = describeGaps(run);
+  const line = `reconcile ${run.id} ${gaps ? 'PARTIAL' : 'complete'}: ${open} open (+${run.changes.opened} new, ${run.changes.resolved} resolved), ${run.requests.total} requests`;
   // A partial run is a warning, with what it could not read: it must not pass unnoticed.
-  if (run.complete) context.log(line);
-  else context.warn(`${line}; not read: ${describeGaps(run)}`);
+  if (!gaps) context.log(line);
+  else context.warn(`${line}; not read: ${gaps}`);
 }
 
 // Schedule from the app setting WIMON_RECONCILE_SCHEDULE (NCRONTAB, UTC); default every 6 hours.

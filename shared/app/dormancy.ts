@@ -11,7 +11,8 @@ import { RunStore, type RunRecord } from '../findings/runs';
 import { readInventory } from '../inventory/read-inventory';
 import { readSignInActivity } from '../inventory/sign-in-reader';
 import type { Finding } from '../model/finding';
-import type { ScopeCompleteness } from '../model/inventory';
+import type { ScopeCompleteness, UnreadableObject } from '../model/inventory';
+import { keepQuarantined } from '../rules/inventory-rules';
 import { evaluateDormancy, isSignInFinding, signInWindowDays } from '../rules/dormancy-rules';
 import { DAY_MS } from '../rules/context';
 import { isScopeReadCompletely, SIGN_IN_LOGS } from '../rules/read-scope';
@@ -64,7 +65,23 @@ export async function checkDormancy(input: DormancyInput): Promise<DormancyResul
     // An identity the logs cannot speak for keeps whatever finding it had.
     inView: (f) => isSignInFinding(f) && !undetermined.has(f.identity.objectId),
     readCompletely: (scope) => isScopeReadCompletely(scope, { scopes }),
+    // So does one whose directory object could not be read (absent from the inventory, not gone).
+    keep: keepQuarantined(inventory),
   });
+  const unreadable = [
+    ...(inventory.unreadable ?? []),
+    ...[...((signIns.complete && signIns.activity.unreadable) || [])].map(
+      ([objectId, problems]): UnreadableObject => ({
+        api: 'logs',
+        source: `Log Analytics workspace ${workspaceId}`,
+        scope: SIGN_IN_LOGS,
+        id: null,
+        objectId,
+        appId: null,
+        problems,
+      }),
+    ),
+  ];
   const findings = (await store.current()).filter(isSignInFinding);
   const run = {
     ...runRecord({
@@ -73,6 +90,7 @@ export async function checkDormancy(input: DormancyInput): Promise<DormancyResul
       endedAt: clock(),
       evaluatedAt: input.evaluateAt,
       scopes,
+      unreadable,
       requests: input.tenant.clients.counter.snapshot(),
       baseline: info,
       current: findings,

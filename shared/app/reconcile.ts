@@ -58,6 +58,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     endedAt: clock(),
     evaluatedAt: input.evaluateAt,
     scopes: inventory.scopes,
+    unreadable: inventory.unreadable,
     requests: inventory.requests,
     baseline: info,
     current,

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { contentHash } from '../baseline/canonical';
 import type { Baseline } from '../baseline/schema';
 import { BaselineStore } from '../baseline/store';
-import type { RunRecord } from '../findings/runs';
+import { UNREADABLE_KEPT, type RunRecord } from '../findings/runs';
 import type { SyncResult } from '../findings/store';
 import type { Finding } from '../model/finding';
-import type { RequestCounts, ScopeCompleteness } from '../model/inventory';
+import type { RequestCounts, ScopeCompleteness, UnreadableObject } from '../model/inventory';
 import type { Tables } from '../storage/tables';
 
 export class NoBaselineError extends MonitorError {
@@ -43,6 +43,8 @@ export function runRecord(fields: {
   endedAt: Date;
   evaluatedAt: Date;
   scopes: ScopeCompleteness[];
+  /** Objects set aside as unreadable (quarantined). */
+  unreadable?: readonly UnreadableObject[];
   requests: RequestCounts;
   baseline: RunRecord['baseline'];
   /** Open and exempted findings after the run. */
@@ -64,6 +66,9 @@ export function runRecord(fields: {
     evaluatedAt: fields.evaluatedAt.toISOString(),
     complete: fields.scopes.every((s) => s.complete),
     scopes: fields.scopes,
+    ...(fields.unreadable?.length
+      ? { unreadable: fields.unreadable.slice(0, UNREADABLE_KEPT), unreadableCount: fields.unreadable.length }
+      : {}),
     requests: fields.requests,
     baseline: fields.baseline,
     openByRule,

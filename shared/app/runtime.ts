@@ -1,18 +1,14 @@
 /** The Functions side of the composition root: the services of services.ts, built once per worker. */
 import { loadSettings } from '../config/settings';
+import { gapsOf } from '../findings/runs';
 import { openServices, type Services } from './services';
 
 /** What a trigger needs to decide whether to throw for redelivery (functions/ import only shared/app). */
 export { isTransient } from '../errors';
 
-/** What a partial run could not read, one "scope (error)" per gap, for a warning line. */
-export function describeGaps(run: {
-  scopes: readonly { scope: string; complete: boolean; error?: string }[];
-}): string {
-  return run.scopes
-    .filter((s) => !s.complete)
-    .map((s) => `${s.scope} (${s.error ?? 'not read'})`)
-    .join('; ');
+/** What a run could not read, one "scope (error)" or unreadable object per gap; empty when it saw everything. */
+export function describeGaps(run: Parameters<typeof gapsOf>[0]): string {
+  return gapsOf(run).join('; ');
 }
 
 let cached: Services | undefined;

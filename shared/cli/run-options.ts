@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Baseline } from '../baseline/schema';
 import { NoBaselineError } from '../app/run-support';
 import type { TenantConnection } from '../app/tenant';
-import type { RunRecord } from '../findings/runs';
+import { gapsOf, type RunRecord } from '../findings/runs';
 import type { Finding } from '../model/finding';
 import { SEVERITIES, type Severity } from '../rules/rule';
 import { FindingsAtOrAboveError, IncompleteReadError, UsageError } from '../errors';
@@ -77,11 +77,9 @@ export async function withPreparedRun(
 
 /** The line a person must not miss when a run could not see everything. */
 export function partialRunNotice(run: RunRecord): string | undefined {
-  if (run.complete) return undefined;
-  return `PARTIAL RUN: ${run.scopes
-    .filter((s) => !s.complete)
-    .map((s) => `${s.scope} (${s.error})`)
-    .join('; ')}. Findings in those scopes were neither raised from absence nor resolved.`;
+  const gaps = gapsOf(run);
+  if (!gaps.length) return undefined;
+  return `PARTIAL RUN: ${gaps.join('; ')}. Findings there were neither raised from absence nor resolved.`;
 }
 
 /** Checks --fail-on before anything is read, so a typo does not cost a scan. */
@@ -98,12 +96,10 @@ export function parseFailOn(value: string | undefined): Severity | undefined {
  */
 export function endOfRun(run: RunRecord, findings: readonly Finding[], failOn: Severity | undefined): void {
   throwIfUnauthorisedEverywhere(run.scopes);
-  if (!run.complete)
+  const gaps = gapsOf(run);
+  if (gaps.length)
     throw new IncompleteReadError(
-      `the run could not read everything; nothing there was resolved:\n${run.scopes
-        .filter((s) => !s.complete)
-        .map((s) => `  ${s.scope}: ${s.error ?? 'not read'}`)
-        .join('\n')}`,
+      `the run could not read everything; nothing there was resolved:\n${gaps.map((g) => `  ${g}`).join('\n')}`,
     );
   if (!failOn) return;
   const limit = SEVERITIES.indexOf(failOn);

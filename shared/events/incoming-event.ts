@@ -8,6 +8,7 @@
  */
 import { isSystemEvent, type EventGridEvent } from '@azure/eventgrid';
 import { z } from 'zod';
+import { describeIssues } from '../inventory/errors';
 
 export interface Actor {
   upn: string | null;
@@ -278,5 +279,5 @@ export function actorLabel(actor: Actor): string {
 }
 
 function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(event)'} ${i.message}`).join('; ');
+  return describeIssues(error.issues, '(event)');
 }

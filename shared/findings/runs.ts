@@ -3,7 +3,7 @@
  * newest run lists first; `record` holds the JSON below.
  */
 import type { TableClient } from '@azure/data-tables';
-import type { RequestCounts, ScopeCompleteness } from '../model/inventory';
+import type { RequestCounts, ScopeCompleteness, UnreadableObject } from '../model/inventory';
 import type { Tables } from '../storage/tables';
 import { assertEntityWithinLimits } from '../storage/limits';
 
@@ -15,8 +15,12 @@ export interface RunRecord {
   endedAt: string;
   /** When the rules evaluated time-based conditions (differs from startedAt when replaying a recording). */
   evaluatedAt: string;
+  /** Every scope was read completely (objects set aside as unreadable are counted below). */
   complete: boolean;
   scopes: ScopeCompleteness[];
+  /** Objects the run could not read (the first UNREADABLE_KEPT of them), and how many there were. */
+  unreadable?: UnreadableObject[];
+  unreadableCount?: number;
   requests: RequestCounts;
   baseline: { sequence: number | null; contentHash: string; source: string };
   /** Open (not exempted) findings after the run, by rule and by severity. */
@@ -56,6 +60,23 @@ export interface SweepRecord {
   resolved: number;
   requests: RequestCounts;
   purgedEvents: number;
+}
+
+/** How many unreadable objects a run record names (the findings name every one). */
+export const UNREADABLE_KEPT = 20;
+
+/**
+ * What a run did not see, one entry per gap, in the API's or the validator's words: each scope
+ * not read completely, then each object that could not be read.
+ */
+export function gapsOf(run: Pick<RunRecord, 'scopes' | 'unreadable' | 'unreadableCount'>): string[] {
+  const unreadable = run.unreadable ?? [];
+  const more = (run.unreadableCount ?? unreadable.length) - unreadable.length;
+  return [
+    ...run.scopes.filter((s) => !s.complete).map((s) => `${s.scope} (${s.error ?? 'not read'})`),
+    ...unreadable.map((u) => `${u.source}${u.id ? ` object ${u.id}` : ''} unreadable (${u.problems})`),
+    ...(more > 0 ? [`${more} more unreadable objects (see the inventory.unreadable-object findings)`] : []),
+  ];
 }
 
 const MAX_TIME = 9_999_999_999_999;

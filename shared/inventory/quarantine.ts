@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { UnreadableObject } from '../model/inventory';
+import { describeIssues } from './errors';
 
 export type Where = Pick<UnreadableObject, 'api' | 'source' | 'scope'> & {
   /** The service principal an item is about, read from the raw item (e.g. properties.principalId). */
@@ -27,9 +28,7 @@ export class Quarantine {
       id: text(record.id),
       objectId: text(where.objectIdOf?.(record))?.toLowerCase() ?? null,
       appId: text(record.appId)?.toLowerCase() ?? null,
-      problems: result.error.issues
-        .map((i) => `${i.path.length ? i.path.join('.') : '(the object)'}: ${i.message}`)
-        .join('; '),
+      problems: describeIssues(result.error.issues),
     });
     return undefined;
   }

@@ -12,7 +12,7 @@ import type { RequiredAccess } from '../azure/access';
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { ScopeCompleteness } from '../model/inventory';
-import { describeApiError } from './errors';
+import { describeApiError, describeIssues } from './errors';
 import { RESOURCE_GRAPH_SCOPE } from '../rules/read-scope';
 
 export { RESOURCE_GRAPH_SCOPE };
@@ -71,8 +71,14 @@ export async function readManagedIdentityUse(
       // Truncated without a token means rows were dropped that no further page will bring.
       if (page.resultTruncated === 'true' && !page.skipToken)
         throw new Error('Resource Graph truncated the result without a $skipToken');
-      for (const raw of page.data) {
-        const row = rowSchema.parse(raw);
+      for (const [i, raw] of page.data.entries()) {
+        // A row that cannot be read could use any identity: no identity may then be called unattached.
+        const parsed = rowSchema.safeParse(raw);
+        if (!parsed.success)
+          throw new Error(
+            `unexpected Resource Graph row ${i}: ${describeIssues(parsed.error.issues, '(the row)')}`,
+          );
+        const row = parsed.data;
         for (const identityId of row.userAssignedIdentities ?? []) add(identityId, row.id);
         if (row.kubeletIdentity) add(row.kubeletIdentity, row.id);
       }

@@ -4,7 +4,8 @@
  * Needs Log Analytics Reader on that workspace (and nothing in Microsoft Graph).
  *
  * A partial result (HTTP 200 with a PartialError) or a failed query is reported as incomplete
- * with its reason and no rows are trusted: a missing row would otherwise look like dormancy.
+ * with its reason and no rows are trusted: a missing row would otherwise look like dormancy. A
+ * row that cannot be read makes its own service principal undetermined (see dormancy-rules.ts).
  */
 import type { RequiredAccess } from '../azure/access';
 import { LogsQueryResultStatus } from '@azure/monitor-query-logs';
@@ -16,7 +17,7 @@ import {
   type SignInActivity,
   type SignInTableName,
 } from '../model/sign-in-activity';
-import { describeApiError } from './errors';
+import { describeApiError, describeIssues } from './errors';
 
 /**
  * `ResultType` is a string column ("0" = success). `union` without `isfuzzy` fails when a table
@@ -68,13 +69,19 @@ export async function readSignInActivity(
   const byObjectId = new Map<string, LastSignIn>();
   const byKeyId = new Map<string, string>();
   let coveredFrom: string | null = null;
+  const unreadable = new Map<string, string>();
   for (const [i, raw] of table.rows.entries()) {
-    const parsed = rowSchema.safeParse(Object.fromEntries(names.map((n, k) => [n, raw[k]])));
-    if (!parsed.success)
-      return {
-        complete: false,
-        error: `unexpected sign-in row ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`,
-      };
+    const record = Object.fromEntries(names.map((n, k) => [n, raw[k]]));
+    const parsed = rowSchema.safeParse(record);
+    if (!parsed.success) {
+      const problems = `sign-in row ${i}: ${describeIssues(parsed.error.issues, '(the row)')}`;
+      // A row that still names its service principal blinds the run to that one identity; a row
+      // that does not could be anyone's last sign-in, so nothing in the logs can be trusted.
+      const id = record.ServicePrincipalId;
+      if (typeof id !== 'string' || !id) return { complete: false, error: `unexpected ${problems}` };
+      unreadable.set(id.toLowerCase(), problems);
+      continue;
+    }
     const row = parsed.data;
     if (coveredFrom === null || row.FirstRecord < coveredFrom) coveredFrom = row.FirstRecord;
     const keyId = row.ServicePrincipalCredentialKeyId?.toLowerCase();
@@ -95,6 +102,7 @@ export async function readSignInActivity(
       coveredFrom,
       byObjectId,
       byKeyId,
+      ...(unreadable.size ? { unreadable } : {}),
     },
   };
 }

@@ -127,7 +127,7 @@ export interface Inventory {
  * and findings about it are neither raised from missing data nor resolved.
  */
 export interface UnreadableObject {
-  api: 'arm' | 'graph';
+  api: 'arm' | 'graph' | 'logs';
   /** The list it came from: the request path, without the query. */
   source: string;
   /** The scope whose read returned it (`/subscriptions/…`, `directory`). */

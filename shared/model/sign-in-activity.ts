@@ -23,4 +23,9 @@ export interface SignInActivity {
   byObjectId: Map<string, LastSignIn>;
   /** Credential key id (lower-case) → its last successful sign-in in the range. */
   byKeyId: Map<string, string>;
+  /**
+   * Service principals (lower-case object ids) with a sign-in row that could not be read → what
+   * was wrong with it: the logs cannot speak for them in this run. Absent when every row read.
+   */
+  unreadable?: ReadonlyMap<string, string>;
 }

@@ -49,6 +49,8 @@ const userSchema = z.looseObject({
   accountEnabled: z.boolean().nullish(),
 });
 type GraphUser = z.output<typeof userSchema>;
+/** The wire schema of a user (an owner, or /users/{id}/manager): checked against the published corpus. */
+export const OWNER_ACCOUNT_WIRE = { user: userSchema };
 
 const USER_SELECT = 'id,displayName,mail,userPrincipalName,accountEnabled';
 const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;

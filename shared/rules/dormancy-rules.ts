@@ -114,6 +114,7 @@ function unusedCredentialRule(ctx: RuleContext, activity: SignInActivity): Findi
   for (const live of ctx.inventory.identities) {
     const declared = ctx.declaredByObjectId.get(live.objectId);
     if (declared?.status === 'retired') continue;
+    if (activity.unreadable?.has(live.objectId)) continue; // its keys' use is unknown
     const last = activity.byObjectId.get(live.objectId)?.lastSuccess;
     if (!last || Date.parse(last) < since) continue; // not signing in at all: dormancy says it
     for (const c of live.credentials) {
@@ -152,6 +153,9 @@ type Verdict =
 
 function judge(ctx: RuleContext, live: LiveIdentity, activity: SignInActivity, threshold: number): Verdict {
   const daysSince = (iso: string) => Math.floor((ctx.now.getTime() - Date.parse(iso)) / DAY_MS);
+  const unreadable = activity.unreadable?.get(live.objectId);
+  if (unreadable)
+    return { kind: 'undetermined', reason: `a sign-in log row about it could not be read (${unreadable})` };
   const lastSuccess = activity.byObjectId.get(live.objectId)?.lastSuccess ?? null;
   if (lastSuccess) {
     const days = daysSince(lastSuccess);

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ARM_WIRE, armFederatedCredential } from '../../../shared/inventory/arm-reader';
 import { GRAPH_WIRE, graphFederatedCredential } from '../../../shared/inventory/graph-reader';
+import { federatedCredentialWireSchema } from '../../../shared/inventory/federated-credential-schema';
+import { OWNER_ACCOUNT_WIRE } from '../../../shared/notify/owner-accounts';
 import { ROOT } from '../../support/sample';
+import { publishedFiles, publishedSources, REPLAYED_THROUGH_SDK } from '../../support/published';
 
 const published = (file: string) =>
   JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'published', file), 'utf8')) as {
@@ -138,6 +141,32 @@ describe('the published-examples corpus parses completely', () => {
       list('graph-servicePrincipal-owners-empty-recorded.json'),
       GRAPH_WIRE.owner,
     ],
+    [
+      'graph-servicePrincipal-owners-list-doc.json',
+      list('graph-servicePrincipal-owners-list-doc.json'),
+      GRAPH_WIRE.owner,
+    ],
+    [
+      'graph-application-owners-list-user-and-servicePrincipal-assembled.json',
+      list('graph-application-owners-list-user-and-servicePrincipal-assembled.json'),
+      GRAPH_WIRE.owner,
+    ],
+    [
+      'graph-servicePrincipal-appRoleAssignments-list-doc.json',
+      list('graph-servicePrincipal-appRoleAssignments-list-doc.json'),
+      GRAPH_WIRE.appRoleAssignment,
+    ],
+    ['graph-user-manager-get-doc.json', one('graph-user-manager-get-doc.json'), OWNER_ACCOUNT_WIRE.user],
+    [
+      'graph-application-federatedIdentityCredentials-list.json',
+      list('graph-application-federatedIdentityCredentials-list.json'),
+      federatedCredentialWireSchema,
+    ],
+    [
+      'graph-application-federatedIdentityCredentials-list-flexible.json',
+      list('graph-application-federatedIdentityCredentials-list-flexible.json'),
+      federatedCredentialWireSchema,
+    ],
   ];
   it.each(CORPUS)('%s', (_file, items, schema) => {
     const rejected = items
@@ -149,8 +178,10 @@ describe('the published-examples corpus parses completely', () => {
       );
     expect(rejected).toEqual([]);
   });
-  it('the corpus is what SOURCES.md lists', () => {
-    const sources = readFileSync(path.join(ROOT, 'test', 'fixtures', 'published', 'SOURCES.md'), 'utf8');
-    for (const [file] of CORPUS) expect(sources).toContain(`\`${file}\``);
+  it('the corpus is what SOURCES.md lists, and every file in the folder is checked by this test or the replay test', () => {
+    const sources = publishedSources();
+    const checked = [...CORPUS.map(([file]) => file), ...REPLAYED_THROUGH_SDK];
+    expect([...checked].sort()).toEqual(publishedFiles().sort());
+    for (const file of checked) expect(sources).toContain(`\`${file}\``);
   });
 });

@@ -152,6 +152,29 @@ describe('identity.dormant / identity.never-signed-in', () => {
     expect(result.undetermined[0]!.reason).toContain('cover only 40 days');
   });
 
+  it('a sign-in row about it that could not be read makes it undetermined, whatever the other rows say', () => {
+    const withUnreadable = (a: SignInActivity): SignInActivity => ({
+      ...a,
+      unreadable: new Map([[OID, 'sign-in row 3: SignInTable: Invalid option']]),
+    });
+    const identity = live({ createdDateTime: ago(400) });
+    const evaluateWith = (a: SignInActivity) =>
+      evaluateDormancy(baseline({}), inventory([identity], [assignment('Reader', RG)]), a, NOW);
+    // The same logs without the unreadable row say dormant: the row is what stops it.
+    expect(evaluateWith(activity([[OID, ago(120)]])).candidates.map((c) => c.ruleId)).toEqual([
+      'identity.dormant',
+    ]);
+    const result = evaluateWith(withUnreadable(activity([[OID, ago(120)]])));
+    expect(result.candidates).toEqual([]);
+    expect(result.undetermined).toEqual([
+      {
+        objectId: OID,
+        name: expect.any(String),
+        reason: 'a sign-in log row about it could not be read (sign-in row 3: SignInTable: Invalid option)',
+      },
+    ]);
+  });
+
   it('a workspace with no records at all says so and raises nothing', () => {
     const result = run({ coveredFrom: null });
     expect(result.candidates).toEqual([]);

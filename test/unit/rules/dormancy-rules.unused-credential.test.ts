@@ -20,6 +20,7 @@ function unused(opts: {
   keys?: Record<string, string>;
   coveredFrom?: string;
   days?: number;
+  unreadableRow?: boolean;
 }) {
   const activity: SignInActivity = {
     from: ago(180),
@@ -29,6 +30,9 @@ function unused(opts: {
       [OID, { lastSuccess: opts.identityLast, table: 'AADServicePrincipalSignInLogs' as const }],
     ]),
     byKeyId: new Map(Object.entries(opts.keys ?? {})),
+    ...(opts.unreadableRow
+      ? { unreadable: new Map([[OID, 'sign-in row 0: LastSuccess: Invalid input']]) }
+      : {}),
   };
   return evaluateDormancy(
     baseline(
@@ -50,6 +54,16 @@ function unused(opts: {
 }
 
 describe('credential.unused', () => {
+  it('is not judged for an identity with an unreadable sign-in row (that row may be the key’s use)', () => {
+    const rotation = {
+      credentials: [secret('old', 200), secret('new', 40)],
+      identityLast: ago(1),
+      keys: { old: ago(45), new: ago(1) },
+    };
+    expect(unused(rotation).map((c) => c.target)).toEqual(['old']);
+    expect(unused({ ...rotation, unreadableRow: true })).toEqual([]);
+  });
+
   it('the old secret after a rotation: the new one signs in, the old one has not for 30 days', () => {
     const found = unused({
       credentials: [secret('old', 200), secret('new', 40)],
