@@ -75,7 +75,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['examples/**/*.js'],
+    files: ['examples/**/*.js', 'test/fixtures/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -30,7 +30,7 @@ Exit codes:
   1  problems found (an invalid baseline, a corrupt stored one)
   2  usage, configuration or sign-in error (a flag, file or setting; no baseline applied yet)
   3  conflict: the stored baseline changed since the plan
-  4  incomplete read: part of the tenant could not be read (one line per gap); nothing there was resolved
+  4  incomplete read: part of the tenant, or an object in it, could not be read (one line per gap); nothing there was resolved
   5  open findings at or above --fail-on (scan, dormancy)
   6  an Azure or Table Storage call failed in another way`;
 

@@ -191,6 +191,7 @@ export async function resolveAssignments(
       roleDefinitionId: a.roleDefinitionId,
       roleName: role.roleName,
       roleType: role.roleType,
+      condition: a.condition,
       createdOn: a.createdOn,
       createdBy: a.createdBy,
     };

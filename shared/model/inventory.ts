@@ -73,7 +73,12 @@ export interface LiveRoleAssignment {
   id: string;
   scope: string;
   principalId: string;
-  principalType: string;
+  /**
+   * As ARM wrote it (User, Group, ServicePrincipal, ForeignGroup, Unknown, …); null when the
+   * assignment does not say (older api-versions and assignments made without it): then nothing
+   * is concluded from its type.
+   */
+  principalType: string | null;
   /** Role definition GUID, lower-case (ARM writes the id in two forms; the GUID is what identifies it). */
   roleDefinitionId: string;
   /**
@@ -82,6 +87,11 @@ export interface LiveRoleAssignment {
    */
   roleName: string | null;
   roleType: string;
+  /**
+   * An ABAC condition that narrows the assignment (conditionVersion 2.0), as ARM wrote it; null
+   * when there is none. Kept so people see it: the rules judge the role as granted.
+   */
+  condition: string | null;
   createdOn: string | null;
   createdBy: string | null;
 }

@@ -48,13 +48,18 @@ export function unbaselinedRules(ctx: RuleContext, live: LiveIdentity): FindingC
       readScope: DIRECTORY,
     }),
   ];
-  if (live.owners.length === 0) {
+  // A service principal can own an application, but it cannot answer for it: only people count.
+  const people = live.owners.filter((o) => o.type !== 'servicePrincipal');
+  if (people.length === 0) {
+    const machines = live.owners.map((o) => o.displayName ?? o.objectId);
     out.push(
       candidate('identity.no-owner', {
         identity,
         target: live.objectId,
-        message: `${label(identity)} has no owner in the baseline or in Entra: name one.`,
-        evidence: { entraOwners: 0 },
+        message: machines.length
+          ? `${label(identity)} is owned in Entra only by service principal${machines.length === 1 ? '' : 's'} ${machines.join(', ')} and is not in the baseline: name a person.`
+          : `${label(identity)} has no owner in the baseline or in Entra: name one.`,
+        evidence: machines.length ? { entraOwners: 0, servicePrincipalOwners: machines } : { entraOwners: 0 },
         readScope: DIRECTORY,
       }),
     );

@@ -43,8 +43,13 @@ function evidenceOf(a: LiveRoleAssignment): Record<string, unknown> {
     scope: a.scope,
     createdOn: a.createdOn,
     createdBy: a.createdBy,
+    // Only when there is one, so findings about unconditioned assignments keep their content.
+    ...(a.condition ? { condition: a.condition } : {}),
   };
 }
+
+/** " (under an ABAC condition)": the assignment is judged as granted, and the reader is told it is narrowed. */
+const conditionWords = (a: LiveRoleAssignment) => (a.condition ? ' (under an ABAC condition)' : '');
 
 /** Rules every workload identity is held to, declared or not. */
 export function privilegedBroadRule(
@@ -63,7 +68,7 @@ export function privilegedBroadRule(
     candidate('role.privileged-broad', {
       identity,
       target: a.scope,
-      message: `${label(identity)} holds ${a.roleName} at ${levelWords(ctx.scopeFacts(a.scope).level)} scope ${a.scope}: narrow it to the resource group or resource the workload uses.`,
+      message: `${label(identity)} holds ${a.roleName} at ${levelWords(ctx.scopeFacts(a.scope).level)} scope ${a.scope}${conditionWords(a)}: narrow it to the resource group or resource the workload uses.`,
       evidence: evidenceOf(a),
       readScope: readScopeFor(a.scope, ctx.inventory),
     }),
@@ -134,7 +139,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
           candidate('role.unexpected', {
             identity: identityFor(),
             target: a.scope,
-            message: `${label(identityFor())} holds ${a.roleName} at ${a.scope}, which the baseline does not declare: remove it or declare it.`,
+            message: `${label(identityFor())} holds ${a.roleName} at ${a.scope}${conditionWords(a)}, which the baseline does not declare: remove it or declare it.`,
             evidence: evidenceOf(a),
             readScope: readScopeFor(a.scope, ctx.inventory),
           }),

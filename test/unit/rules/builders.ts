@@ -72,6 +72,7 @@ export function assignment(role: string, scope: string, principalId = OID): Live
     roleDefinitionId: `guid-${role.toLowerCase().replace(/ /g, '-')}`,
     roleName: role,
     roleType: 'BuiltInRole',
+    condition: null,
     createdOn: null,
     createdBy: null,
   };

@@ -170,6 +170,30 @@ describe('identity rules: what a finding says', () => {
     expect([noOwner.target, noOwner.readScope, noOwner.severity]).toEqual([STRANGER, 'directory', 'medium']);
   });
 
+  it('identity.no-owner when its only Entra owners are service principals (they cannot answer for it); a person among them is enough', () => {
+    const robot = {
+      objectId: 'aaaaaaaa-0000-4000-8000-0000000000aa',
+      displayName: 'deployer',
+      mail: null,
+      type: 'servicePrincipal' as const,
+    };
+    const person = {
+      objectId: 'bbbbbbbb-0000-4000-8000-0000000000bb',
+      displayName: 'Ann',
+      mail: 'ann@contoso.com',
+      type: 'user' as const,
+    };
+    const held = { credentials: [secret(iso(-10), iso(100))] };
+    const noOwner = unbaselined({ ...held, owners: [robot] }).find((c) => c.ruleId === 'identity.no-owner')!;
+    expect(noOwner.message).toBe(
+      'shadow is owned in Entra only by service principal deployer and is not in the baseline: name a person.',
+    );
+    expect(noOwner.evidence).toMatchObject({ servicePrincipalOwners: ['deployer'] });
+    expect(unbaselined({ ...held, owners: [robot, person] }).map((c) => c.ruleId)).toEqual([
+      'identity.unbaselined',
+    ]);
+  });
+
   it('identity.review-overdue: message and evidence; an attestation until today or later holds it off, an earlier one does not', () => {
     const overdue = baseline({ reviewBy: '2026-11-01' });
     const inv = inventory([live()], [assignment('Reader', RG)]);

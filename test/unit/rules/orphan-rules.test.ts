@@ -7,13 +7,14 @@ const GONE = 'dddddddd-0000-4000-8000-0000000000ff';
 const rulesOf = (list: ReturnType<typeof evaluate>, rule: string) => list.filter((c) => c.ruleId === rule);
 
 describe('role.orphaned-principal', () => {
-  const orphan = (principalType: string) => ({ ...assignment('Reader', RG, GONE), principalType });
+  const orphan = (principalType: string | null) => ({ ...assignment('Reader', RG, GONE), principalType });
 
   it.each([
     ['principalType Unknown (ARM: the principal was deleted)', 'Unknown', 1],
     ['a service principal the complete directory read does not have', 'ServicePrincipal', 1],
     ['a user (users are not read: not judged)', 'User', 0],
     ['a group (not read: not judged)', 'Group', 0],
+    ['no principalType (older api-versions omit it): could be a user or group, not judged', null, 0],
   ] as const)('%s', (_name, principalType, expected) => {
     const gone = orphan(principalType);
     const found = rulesOf(

@@ -22,6 +22,24 @@ describe('role rules', () => {
       ),
     ).toEqual([`role.unexpected@${RG}`]);
   });
+  it('an ABAC condition narrows what a role grants but not which role is held: judged as granted, and said', () => {
+    const condition =
+      "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'logs'))";
+    const declaredWithCondition = { ...assignment('Reader', RG), condition };
+    expect(evaluate(baseline(), inventory([live()], [declaredWithCondition]), NOW)).toEqual([]);
+    const undeclared = { ...assignment('Storage Blob Data Reader', RG), condition };
+    const [f] = evaluate(baseline(), inventory([live()], [assignment('Reader', RG), undeclared]), NOW);
+    expect(f!.ruleId).toBe('role.unexpected');
+    expect(f!.message).toContain(`at ${RG} (under an ABAC condition), which the baseline does not declare`);
+    expect(f!.evidence.condition).toBe(condition);
+    const [plain] = evaluate(
+      baseline(),
+      inventory([live()], [assignment('Reader', RG), assignment('Storage Blob Data Reader', RG)]),
+      NOW,
+    );
+    expect(plain!.evidence).not.toHaveProperty('condition');
+    expect(plain!.message).not.toContain('ABAC');
+  });
   it('role.missing: declared role absent, but not when the read of its subscription was partial', () => {
     expect(rules(evaluate(baseline(), inventory([live()], []), NOW))).toEqual(['role.missing']);
     expect(evaluate(baseline(), inventory([live()], [], [PROD]), NOW)).toEqual([]);
