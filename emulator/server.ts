@@ -37,6 +37,8 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** How many matching requests fail (default 1); Infinity for every one. */
   times?: number;
+  /** Instead of `times`: every Nth matching request fails, for as long as the emulator runs. */
+  every?: number;
   /** Log Analytics only: answer 200 with half the rows and a `PartialError` (status is ignored). */
   partialResult?: boolean;
   /**
@@ -120,10 +122,9 @@ export function routeOf(path: string): string {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const fixture = typeof options.fixture === 'string' ? Fixture.load(options.fixture) : options.fixture;
   const certificate = ensureEmulatorCertificate(options.certificateDir);
-  const faults: Array<FaultRule & { remaining: number }> = (options.faults ?? []).map((f) => ({
-    ...f,
-    remaining: f.times ?? 1,
-  }));
+  type ActiveFault = FaultRule & { remaining: number; seen: number };
+  const activate = (f: FaultRule): ActiveFault => ({ ...f, remaining: f.times ?? 1, seen: 0 });
+  const faults: ActiveFault[] = (options.faults ?? []).map(activate);
   let latencyMs = options.latencyMs ?? 0;
   const requests: RequestRecord[] = [];
   const delta = new GraphDelta(() => fixture.manifest.pageSize.graph, selectFields);
@@ -131,16 +132,22 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const takeFault = (api: Api, method: string, path: string, laterPage: boolean): FaultRule | undefined => {
     const lower = path.toLowerCase();
-    const rule = faults.find(
-      (f) =>
-        f.remaining > 0 &&
+    for (const f of faults) {
+      const matches =
         (f.api === undefined || f.api === api) &&
         (f.method === undefined || f.method.toUpperCase() === method) &&
         (f.path === undefined || lower.includes(f.path.toLowerCase())) &&
-        (!f.laterPagesOnly || laterPage),
-    );
-    if (rule) rule.remaining -= 1;
-    return rule;
+        (!f.laterPagesOnly || laterPage);
+      if (!matches) continue;
+      if (f.every !== undefined) {
+        f.seen += 1;
+        if (f.seen % f.every === 0) return f;
+      } else if (f.remaining > 0) {
+        f.remaining -= 1;
+        return f;
+      }
+    }
+    return undefined;
   };
 
   const handle = (
@@ -591,7 +598,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     resetRequests: () => {
       requests.length = 0;
     },
-    addFault: (rule) => faults.push({ ...rule, remaining: rule.times ?? 1 }),
+    addFault: (rule) => faults.push(activate(rule)),
     clearFaults: () => {
       faults.length = 0;
     },

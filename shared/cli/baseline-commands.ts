@@ -13,6 +13,7 @@ import { tenantConfigured } from '../app/tenant';
 import { type CliIo } from './io';
 import { parseNow } from './options';
 import { FIXTURE_HELP, withCliServices } from './cli-services';
+import { FAULTS_HELP } from '../../emulator/fault-spec';
 import { evaluate } from '../rules/evaluate';
 import { findingKey, type FindingCandidate } from '../model/finding';
 import { readInventory } from '../inventory/read-inventory';
@@ -43,11 +44,12 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
     )
     .argument('<file>', 'baseline YAML file')
     .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--faults <spec>', FAULTS_HELP)
     .option('--no-findings', 'do not read the tenant; show only the baseline diff')
     .option('--now <date>', 'validate and evaluate as of this date')
     .option('--json', 'print the plan as JSON')
     .action(
-      async (file: string, opts: { fixture?: string; findings: boolean; now?: string; json?: boolean }) => {
+      async (file: string, opts: { fixture?: string; faults?: string; findings: boolean; now?: string; json?: boolean }) => {
         const proposed = readBaselineFile(file, io, parseNow(opts.now));
         const stored = await openStore(io).current();
         const diff = diffBaselines(stored?.baseline, proposed);
@@ -166,9 +168,10 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
       'draft a baseline from the live tenant (current roles, federated credentials, credential types, app roles, Entra owners); TODO comments mark what to fill in',
     )
     .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--faults <spec>', FAULTS_HELP)
     .option('--out <file>', 'write the draft here instead of printing it')
-    .action(async (opts: { fixture?: string; out?: string }) => {
-      await withCliServices(io, { fixture: opts.fixture, readsTenant: true }, async (services) => {
+    .action(async (opts: { fixture?: string; faults?: string; out?: string }) => {
+      await withCliServices(io, { fixture: opts.fixture, faults: opts.faults, readsTenant: true }, async (services) => {
         const tenant = services.tenant();
         const now = tenant.recordedAt ?? new Date();
         const inventory = await readInventory(tenant.clients, tenant.scope, now);
@@ -213,13 +216,13 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
 
 /** Which findings the proposed baseline raises or clears compared with the stored one, against the live tenant. */
 async function findingsEffect(
-  opts: { fixture?: string },
+  opts: { fixture?: string; faults?: string },
   io: CliIo,
   stored: Baseline | undefined,
   proposed: Baseline,
 ) {
   if (!opts.fixture && !tenantConfigured(loadSettings(io.env))) return undefined;
-  return withCliServices(io, { fixture: opts.fixture, readsTenant: true }, async (services) => {
+  return withCliServices(io, { fixture: opts.fixture, faults: opts.faults, readsTenant: true }, async (services) => {
     const tenant = services.tenant();
     const now = tenant.recordedAt ?? new Date();
     const inventory = await readInventory(tenant.clients, tenant.scope, now);

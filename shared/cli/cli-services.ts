@@ -10,11 +10,12 @@ import type { TokenCredential } from '@azure/core-auth';
 import { loadSettings } from '../config/settings';
 import { credentialFor } from '../azure/credential';
 import { tenantConfigured } from '../app/tenant';
-import { AuthenticationError, SIGN_IN_GUIDANCE } from '../errors';
+import { AuthenticationError, SIGN_IN_GUIDANCE, UsageError } from '../errors';
 import { openServices, type Services } from '../app/services';
 import { Tables } from '../storage/tables';
 import { startAzurite } from '../../emulator/azurite';
 import { connectToFixture, type FixtureTenant } from './fixture-tenant';
+import { loadFaults } from '../../emulator/fault-spec';
 import type { CliIo } from './io';
 
 export const FIXTURE_HELP =
@@ -31,6 +32,8 @@ export interface CliServices extends Services {
 export interface CliServiceOptions {
   /** --fixture: the local emulator serving this folder is the tenant. */
   fixture?: string;
+  /** --faults: faults the emulator injects (emulator/fault-spec.ts); only with --fixture. */
+  faults?: string;
   /**
    * The command stores or reads findings, runs, the baseline…: Table Storage is needed (an
    * in-memory one when none is configured). 'in-memory': always a fresh one (the demo).
@@ -75,8 +78,11 @@ export async function openCliServices(io: CliIo, options: CliServiceOptions = {}
   };
   try {
     let fixtureTenant: FixtureTenant | undefined;
+    if (options.faults !== undefined && !options.fixture)
+      throw new UsageError('--faults injects faults into the local emulator: it needs --fixture DIR');
+    const faults = options.faults === undefined ? [] : loadFaults(options.faults, io.cwd);
     if (options.fixture) {
-      fixtureTenant = await connectToFixture(path.resolve(io.cwd, options.fixture));
+      fixtureTenant = await connectToFixture(path.resolve(io.cwd, options.fixture), faults);
       closers.push(fixtureTenant.close);
     }
     let tables: Tables | undefined;

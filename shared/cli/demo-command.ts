@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openCliServices } from './cli-services';
+import { FAULTS_HELP } from '../../emulator/fault-spec';
 import type { FixtureTenant } from './fixture-tenant';
 import { reconcile } from '../app/reconcile';
 import { checkDormancy } from '../app/dormancy';
@@ -36,12 +37,14 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       'baseline to apply',
       path.join(PROJECT_ROOT, 'examples', 'contoso', 'baseline.yaml'),
     )
-    .action(async (opts: { out: string; fixture: string; baseline: string }) => {
+    .option('--faults <spec>', FAULTS_HELP)
+    .action(async (opts: { out: string; fixture: string; faults?: string; baseline: string }) => {
       const started = Date.now();
       const outDir = path.resolve(io.cwd, opts.out);
       io.out('Starting in-memory Table Storage (Azurite) and the local Azure emulator…');
       const services = await openCliServices(io, {
         fixture: opts.fixture,
+        faults: opts.faults,
         storage: 'in-memory',
         ephemeralPrefix: 'demo',
       });

@@ -9,6 +9,7 @@ import { readBaselineFile } from './baseline-file';
 import { describeOutcome } from '../app/event-summary';
 import { type CliIo } from './io';
 import { FIXTURE_HELP, withCliServices } from './cli-services';
+import { FAULTS_HELP } from '../../emulator/fault-spec';
 
 export function registerEventCommand(program: Command, io: CliIo): void {
   program
@@ -18,12 +19,13 @@ export function registerEventCommand(program: Command, io: CliIo): void {
     )
     .argument('<file>', 'JSON file with the event(s), e.g. as delivered to a webhook')
     .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--faults <spec>', FAULTS_HELP)
     .option('--json', 'print the outcome of every event as JSON')
     .option(
       '--baseline <file>',
       'judge by this baseline file instead of the stored one (the stored one is not changed)',
     )
-    .action(async (file: string, opts: { fixture?: string; json?: boolean; baseline?: string }) => {
+    .action(async (file: string, opts: { fixture?: string; faults?: string; json?: boolean; baseline?: string }) => {
       const baseline = opts.baseline
         ? { baseline: readBaselineFile(opts.baseline, io, new Date()), source: opts.baseline }
         : undefined;
@@ -35,7 +37,7 @@ export function registerEventCommand(program: Command, io: CliIo): void {
       }
       await withCliServices(
         io,
-        { fixture: opts.fixture, storage: true, readsTenant: true },
+        { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true },
         async (services) => {
           const outcomes = await handleEvents(body, {
             tables: services.tables,

@@ -4,13 +4,13 @@
  */
 import { AzureClients, emulatorCredential } from '../azure/clients';
 import type { TenantConnection } from '../app/tenant';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import { startEmulator, type FaultRule, type RunningEmulator } from '../../emulator/server';
 
 export type FixtureTenant = TenantConnection & { emulator: RunningEmulator };
 
 /** Starts the local emulator on a fixture folder and connects to it. */
-export async function connectToFixture(fixtureDir: string): Promise<FixtureTenant> {
-  const emulator = await startEmulator({ fixture: fixtureDir });
+export async function connectToFixture(fixtureDir: string, faults: FaultRule[] = []): Promise<FixtureTenant> {
+  const emulator = await startEmulator({ fixture: fixtureDir, faults });
   const manifest = emulator.fixture.manifest;
   return {
     emulator,

@@ -9,6 +9,7 @@ import { startEmulator } from '../../emulator/server';
 import { ensureEmulatorCertificate } from '../../emulator/certificate';
 import { type CliIo } from './io';
 import { FIXTURE_HELP, throwIfUnauthorisedEverywhere, withCliServices } from './cli-services';
+import { FAULTS_HELP, loadFaults } from '../../emulator/fault-spec';
 
 export function inventorySummary(inv: Inventory) {
   const count = (pred: (i: Inventory['identities'][number]) => boolean) => inv.identities.filter(pred).length;
@@ -30,9 +31,10 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
       'read the live tenant (role assignments, identities, credentials, federated credentials, app roles) and print what was read, with completeness per scope',
     )
     .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--faults <spec>', FAULTS_HELP)
     .option('--json', 'print the whole inventory as JSON')
-    .action(async (opts: { fixture?: string; json?: boolean }) => {
-      await withCliServices(io, { fixture: opts.fixture, readsTenant: true }, async (services) => {
+    .action(async (opts: { fixture?: string; faults?: string; json?: boolean }) => {
+      await withCliServices(io, { fixture: opts.fixture, faults: opts.faults, readsTenant: true }, async (services) => {
         const tenant = services.tenant();
         const inv = await readInventory(tenant.clients, tenant.scope, new Date());
         if (opts.json) {
@@ -60,8 +62,12 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
       'serve a tenant fixture folder over HTTPS as local ARM and Microsoft Graph endpoints (for trying the monitor without Azure)',
     )
     .requiredOption('--fixture <dir>', 'fixture folder (see docs/emulator.md)')
-    .action(async (opts: { fixture: string }) => {
-      const emulator = await startEmulator({ fixture: path.resolve(io.cwd, opts.fixture) });
+    .option('--faults <spec>', FAULTS_HELP)
+    .action(async (opts: { fixture: string; faults?: string }) => {
+      const emulator = await startEmulator({
+        fixture: path.resolve(io.cwd, opts.fixture),
+        faults: opts.faults === undefined ? [] : loadFaults(opts.faults, io.cwd),
+      });
       const { certPath } = ensureEmulatorCertificate();
       const m = emulator.fixture.manifest;
       io.out(

@@ -14,6 +14,7 @@ import { tenantConfigured } from '../app/tenant';
 import { type CliIo } from './io';
 import { parseNow } from './options';
 import { withCliServices } from './cli-services';
+import { FAULTS_HELP } from '../../emulator/fault-spec';
 
 export function registerNotifyCommands(program: Command, io: CliIo): void {
   program
@@ -33,6 +34,7 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
       '--fixture <dir>',
       "check the owners' Entra accounts (disabled or gone: their manager instead) in a recorded tenant through the local emulator; without it, in the configured tenant if any",
     )
+    .option('--faults <spec>', FAULTS_HELP)
     .action(
       async (opts: {
         dryRun?: boolean;
@@ -40,6 +42,7 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
         out?: string;
         now?: string;
         fixture?: string;
+        faults?: string;
         baseline?: string;
       }) => {
         if (opts.baseline && !opts.dryRun)
@@ -55,7 +58,7 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
           );
         await withCliServices(
           io,
-          { fixture: opts.fixture, storage: true, readsTenant: true },
+          { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true },
           async (services) => {
             // Owner accounts (disabled or gone → their manager) are checked in Graph when a tenant
             // is configured; otherwise the last known state is used.

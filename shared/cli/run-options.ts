@@ -12,10 +12,12 @@ import { readBaselineFile } from './baseline-file';
 import { type CliIo } from './io';
 import { parseNow } from './options';
 import { FIXTURE_HELP, throwIfUnauthorisedEverywhere, withCliServices } from './cli-services';
+import { FAULTS_HELP } from '../../emulator/fault-spec';
 
 export interface RunOptions {
   baseline?: string;
   fixture?: string;
+  faults?: string;
   now?: string;
   json?: boolean;
   failOn?: string;
@@ -28,6 +30,7 @@ export function addRunOptions(command: Command): Command {
       'evaluate against this baseline file instead of the stored one (the stored one is not changed)',
     )
     .option('--fixture <dir>', FIXTURE_HELP)
+    .option('--faults <spec>', FAULTS_HELP)
     .option(
       '--now <date>',
       "evaluate time-based rules as of this date (default: now; a fixture's recording time when replaying one)",
@@ -52,7 +55,7 @@ export async function withPreparedRun(
   io: CliIo,
   work: (run: PreparedRun) => Promise<void>,
 ): Promise<void> {
-  await withCliServices(io, { fixture: opts.fixture, storage: true, readsTenant: true }, async (services) => {
+  await withCliServices(io, { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true }, async (services) => {
     const tenant = services.tenant();
     const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
     const baseline = opts.baseline

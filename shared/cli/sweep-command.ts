@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { deltaSweep } from '../app/delta-sweep';
 import type { CliIo } from './io';
 import { FIXTURE_HELP, withCliServices } from './cli-services';
+import { FAULTS_HELP } from '../../emulator/fault-spec';
 
 export function registerSweepCommand(program: Command, io: CliIo): void {
   program
@@ -14,11 +15,12 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
       '--fixture <dir>',
       `${FIXTURE_HELP} (a new emulator each time: its delta links never carry over, so a stored link leads to a full reconcile)`,
     )
+    .option('--faults <spec>', FAULTS_HELP)
     .option('--json', 'print the sweep result as JSON')
-    .action(async (opts: { fixture?: string; json?: boolean }) => {
+    .action(async (opts: { fixture?: string; faults?: string; json?: boolean }) => {
       await withCliServices(
         io,
-        { fixture: opts.fixture, storage: true, readsTenant: true },
+        { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true },
         async (services) => {
           const tenant = services.tenant();
           const r = await deltaSweep({
