@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { LiveFederatedCredential, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
+import type { RolePermission } from '../model/role-permissions';
 import { describeApiError } from './errors';
 import { IncompleteReadError } from '../errors';
 import { mapLimit } from './concurrency';
@@ -58,7 +59,7 @@ export interface ManagedIdentityResource {
 
 export interface ArmScopeRead {
   completeness: ScopeCompleteness;
-  assignments: Array<Omit<LiveRoleAssignment, 'roleName' | 'roleType'> & { roleDefinitionRef: string }>;
+  assignments: Array<Omit<LiveRoleAssignment, 'roleName' | 'roleType' | 'permissions'> & { roleDefinitionRef: string }>;
   managedIdentities: ManagedIdentityResource[];
 }
 
@@ -381,7 +382,7 @@ function toAssignment(a: z.output<typeof roleAssignmentSchema>): ArmScopeRead['a
   };
 }
 
-type RoleName = Promise<{ roleName: string; roleType: string }>;
+type RoleName = Promise<{ roleName: string; roleType: string; permissions: readonly RolePermission[] | null }>;
 
 /**
  * Role definitions outlive a single event by far; re-checks after events share them for an hour
@@ -390,6 +391,21 @@ type RoleName = Promise<{ roleName: string; roleType: string }>;
  */
 const SHARED_TTL_MS = 3_600_000;
 const shared = new Map<string, { value: RoleName; expires: number }>();
+
+/** A permission block as Azure defines it; absent lists are empty (nothing granted, nothing excluded). */
+function toPermission(p: {
+  actions?: string[];
+  notActions?: string[];
+  dataActions?: string[];
+  notDataActions?: string[];
+}): RolePermission {
+  return {
+    actions: p.actions ?? [],
+    notActions: p.notActions ?? [],
+    dataActions: p.dataActions ?? [],
+    notDataActions: p.notDataActions ?? [],
+  };
+}
 
 export class RoleDefinitionCache {
   private readonly byGuid = new Map<string, RoleName>();
@@ -415,7 +431,11 @@ export class RoleDefinitionCache {
           (d) => {
             if (!d.roleName)
               throw new IncompleteReadError(`role definition ${guid} came back without a roleName`);
-            return { roleName: d.roleName, roleType: d.roleType ?? 'Unknown' };
+            return {
+              roleName: d.roleName,
+              roleType: d.roleType ?? 'Unknown',
+              permissions: d.permissions ? d.permissions.map(toPermission) : null,
+            };
           },
           (error: unknown) => {
             throw new IncompleteReadError(`role definition ${guid}: ${describeApiError(error)}`, {

@@ -13,6 +13,7 @@ import type {
   LiveRoleAssignment,
   ScopeCompleteness,
 } from '../model/inventory';
+import type { RolePermission } from '../model/role-permissions';
 import {
   readManagementGroup,
   readSubscription,
@@ -152,14 +153,17 @@ export async function resolveAssignments(
   // One lookup per distinct role definition, then a plain pass: no promise per assignment.
   const refs = new Map<string, string>();
   for (const a of unique) refs.set(a.roleDefinitionId, a.roleDefinitionRef);
-  const names = new Map<string, { roleName: string | null; roleType: string }>();
+  const names = new Map<
+    string,
+    { roleName: string | null; roleType: string; permissions: readonly RolePermission[] | null }
+  >();
   const unreadable = new Map<string, string>();
   await Promise.all(
     [...refs].map(([guid, ref]) =>
       cache.resolve(ref).then(
         (role) => void names.set(guid, role),
         (error: unknown) => {
-          names.set(guid, { roleName: null, roleType: 'Unknown' });
+          names.set(guid, { roleName: null, roleType: 'Unknown', permissions: null });
           unreadable.set(guid, error instanceof Error ? error.message : String(error));
         },
       ),
@@ -191,6 +195,7 @@ export async function resolveAssignments(
       roleDefinitionId: a.roleDefinitionId,
       roleName: role.roleName,
       roleType: role.roleType,
+      permissions: role.permissions,
       condition: a.condition,
       createdOn: a.createdOn,
       createdBy: a.createdBy,

@@ -1,4 +1,5 @@
 /** The live state of a tenant as the rules see it: typed values, never raw API JSON. */
+import type { RolePermission } from './role-permissions';
 
 export type IdentityKind = 'application' | 'managedIdentity';
 
@@ -87,6 +88,11 @@ export interface LiveRoleAssignment {
    */
   roleName: string | null;
   roleType: string;
+  /**
+   * What the role allows (its definition's permissions; one array shared by every assignment of
+   * the role); null when not known (then only the policy's role lists say what it is).
+   */
+  permissions: readonly RolePermission[] | null;
   /**
    * An ABAC condition that narrows the assignment (conditionVersion 2.0), as ARM wrote it; null
    * when there is none. Kept so people see it: the rules judge the role as granted.

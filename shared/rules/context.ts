@@ -4,6 +4,7 @@ import type { Inventory, LiveIdentity, LiveRoleAssignment } from '../model/inven
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { normalizeScope, scopeAndAncestors, scopeLevel, type ScopeLevel } from '../model/arm-scope';
 import { ruleDefinition, type RuleId, type Severity } from './catalogue';
+import { BUILT_IN_ROLE_IDS, describeGrant, privilegeOf, secretChangeOf } from '../model/role-permissions';
 
 /** What the rules need to know of a scope, worked out once per distinct scope. */
 export interface ScopeFacts {
@@ -21,10 +22,16 @@ export interface RoleFacts {
   /** False when the role definition could not be read: no rule may judge the assignment. */
   known: boolean;
   name: string;
-  /** The name lower-cased: baselines may name a role in any case. */
+  /**
+   * How a baseline names it: the name lower-cased (any case matches), or, for a custom role that
+   * borrows a built-in role's name, its definition GUID (the name would mean the built-in).
+   */
   lower: string;
   privileged: boolean;
+  /** Why it is privileged, for the finding: what it can do and the pattern that grants it, or the policy list. */
+  privilegedBecause: string | null;
   secretManager: boolean;
+  secretManagerBecause: string | null;
 }
 
 export interface RuleContext {
@@ -60,8 +67,8 @@ export function buildContext(
   const scopes = new Map<string, ScopeFacts>();
   const environments = environmentIndex(baseline.policy.environments);
   const roles = new Map<string, RoleFacts>();
-  const privileged = new Set(baseline.policy.privilegedRoles.map(lower));
-  const secretManagers = new Set(baseline.policy.secretManagerRoles.map(lower));
+  const listedPrivileged = policyRoleList(baseline.policy.privilegedRoles);
+  const listedSecretManager = policyRoleList(baseline.policy.secretManagerRoles);
   return {
     baseline,
     inventory,
@@ -96,12 +103,28 @@ export function buildContext(
       // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo; computing again gives the same facts
       if (facts === undefined || facts.name !== a.roleName) {
         const name = a.roleName.toLowerCase();
+        const builtIn = BUILT_IN_ROLE_IDS.get(name);
+        // Judged by what it allows when that is known; the policy's lists add to it.
+        const grant = a.permissions ? privilegeOf(a.permissions) : null;
+        const secrets = a.permissions ? secretChangeOf(a.permissions) : null;
+        const privilegedBecause = grant
+          ? describeGrant(grant)
+          : listedPrivileged(name, a.roleDefinitionId)
+            ? 'policy.privilegedRoles lists it'
+            : null;
+        const secretManagerBecause = secrets
+          ? describeGrant(secrets)
+          : listedSecretManager(name, a.roleDefinitionId)
+            ? 'policy.secretManagerRoles lists it'
+            : null;
         const computed = {
           known: true,
           name: a.roleName,
-          lower: name,
-          privileged: privileged.has(name) || privileged.has(a.roleDefinitionId),
-          secretManager: secretManagers.has(name) || secretManagers.has(a.roleDefinitionId),
+          lower: builtIn !== undefined && builtIn !== a.roleDefinitionId ? a.roleDefinitionId : name,
+          privileged: privilegedBecause !== null,
+          privilegedBecause,
+          secretManager: secretManagerBecause !== null,
+          secretManagerBecause,
         };
         // Stryker disable next-line ConditionalExpression,EqualityOperator: which entry the memo keeps, not what it answers
         if (facts === undefined) roles.set(a.roleDefinitionId, computed);
@@ -119,8 +142,30 @@ const UNKNOWN_ROLE: RoleFacts = {
   name: '',
   lower: '',
   privileged: false,
+  privilegedBecause: null,
   secretManager: false,
+  secretManagerBecause: null,
 };
+
+/**
+ * A policy role list as a test: an entry matches a role by definition GUID; an entry naming a
+ * built-in role matches that built-in's definition only (a custom role may borrow the name); any
+ * other entry matches a custom role by name, in any case.
+ */
+function policyRoleList(entries: readonly string[]): (lowerName: string, definitionId: string) => boolean {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const entry of entries.map(lower)) {
+    const builtIn = BUILT_IN_ROLE_IDS.get(entry);
+    if (builtIn !== undefined) ids.add(builtIn);
+    else {
+      ids.add(entry);
+      names.add(entry);
+    }
+  }
+  return (lowerName, definitionId) =>
+    ids.has(definitionId) || (names.has(lowerName) && !BUILT_IN_ROLE_IDS.has(lowerName));
+}
 
 /**
  * An inventory is read once and never changed, nor is a loaded baseline: their indexes are built

@@ -10,7 +10,7 @@ import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { isStrictAncestor, normalizeScope, scopeAndAncestors } from '../model/arm-scope';
-import { candidate, declaredObjectId, identityOf, label, type RuleContext } from './context';
+import { candidate, declaredObjectId, identityOf, label, type RoleFacts, type RuleContext } from './context';
 import { readScopeFor } from './read-scope';
 import type { Evaluation, RuleDescriptor } from './rule';
 
@@ -30,9 +30,10 @@ function levelWords(level: string): string {
   }
 }
 
-export function roleMatches(declaredRole: string, a: LiveRoleAssignment): boolean {
+/** A declared role (name or GUID) is this assignment's role: by GUID, or by name unless a custom role borrows a built-in's. */
+export function roleMatches(declaredRole: string, a: LiveRoleAssignment, role: RoleFacts): boolean {
   const d = lower(declaredRole);
-  return (a.roleName !== null && d === lower(a.roleName)) || d === a.roleDefinitionId;
+  return d === role.lower || d === a.roleDefinitionId;
 }
 
 function evidenceOf(a: LiveRoleAssignment): Record<string, unknown> {
@@ -68,8 +69,8 @@ export function privilegedBroadRule(
     candidate('role.privileged-broad', {
       identity,
       target: a.scope,
-      message: `${label(identity)} holds ${a.roleName} at ${levelWords(ctx.scopeFacts(a.scope).level)} scope ${a.scope}${conditionWords(a)}: narrow it to the resource group or resource the workload uses.`,
-      evidence: evidenceOf(a),
+      message: `${label(identity)} holds ${a.roleName} at ${levelWords(ctx.scopeFacts(a.scope).level)} scope ${a.scope}${conditionWords(a)}, and ${ctx.roleFacts(a).privilegedBecause}: narrow it to the resource group or resource the workload uses.`,
+      evidence: { ...evidenceOf(a), privilegedBecause: ctx.roleFacts(a).privilegedBecause },
       readScope: readScopeFor(a.scope, ctx.inventory),
     }),
   );
@@ -122,7 +123,7 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
     // well as role.privileged-broad, so exempting one of them does not hide the other.
     if (!exact) {
       const narrower = declared.roles.find(
-        (d) => roleMatches(d.role, a) && isStrictAncestor(a.scope, d.scope),
+        (d) => roleMatches(d.role, a, role) && isStrictAncestor(a.scope, d.scope),
       );
       if (narrower) {
         out.push(
@@ -171,8 +172,8 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
         candidate('role.secret-manager-on-runtime', {
           identity: identityFor(),
           target: a.scope,
-          message: `Runtime identity ${label(identityFor())} holds ${a.roleName} on ${a.scope} and can change secrets: give it Key Vault Secrets User and manage secrets from a deployment identity.`,
-          evidence: evidenceOf(a),
+          message: `Runtime identity ${label(identityFor())} holds ${a.roleName} on ${a.scope}, and ${role.secretManagerBecause}: give it Key Vault Secrets User and manage secrets from a deployment identity.`,
+          evidence: { ...evidenceOf(a), secretManagerBecause: role.secretManagerBecause },
           readScope: readScopeFor(a.scope, ctx.inventory),
         }),
       );

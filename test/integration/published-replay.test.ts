@@ -36,7 +36,13 @@ describe('published payloads replayed through the SDK clients and readers (emula
         '/subscriptions/subID/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
       );
       // `properties.type` on the wire is the role type.
-      expect(role).toEqual({ roleName: 'Role name', roleType: 'roletype' });
+      expect(role).toEqual({
+        roleName: 'Role name',
+        roleType: 'roletype',
+        permissions: [
+          { actions: ['action'], notActions: [], dataActions: ['dataAction'], notDataActions: [] },
+        ],
+      });
     },
     'loganalytics-query-response-v1-spec.json': async () => {
       // The envelope reads; its rows are another query's, and the reader says which column is missing.

@@ -1,4 +1,5 @@
 /** Small builders for rule tests: a valid baseline and a live inventory, changed per case. */
+import { BUILT_IN_ROLE_IDS } from '../../../shared/model/role-permissions';
 import { parseBaseline } from '../../../shared/baseline/parse';
 import type { Baseline, DeclaredIdentity } from '../../../shared/baseline/schema';
 import type { Inventory, LiveIdentity, LiveRoleAssignment } from '../../../shared/model/inventory';
@@ -69,9 +70,11 @@ export function assignment(role: string, scope: string, principalId = OID): Live
     scope,
     principalId,
     principalType: 'ServicePrincipal',
-    roleDefinitionId: `guid-${role.toLowerCase().replace(/ /g, '-')}`,
+    // A built-in role is known by its GUID (as ARM gives it); any other name gets a made-up one.
+    roleDefinitionId: BUILT_IN_ROLE_IDS.get(role.toLowerCase()) ?? `guid-${role.toLowerCase().replace(/ /g, '-')}`,
     roleName: role,
-    roleType: 'BuiltInRole',
+    roleType: BUILT_IN_ROLE_IDS.has(role.toLowerCase()) ? 'BuiltInRole' : 'CustomRole',
+    permissions: null,
     condition: null,
     createdOn: null,
     createdBy: null,

@@ -99,7 +99,9 @@ describe('rule context', () => {
       name: 'Owner',
       lower: 'owner',
       privileged: true,
+      privilegedBecause: 'policy.privilegedRoles lists it',
       secretManager: false,
+      secretManagerBecause: null,
     });
     expect(ctx.roleFacts(assignment('Custom Admin', PROD)).privileged).toBe(true);
     expect(ctx.roleFacts(assignment('Key Vault Administrator', PROD))).toMatchObject({
@@ -131,7 +133,9 @@ describe('rule context: unknown roles', () => {
       name: '',
       lower: '',
       privileged: false,
+      privilegedBecause: null,
       secretManager: false,
+      secretManagerBecause: null,
     });
     expect(ctx.roleFacts(assignment('Owner', PROD)).known).toBe(true);
   });

@@ -209,7 +209,7 @@ describe('role rules: roles by GUID, several roles at one scope, and what each f
         'role.privileged-broad',
       );
       expect(f!.message).toBe(
-        `app-one holds Owner at ${word} scope ${scope}: narrow it to the resource group or resource the workload uses.`,
+        `app-one holds Owner at ${word} scope ${scope}, and policy.privilegedRoles lists it: narrow it to the resource group or resource the workload uses.`,
       );
       expect(f!.evidence).toEqual({
         assignmentId: owner.id,
@@ -218,6 +218,7 @@ describe('role rules: roles by GUID, several roles at one scope, and what each f
         scope,
         createdOn: '2026-11-01T00:00:00Z',
         createdBy: 'u1',
+        privilegedBecause: 'policy.privilegedRoles lists it',
         entraOwners: ['o@contoso.com'],
       });
     }
@@ -268,7 +269,7 @@ describe('role rules: roles by GUID, several roles at one scope, and what each f
     });
     const secret = one('role.secret-manager-on-runtime', KV);
     expect(secret.message).toBe(
-      `Runtime identity app-one holds Key Vault Secrets Officer on ${KV} and can change secrets: give it Key Vault Secrets User and manage secrets from a deployment identity.`,
+      `Runtime identity app-one holds Key Vault Secrets Officer on ${KV}, and policy.secretManagerRoles lists it: give it Key Vault Secrets User and manage secrets from a deployment identity.`,
     );
     expect(secret.evidence).toMatchObject({ role: 'Key Vault Secrets Officer', scope: KV });
   });
