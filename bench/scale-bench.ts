@@ -68,7 +68,8 @@ export function minimumRequests(counts: SyntheticTenant['counts'], pageSize: { a
     counts.assignmentsPerSubscription.reduce((t, a) => t + pages(a, pageSize.arm), 0) +
     counts.managedIdentitiesPerSubscription.reduce((t, u) => t + pages(u, pageSize.arm), 0) +
     counts.managedIdentities +
-    counts.distinctRoles;
+    counts.distinctRoles +
+    pages(counts.managementGroupEntities, pageSize.arm); // the management-group hierarchy
   const servicePrincipals = counts.identities + 1; // + Microsoft Graph's own
   const graph =
     pages(counts.applications, pageSize.graph) +

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ensureEmulatorCertificate } from './certificate';
+import { entitiesOf } from './management-groups';
 import { Fixture, hasValueArray, type Api } from './fixture';
 import { GraphDelta } from './graph-delta';
 import {
@@ -187,6 +188,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)
       )
         reply = queryResources(body);
+      else if (
+        api === 'arm' &&
+        method === 'POST' &&
+        /^\/providers\/Microsoft\.Management\/getEntities$/i.test(path)
+      )
+        reply = page('arm', url, { value: entitiesOf(fixture) });
       else if (method === 'GET') reply = get(api, url, path);
       else reply = errorReply(api, 405, 'MethodNotAllowed', `${method} is not emulated for ${path}`);
     } catch (error) {

@@ -44,6 +44,8 @@ export interface SyntheticTenant {
     assignmentsPerSubscription: number[];
     managedIdentitiesPerSubscription: number[];
     distinctRoles: number;
+    /** Entities the Management Groups API lists: the root group and the subscriptions. */
+    managementGroupEntities: number;
   };
 }
 
@@ -365,6 +367,8 @@ export function generateSyntheticTenant(options: SyntheticOptions): SyntheticTen
       assignmentsPerSubscription: assignmentsBySub.map((l) => l.length),
       managedIdentitiesPerSubscription: uamisBySub.map((l) => l.length),
       distinctRoles: ROLE_POOL.length,
+      // getEntities: the tenant root group and every subscription (emulator/management-groups.ts).
+      managementGroupEntities: 1 + subs.length,
     },
   };
 

@@ -94,6 +94,184 @@ const ROLES = {
     'CustomRole',
   ],
 };
+/**
+ * What each role allows, as Microsoft's "Azure built-in roles" reference lists it (long lists
+ * shortened to what matters here) — the rules judge roles by these, not by their names.
+ */
+const P = (actions, notActions = [], dataActions = [], notDataActions = []) => [
+  { actions, notActions, dataActions, notDataActions },
+];
+const PERMISSIONS = {
+  Owner: P(['*']),
+  Contributor: P(
+    ['*'],
+    [
+      'Microsoft.Authorization/*/Delete',
+      'Microsoft.Authorization/*/Write',
+      'Microsoft.Authorization/elevateAccess/Action',
+      'Microsoft.Blueprint/blueprintAssignments/write',
+      'Microsoft.Blueprint/blueprintAssignments/delete',
+      'Microsoft.Compute/galleries/share/action',
+      'Microsoft.Purview/consents/write',
+      'Microsoft.Purview/consents/delete',
+      'Microsoft.Resources/deploymentStacks/manageDenySetting/action',
+      'Microsoft.Subscription/cancel/action',
+      'Microsoft.Subscription/enable/action',
+    ],
+  ),
+  Reader: P(['*/read']),
+  'User Access Administrator': P(['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*']),
+  'Key Vault Secrets User': P(
+    [],
+    [],
+    ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+  ),
+  'Key Vault Secrets Officer': P(
+    [
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Insights/alertRules/*',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.Support/*',
+      'Microsoft.KeyVault/checkNameAvailability/read',
+      'Microsoft.KeyVault/deletedVaults/read',
+      'Microsoft.KeyVault/locations/*/read',
+      'Microsoft.KeyVault/vaults/*/read',
+      'Microsoft.KeyVault/operations/read',
+    ],
+    [],
+    ['Microsoft.KeyVault/vaults/secrets/*'],
+  ),
+  'Storage Blob Data Reader': P(
+    [
+      'Microsoft.Storage/storageAccounts/blobServices/containers/read',
+      'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action',
+    ],
+    [],
+    ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
+  ),
+  'Storage Blob Data Contributor': P(
+    [
+      'Microsoft.Storage/storageAccounts/blobServices/containers/delete',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/read',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/write',
+      'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action',
+    ],
+    [],
+    [
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action',
+    ],
+  ),
+  'Storage Queue Data Message Processor': P(
+    [],
+    [],
+    [
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action',
+    ],
+  ),
+  'Storage Queue Data Contributor': P(
+    [
+      'Microsoft.Storage/storageAccounts/queueServices/queues/delete',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/read',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/write',
+    ],
+    [],
+    [
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/delete',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write',
+      'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action',
+    ],
+  ),
+  'Storage Table Data Reader': P(
+    ['Microsoft.Storage/storageAccounts/tableServices/tables/read'],
+    [],
+    ['Microsoft.Storage/storageAccounts/tableServices/tables/entities/read'],
+  ),
+  'Storage Table Data Contributor': P(
+    [
+      'Microsoft.Storage/storageAccounts/tableServices/tables/read',
+      'Microsoft.Storage/storageAccounts/tableServices/tables/write',
+      'Microsoft.Storage/storageAccounts/tableServices/tables/delete',
+    ],
+    [],
+    [
+      'Microsoft.Storage/storageAccounts/tableServices/tables/entities/read',
+      'Microsoft.Storage/storageAccounts/tableServices/tables/entities/write',
+      'Microsoft.Storage/storageAccounts/tableServices/tables/entities/delete',
+      'Microsoft.Storage/storageAccounts/tableServices/tables/entities/add/action',
+      'Microsoft.Storage/storageAccounts/tableServices/tables/entities/update/action',
+    ],
+  ),
+  'Storage Blob Data Owner': P(
+    [
+      'Microsoft.Storage/storageAccounts/blobServices/containers/*',
+      'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action',
+    ],
+    [],
+    ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*'],
+  ),
+  'Log Analytics Reader': P(
+    [
+      '*/read',
+      'Microsoft.OperationalInsights/workspaces/analytics/query/action',
+      'Microsoft.OperationalInsights/workspaces/search/action',
+      'Microsoft.Support/*',
+    ],
+    ['Microsoft.OperationalInsights/workspaces/sharedKeys/read'],
+  ),
+  'Monitoring Metrics Publisher': P(
+    ['Microsoft.Insights/Register/Action', 'Microsoft.Support/*', 'Microsoft.Resources/subscriptions/resourceGroups/read'],
+    [],
+    ['Microsoft.Insights/Metrics/Write', 'Microsoft.Insights/Telemetry/Write'],
+  ),
+  'Workload Identity Monitor Email Sender': P([
+    'Microsoft.Communication/CommunicationServices/Read',
+    'Microsoft.Communication/EmailServices/write',
+  ]),
+  'Website Contributor': P([
+    'Microsoft.Authorization/*/read',
+    'Microsoft.Insights/alertRules/*',
+    'Microsoft.Insights/components/*',
+    'Microsoft.ResourceHealth/availabilityStatuses/read',
+    'Microsoft.Resources/deployments/*',
+    'Microsoft.Resources/subscriptions/resourceGroups/read',
+    'Microsoft.Support/*',
+    'Microsoft.Web/certificates/*',
+    'Microsoft.Web/listSitesAssignedToHostName/read',
+    'Microsoft.Web/serverFarms/join/action',
+    'Microsoft.Web/serverFarms/read',
+    'Microsoft.Web/sites/*',
+  ]),
+  'Workload Identity Monitor Reader': P([
+    'Microsoft.Authorization/roleAssignments/read',
+    'Microsoft.Authorization/roleDefinitions/read',
+    'Microsoft.ManagedIdentity/userAssignedIdentities/read',
+    'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read',
+  ]),
+  // A custom clone of Key Vault Secrets Officer's data plane under another name: it can change secrets.
+  'Vault Secret Rotator': P(['Microsoft.KeyVault/vaults/read'], [], ['Microsoft.KeyVault/vaults/secrets/*']),
+  // A custom read-only role someone named "Contributor": not the built-in, not privileged.
+  'Contributor (custom)': P(['*/read']),
+};
+/** Custom roles whose name is not their key here (the key must be unique; the name need not be). */
+const ROLE_NAMES = { 'Contributor (custom)': 'Contributor' };
+ROLES['Vault Secret Rotator'] = [
+  '0c0de000-0000-4000-8000-00000000d00d',
+  'Rotate the secrets of a key vault (custom).',
+  'CustomRole',
+];
+ROLES['Contributor (custom)'] = [
+  '0c0de000-0000-4000-8000-00000000c047',
+  'Read everything (a custom role that borrows a built-in name).',
+  'CustomRole',
+];
+
 const GRAPH_ROLES = {
   'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
   'Directory.ReadWrite.All': '19dbc75e-c2e2-444c-a770-ec69d8559fc7',
@@ -108,6 +286,12 @@ const appObj = (n) => `30000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const sub = (s) => `/subscriptions/${s}`;
 const rg = (s, name) => `${sub(s)}/resourceGroups/${name}`;
 const kv = (s, group, name) => `${rg(s, group)}/providers/Microsoft.KeyVault/vaults/${name}`;
+const mg = (name) => `/providers/Microsoft.Management/managementGroups/${name}`;
+/**
+ * The management-group hierarchy: Tenant Root Group ⊃ contoso ⊃ contoso-prod ⊃ prod and
+ * contoso ⊃ contoso-dev ⊃ dev. baseline.yaml maps the environments to the two groups.
+ */
+const SUBSCRIPTIONS_UNDER = { 'contoso-prod': [PROD], 'contoso-dev': [DEV] };
 const user = (id, name, mail) => ({
   '@odata.type': '#microsoft.graph.user',
   id,
@@ -254,6 +438,8 @@ const identities = [
     roles: [
       ['Storage Blob Data Contributor', rg(DEV, 'rg-data-dev')],
       ['Storage Blob Data Reader', rg(PROD, 'rg-data')],
+      // Declared, but a custom role that can change secrets: role.secret-manager-on-runtime.
+      ['Vault Secret Rotator', kv(DEV, 'rg-data-dev', 'kv-data-dev'), { late: true }],
     ],
   },
   {
@@ -294,7 +480,11 @@ const identities = [
         audiences: ['api://AzureADTokenExchange'],
       },
     ],
-    roles: [['Website Contributor', rg(DEV, 'rg-web-dev')]],
+    // Also at contoso-dev, the group above rg-web-dev's subscription: role.scope-broader.
+    roles: [
+      ['Website Contributor', rg(DEV, 'rg-web-dev')],
+      ['Website Contributor', mg('contoso-dev'), { late: true }],
+    ],
   },
   {
     n: 11,
@@ -398,7 +588,28 @@ const identities = [
         end: '2027-03-01T00:00:00Z',
       },
     ],
-    roles: [['Reader', rg(PROD, 'rg-reporting')]],
+    // A read-only custom role named "Contributor" on the subscription: not privileged, nothing new.
+    roles: [
+      ['Reader', rg(PROD, 'rg-reporting')],
+      ['Contributor (custom)', sub(PROD), { late: true }],
+    ],
+  },
+  {
+    // A SAML gallery app (users sign in to it; it never signs in itself): its token-signing keys
+    // as Graph's addTokenSigningCertificate leaves them (Sign + Verify + the PFX password, one
+    // customKeyIdentifier) expire in 49 days: credential.sso-certificate-expiring, nothing else.
+    n: 21,
+    name: 'hr-portal-sso',
+    kind: 'app',
+    owners: ['heidi'],
+    saml: {
+      displayName: 'CN=Microsoft Azure Federated SSO Certificate',
+      signKeyId: '50000000-0000-4000-8000-000000002101',
+      verifyKeyId: '50000000-0000-4000-8000-000000002102',
+      customKeyIdentifier: 'q1Ms8FWd3nUpQ7cR2xE6tY0vZ9A=',
+      start: '2024-01-10T08:00:00Z',
+      end: '2027-01-10T08:00:00Z',
+    },
   },
 ];
 
@@ -412,13 +623,13 @@ put(
   'arm/providers/Microsoft.Authorization/roleDefinitions',
   list(
     null,
-    Object.entries(ROLES).map(([roleName, [guid, description, type]]) => ({
+    Object.entries(ROLES).map(([key, [guid, description, type]]) => ({
       properties: {
-        roleName,
+        roleName: ROLE_NAMES[key] ?? key,
         type: type ?? 'BuiltInRole',
         description,
         assignableScopes: type ? [sub(PROD), sub(DEV)] : ['/'],
-        permissions: [{ actions: ['*/read'], notActions: [], dataActions: [], notDataActions: [] }],
+        permissions: PERMISSIONS[key],
         createdOn: '2015-02-02T21:55:09.8806423Z',
         updatedOn: '2024-04-18T19:13:48.1582106Z',
         createdBy: null,
@@ -457,8 +668,10 @@ const assignment = (subscriptionForDefinition, scope, principalId, principalType
 };
 const bySub = { [PROD]: [], [DEV]: [] };
 const mgAssignments = [];
-for (const identity of identities) {
-  for (const [roleName, scope] of identity.roles ?? []) {
+/** Role assignments of an identity; `late` ones (added with issue 19) are numbered after all others so earlier ids stay. */
+function addAssignments(identity, late) {
+  for (const [roleName, scope, options] of identity.roles ?? []) {
+    if (Boolean(options?.late) !== late) continue;
     const principalType = 'ServicePrincipal';
     if (scope.startsWith('/providers/Microsoft.Management')) {
       const a = assignment(
@@ -471,7 +684,11 @@ for (const identity of identities) {
       );
       // Listing a subscription returns the assignments inherited from its management groups too.
       a.properties.roleDefinitionId = `/providers/Microsoft.Authorization/roleDefinitions/${ROLES[roleName][0]}`;
-      mgAssignments.push(a);
+      const group = scope.split('/').pop();
+      // A group below the monitored one: only the subscriptions under it list it (atScope() at
+      // the monitored group lists what is at or above it).
+      if (group !== MG) for (const s of SUBSCRIPTIONS_UNDER[group]) bySub[s].push(a);
+      else mgAssignments.push(a);
       continue;
     }
     const s = scope.split('/')[2];
@@ -480,6 +697,7 @@ for (const identity of identities) {
     );
   }
 }
+for (const identity of identities) addAssignments(identity, false);
 // People are not workload identities: an Owner user assignment the monitor must ignore.
 bySub[PROD].push(
   assignment(PROD, sub(PROD), USERS.alice.id, 'User', 'Owner', '2025-01-09T12:00:00.0000000Z'),
@@ -495,6 +713,35 @@ bySub[PROD].push(
     '2024-05-06T10:00:00.0000000Z',
   ),
 );
+// ---- Management groups (getEntities, as the API's published example shapes it)
+const entity = (kind, name, chain) => ({
+  id: kind === 'group' ? mg(name) : sub(name),
+  type: kind === 'group' ? 'Microsoft.Management/managementGroups' : '/subscriptions',
+  name,
+  properties: {
+    tenantId: TENANT,
+    displayName: name === TENANT ? 'Tenant Root Group' : name,
+    parent: chain.length ? { id: mg(chain[chain.length - 1]) } : null,
+    permissions: 'view',
+    inheritedPermissions: 'view',
+    parentDisplayNameChain: chain.map((c) => (c === TENANT ? 'Tenant Root Group' : c)),
+    parentNameChain: chain,
+  },
+});
+put(
+  'arm/providers/Microsoft.Management/getEntities',
+  list(null, [
+    entity('group', TENANT, []),
+    entity('group', MG, [TENANT]),
+    entity('group', 'contoso-prod', [TENANT, MG]),
+    entity('group', 'contoso-dev', [TENANT, MG]),
+    entity('subscription', PROD, [TENANT, MG, 'contoso-prod']),
+    entity('subscription', DEV, [TENANT, MG, 'contoso-dev']),
+  ]),
+);
+
+for (const identity of identities) addAssignments(identity, true);
+
 for (const s of [PROD, DEV])
   put(
     `arm/subscriptions/${s}/providers/Microsoft.Authorization/roleAssignments`,
@@ -714,8 +961,10 @@ const sp = (i) => {
     logoutUrl: null,
     notes: null,
     notificationEmailAddresses: [],
-    preferredSingleSignOnMode: null,
-    preferredTokenSigningKeyThumbprint: null,
+    preferredSingleSignOnMode: i.saml ? 'saml' : null,
+    preferredTokenSigningKeyThumbprint: i.saml
+      ? Buffer.from(i.saml.customKeyIdentifier, 'base64').toString('hex').toUpperCase()
+      : null,
     replyUrls: [],
     servicePrincipalNames: mi
       ? [appId(i.n), `https://identity.azure.net/${Buffer.from(i.uami).toString('base64')}`]
@@ -735,9 +984,32 @@ const sp = (i) => {
       supportUrl: null,
       termsOfServiceUrl: null,
     },
-    keyCredentials: [],
+    keyCredentials: i.saml
+      ? ['Sign', 'Verify'].map((usage) => ({
+          customKeyIdentifier: i.saml.customKeyIdentifier,
+          displayName: i.saml.displayName,
+          endDateTime: i.saml.end,
+          key: null,
+          keyId: usage === 'Sign' ? i.saml.signKeyId : i.saml.verifyKeyId,
+          startDateTime: i.saml.start,
+          type: usage === 'Sign' ? 'X509CertAndPassword' : 'AsymmetricX509Cert',
+          usage,
+        }))
+      : [],
     oauth2PermissionScopes: [],
-    passwordCredentials: [],
+    passwordCredentials: i.saml
+      ? [
+          {
+            customKeyIdentifier: i.saml.customKeyIdentifier,
+            displayName: null,
+            endDateTime: i.saml.end,
+            hint: null,
+            keyId: i.saml.signKeyId,
+            secretText: null,
+            startDateTime: i.saml.start,
+          },
+        ]
+      : [],
     resourceSpecificApplicationPermissions: [],
   };
 };
@@ -904,7 +1176,8 @@ const signIn = (i, time, ok) => {
 };
 const days = (n) => new Date(Date.parse(RECORDED_AT) - n * 86_400_000).toISOString().replace('.000Z', 'Z');
 const signIns = { AADServicePrincipalSignInLogs: [], AADManagedIdentitySignInLogs: [] };
-for (const i of identities) {
+// (The SAML app's service principal never signs in: its users do, in another log.)
+for (const i of identities.filter((x) => !x.saml)) {
   const table = i.kind === 'mi' ? 'AADManagedIdentitySignInLogs' : 'AADServicePrincipalSignInLogs';
   const last = i.name in LAST_SUCCESS ? LAST_SUCCESS[i.name] : days(1);
   if (last) signIns[table].push(signIn(i, last, true));

@@ -4,8 +4,9 @@
  * from Entra where they have a mail address. What cannot be inferred is marked with a `TODO`
  * comment, and a missing owner gets a placeholder that `validate` rejects at its line.
  */
+import { BUILT_IN_ROLE_IDS } from '../model/role-permissions';
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { Inventory, LiveIdentity } from '../model/inventory';
+import { isClientCredential, type Inventory, type LiveIdentity, type LiveRoleAssignment } from '../model/inventory';
 import { grantKey } from '../rules/approle-rules';
 import { OWNER_PLACEHOLDER, STANDARD_FIC_AUDIENCE } from './schema';
 
@@ -107,7 +108,8 @@ function identityEntry(
 ) {
   const credentialTypes = new Set<string>();
   if (live.kind === 'managedIdentity') credentialTypes.add('managed');
-  for (const c of live.credentials) credentialTypes.add(c.type);
+  // SAML single-sign-on keys are not how the workload signs in: not a credential type to allow.
+  for (const c of live.credentials) if (isClientCredential(c)) credentialTypes.add(c.type);
   if (live.federatedCredentials.length) credentialTypes.add('federated');
   return {
     name,
@@ -120,7 +122,7 @@ function identityEntry(
     reviewBy,
     credentials: [...credentialTypes].sort(),
     // A partial read is refused before this; the GUID is a valid declaration all the same.
-    roles: roles.map((a) => ({ role: a.roleName ?? a.roleDefinitionId, scope: a.scope })),
+    roles: roles.map((a) => ({ role: declarableRole(a), scope: a.scope })),
     federatedCredentials: live.federatedCredentials.map((f) => ({
       issuer: f.issuer,
       ...(f.claimsMatchingExpression
@@ -132,4 +134,14 @@ function identityEntry(
     })),
     appRoles: live.appRoleGrants.map(grantKey),
   };
+}
+
+/**
+ * How a baseline names an assignment's role: its name, or its definition GUID when the name is
+ * unknown or belongs to a built-in role it is not (a custom role that borrows the name).
+ */
+function declarableRole(a: LiveRoleAssignment): string {
+  if (a.roleName === null) return a.roleDefinitionId;
+  const builtIn = BUILT_IN_ROLE_IDS.get(a.roleName.toLowerCase());
+  return builtIn !== undefined && builtIn !== a.roleDefinitionId ? a.roleDefinitionId : a.roleName;
 }

@@ -25,33 +25,38 @@ export function registerEventCommand(program: Command, io: CliIo): void {
       '--baseline <file>',
       'judge by this baseline file instead of the stored one (the stored one is not changed)',
     )
-    .action(async (file: string, opts: { fixture?: string; faults?: string; json?: boolean; baseline?: string }) => {
-      const baseline = opts.baseline
-        ? { baseline: readBaselineFile(opts.baseline, io, new Date()), source: opts.baseline }
-        : undefined;
-      let body: unknown;
-      try {
-        body = JSON.parse(readFileSync(path.resolve(io.cwd, file), 'utf8'));
-      } catch (error) {
-        throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      await withCliServices(
-        io,
-        { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true },
-        async (services) => {
-          const outcomes = await handleEvents(body, {
-            tables: services.tables,
-            tenant: services.tenant(),
-            baseline,
-            keyVaultDnsSuffix: services.settings.WIMON_VAULT_DNS_SUFFIX,
-          }).catch((error: unknown) => {
-            throw error instanceof NoBaselineError
-              ? new NoBaselineError(' (or pass --baseline FILE)')
-              : error;
-          });
-          if (opts.json) io.out(JSON.stringify({ outcomes }, null, 2));
-          else for (const o of outcomes) io.out(describeOutcome(o));
-        },
-      );
-    });
+    .action(
+      async (
+        file: string,
+        opts: { fixture?: string; faults?: string; json?: boolean; baseline?: string },
+      ) => {
+        const baseline = opts.baseline
+          ? { baseline: readBaselineFile(opts.baseline, io, new Date()), source: opts.baseline }
+          : undefined;
+        let body: unknown;
+        try {
+          body = JSON.parse(readFileSync(path.resolve(io.cwd, file), 'utf8'));
+        } catch (error) {
+          throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await withCliServices(
+          io,
+          { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true },
+          async (services) => {
+            const outcomes = await handleEvents(body, {
+              tables: services.tables,
+              tenant: services.tenant(),
+              baseline,
+              keyVaultDnsSuffix: services.settings.WIMON_VAULT_DNS_SUFFIX,
+            }).catch((error: unknown) => {
+              throw error instanceof NoBaselineError
+                ? new NoBaselineError(' (or pass --baseline FILE)')
+                : error;
+            });
+            if (opts.json) io.out(JSON.stringify({ outcomes }, null, 2));
+            else for (const o of outcomes) io.out(describeOutcome(o));
+          },
+        );
+      },
+    );
 }

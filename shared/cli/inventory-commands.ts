@@ -34,26 +34,33 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
     .option('--faults <spec>', FAULTS_HELP)
     .option('--json', 'print the whole inventory as JSON')
     .action(async (opts: { fixture?: string; faults?: string; json?: boolean }) => {
-      await withCliServices(io, { fixture: opts.fixture, faults: opts.faults, readsTenant: true }, async (services) => {
-        const tenant = services.tenant();
-        const inv = await readInventory(tenant.clients, tenant.scope, new Date());
-        if (opts.json) {
-          io.out(JSON.stringify({ summary: inventorySummary(inv), ...inv }, null, 2));
-        } else {
-          const s = inventorySummary(inv);
-          io.out(
-            `Read ${s.identities} workload identities (${s.applications} applications, ${s.managedIdentities} managed identities), ` +
-              `${s.roleAssignments} role assignments, ${s.credentials} secrets/certificates, ${s.federatedCredentials} federated credentials, ` +
-              `${s.appRoleGrants} application permissions in ${inv.requests.total} requests.`,
-          );
-          const table = new Table({ head: ['scope', 'complete', 'error'], style: { head: [], border: [] } });
-          for (const sc of inv.scopes) table.push([sc.scope, sc.complete ? 'yes' : 'NO', sc.error ?? '']);
-          io.out(table.toString());
-        }
-        throwIfUnauthorisedEverywhere(inv.scopes);
-        if (inv.scopes.some((sc) => !sc.complete))
-          throw new IncompleteReadError('some scopes could not be read completely (see above)');
-      });
+      await withCliServices(
+        io,
+        { fixture: opts.fixture, faults: opts.faults, readsTenant: true },
+        async (services) => {
+          const tenant = services.tenant();
+          const inv = await readInventory(tenant.clients, tenant.scope, new Date());
+          if (opts.json) {
+            io.out(JSON.stringify({ summary: inventorySummary(inv), ...inv }, null, 2));
+          } else {
+            const s = inventorySummary(inv);
+            io.out(
+              `Read ${s.identities} workload identities (${s.applications} applications, ${s.managedIdentities} managed identities), ` +
+                `${s.roleAssignments} role assignments, ${s.credentials} secrets/certificates, ${s.federatedCredentials} federated credentials, ` +
+                `${s.appRoleGrants} application permissions in ${inv.requests.total} requests.`,
+            );
+            const table = new Table({
+              head: ['scope', 'complete', 'error'],
+              style: { head: [], border: [] },
+            });
+            for (const sc of inv.scopes) table.push([sc.scope, sc.complete ? 'yes' : 'NO', sc.error ?? '']);
+            io.out(table.toString());
+          }
+          throwIfUnauthorisedEverywhere(inv.scopes);
+          if (inv.scopes.some((sc) => !sc.complete))
+            throw new IncompleteReadError('some scopes could not be read completely (see above)');
+        },
+      );
     });
 
   program

@@ -55,27 +55,31 @@ export async function withPreparedRun(
   io: CliIo,
   work: (run: PreparedRun) => Promise<void>,
 ): Promise<void> {
-  await withCliServices(io, { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true }, async (services) => {
-    const tenant = services.tenant();
-    const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
-    const baseline = opts.baseline
-      ? { baseline: readBaselineFile(opts.baseline, io, evaluateAt), source: opts.baseline }
-      : undefined;
-    await work({
-      tenant,
-      tables: services.tables,
-      ephemeral: services.ephemeralTables,
-      evaluateAt,
-      baseline,
-    }).catch((error: unknown) => {
-      // The use case cannot know this command also takes a file: say so here.
-      throw error instanceof NoBaselineError ? new NoBaselineError(' (or pass --baseline FILE)') : error;
-    });
-    if (services.ephemeralTables && !opts.json)
-      io.out(
-        '(No storage configured: findings were kept in a temporary in-memory store. Set WIMON_STORAGE_CONNECTION_STRING or WIMON_TABLE_ENDPOINT to keep them.)',
-      );
-  });
+  await withCliServices(
+    io,
+    { fixture: opts.fixture, faults: opts.faults, storage: true, readsTenant: true },
+    async (services) => {
+      const tenant = services.tenant();
+      const evaluateAt = opts.now ? parseNow(opts.now) : (tenant.recordedAt ?? new Date());
+      const baseline = opts.baseline
+        ? { baseline: readBaselineFile(opts.baseline, io, evaluateAt), source: opts.baseline }
+        : undefined;
+      await work({
+        tenant,
+        tables: services.tables,
+        ephemeral: services.ephemeralTables,
+        evaluateAt,
+        baseline,
+      }).catch((error: unknown) => {
+        // The use case cannot know this command also takes a file: say so here.
+        throw error instanceof NoBaselineError ? new NoBaselineError(' (or pass --baseline FILE)') : error;
+      });
+      if (services.ephemeralTables && !opts.json)
+        io.out(
+          '(No storage configured: findings were kept in a temporary in-memory store. Set WIMON_STORAGE_CONNECTION_STRING or WIMON_TABLE_ENDPOINT to keep them.)',
+        );
+    },
+  );
 }
 
 /** The line a person must not miss when a run could not see everything. */

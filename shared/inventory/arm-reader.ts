@@ -59,7 +59,9 @@ export interface ManagedIdentityResource {
 
 export interface ArmScopeRead {
   completeness: ScopeCompleteness;
-  assignments: Array<Omit<LiveRoleAssignment, 'roleName' | 'roleType' | 'permissions'> & { roleDefinitionRef: string }>;
+  assignments: Array<
+    Omit<LiveRoleAssignment, 'roleName' | 'roleType' | 'permissions'> & { roleDefinitionRef: string }
+  >;
   managedIdentities: ManagedIdentityResource[];
 }
 
@@ -382,7 +384,11 @@ function toAssignment(a: z.output<typeof roleAssignmentSchema>): ArmScopeRead['a
   };
 }
 
-type RoleName = Promise<{ roleName: string; roleType: string; permissions: readonly RolePermission[] | null }>;
+type RoleName = Promise<{
+  roleName: string;
+  roleType: string;
+  permissions: readonly RolePermission[] | null;
+}>;
 
 /**
  * Role definitions outlive a single event by far; re-checks after events share them for an hour

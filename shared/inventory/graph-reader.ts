@@ -11,6 +11,7 @@ import { EXIT, MonitorError } from '../errors';
 import { z } from 'zod';
 import { federatedCredentialWireSchema } from './federated-credential-schema';
 import { Quarantine } from './quarantine';
+import { credentialPurposes, thumbprintOf } from './credential-purpose';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type {
   AppRoleGrant,
@@ -39,6 +40,7 @@ const PAGE = 999;
 
 const passwordSchema = z.object({
   keyId: z.string(),
+  customKeyIdentifier: z.string().nullish(),
   displayName: z.string().nullish(),
   hint: z.string().nullish(),
   startDateTime: z.string().nullish(),
@@ -46,6 +48,8 @@ const passwordSchema = z.object({
 });
 const keySchema = z.object({
   keyId: z.string(),
+  customKeyIdentifier: z.string().nullish(),
+  usage: z.string().nullish(),
   displayName: z.string().nullish(),
   startDateTime: z.string().nullish(),
   endDateTime: z.string().nullish(),
@@ -57,6 +61,7 @@ const applicationSchema = z.object({
   createdDateTime: z.string().nullish(),
   passwordCredentials: z.array(passwordSchema).default([]),
   keyCredentials: z.array(keySchema).default([]),
+  tokenEncryptionKeyId: z.string().nullish(),
 });
 const servicePrincipalSchema = z.object({
   id: z.string(),
@@ -68,6 +73,8 @@ const servicePrincipalSchema = z.object({
   createdDateTime: z.string().nullish(),
   passwordCredentials: z.array(passwordSchema).default([]),
   keyCredentials: z.array(keySchema).default([]),
+  tokenEncryptionKeyId: z.string().nullish(),
+  preferredTokenSigningKeyThumbprint: z.string().nullish(),
 });
 const ownerSchema = z.object({
   '@odata.type': z.string().optional(),
@@ -151,9 +158,10 @@ export class GraphReadError extends MonitorError {
   }
 }
 
-const APP_SELECT = 'id,appId,displayName,createdDateTime,passwordCredentials,keyCredentials';
+const APP_SELECT =
+  'id,appId,displayName,createdDateTime,passwordCredentials,keyCredentials,tokenEncryptionKeyId';
 const SP_SELECT =
-  'id,appId,displayName,servicePrincipalType,accountEnabled,alternativeNames,createdDateTime,passwordCredentials,keyCredentials';
+  'id,appId,displayName,servicePrincipalType,accountEnabled,alternativeNames,createdDateTime,passwordCredentials,keyCredentials,tokenEncryptionKeyId,preferredTokenSigningKeyThumbprint';
 
 export class GraphReader {
   /** Every $batch request of this reader takes one of these slots (see batchConcurrency). */
@@ -569,13 +577,17 @@ export function credentialsOf(
   obj: {
     passwordCredentials: Array<z.output<typeof passwordSchema>>;
     keyCredentials: Array<z.output<typeof keySchema>>;
+    tokenEncryptionKeyId?: string | null;
   },
   on: LiveCredential['on'],
 ): LiveCredential[] {
+  const purposes = credentialPurposes(obj);
   return [
     ...obj.passwordCredentials.map((p) => ({
       keyId: p.keyId.toLowerCase(),
       type: 'secret' as const,
+      purpose: purposes.ofPassword(p),
+      thumbprint: null,
       displayName: p.displayName ?? null,
       hint: p.hint ?? null,
       start: p.startDateTime ?? null,
@@ -585,6 +597,8 @@ export function credentialsOf(
     ...obj.keyCredentials.map((k) => ({
       keyId: k.keyId.toLowerCase(),
       type: 'certificate' as const,
+      purpose: purposes.ofKey(k),
+      thumbprint: thumbprintOf(k.customKeyIdentifier),
       displayName: k.displayName ?? null,
       hint: null,
       start: k.startDateTime ?? null,

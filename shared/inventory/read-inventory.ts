@@ -25,6 +25,7 @@ import { describeApiError } from './errors';
 import { Quarantine } from './quarantine';
 import { mapLimit } from './concurrency';
 import { readManagedIdentityUse } from './resource-graph-reader';
+import { readManagementGroupHierarchy } from './management-group-reader';
 import {
   credentialsOf,
   GraphReader,
@@ -80,7 +81,13 @@ export async function readInventory(
   const attachmentWork = scope.managedIdentityAttachments
     ? readManagedIdentityUse(clients, scope)
     : Promise.resolve(undefined);
-  const [armReads, directory, attachments] = await Promise.all([armWork, directoryWork, attachmentWork]);
+  const hierarchyWork = readManagementGroupHierarchy(clients);
+  const [armReads, directory, attachments, hierarchy] = await Promise.all([
+    armWork,
+    directoryWork,
+    attachmentWork,
+    hierarchyWork,
+  ]);
 
   const roleAssignments = await resolveAssignments(clients, armReads);
   const managedIdentities = new Map<string, ManagedIdentityResource>();
@@ -89,6 +96,7 @@ export async function readInventory(
 
   const scopes: ScopeCompleteness[] = armReads.map((r) => r.completeness);
   if (attachments) scopes.push(attachments.completeness);
+  scopes.push(hierarchy.completeness);
   let identities: LiveIdentity[] = [];
   if (directory.error) {
     scopes.push({ scope: 'directory', kind: 'directory', complete: false, error: directory.error });
@@ -115,6 +123,7 @@ export async function readInventory(
     requests: clients.counter.snapshot(),
     ...(attachments ? { managedIdentityUse: attachments.usedBy } : {}),
     unreadable: quarantine.objects,
+    ...(hierarchy.parents ? { managementGroupParents: hierarchy.parents } : {}),
   };
 }
 
@@ -345,6 +354,7 @@ export async function buildIdentities(
         ...(app ? credentialsOf(app, 'application') : []),
         ...credentialsOf(sp, 'servicePrincipal'),
       ],
+      preferredTokenSigningKeyThumbprint: sp.preferredTokenSigningKeyThumbprint?.toUpperCase() ?? null,
       federatedCredentials: [
         ...(app ? (appFics.get(app.id) ?? []) : []),
         ...(mi?.federatedCredentials ?? []),

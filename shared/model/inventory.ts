@@ -1,11 +1,26 @@
 /** The live state of a tenant as the rules see it: typed values, never raw API JSON. */
 import type { RolePermission } from './role-permissions';
+import type { ManagementGroupParents } from './scope-hierarchy';
 
 export type IdentityKind = 'application' | 'managedIdentity';
+
+/**
+ * What a credential is for: `client` lets the workload sign in; the SAML single-sign-on keys
+ * (token signing, and the password that opens its PFX; token encryption) do not.
+ */
+export type CredentialPurpose = 'client' | 'samlSigning' | 'tokenEncryption';
+
+/** A credential the workload signs in with (what the credential and dormancy rules judge). */
+export const isClientCredential = (c: Pick<LiveCredential, 'purpose'>): boolean =>
+  (c.purpose ?? 'client') === 'client';
 
 export interface LiveCredential {
   keyId: string;
   type: 'secret' | 'certificate';
+  /** Absent: a client credential (what every credential was before SSO keys were told apart). */
+  purpose?: CredentialPurpose;
+  /** SHA-1 thumbprint (upper-case hex) of an SSO certificate, when its customKeyIdentifier carries it. */
+  thumbprint?: string | null;
   displayName: string | null;
   /** The first characters Graph shows for a secret (never the secret itself). */
   hint: string | null;
@@ -65,6 +80,8 @@ export interface LiveIdentity {
   managedIdentityResourceId: string | null;
   createdDateTime: string | null;
   credentials: LiveCredential[];
+  /** The SAML token-signing certificate in use (servicePrincipal.preferredTokenSigningKeyThumbprint), upper-case hex. */
+  preferredTokenSigningKeyThumbprint?: string | null;
   federatedCredentials: LiveFederatedCredential[];
   owners: LiveOwner[];
   appRoleGrants: AppRoleGrant[];
@@ -107,7 +124,8 @@ export function roleLabel(a: Pick<LiveRoleAssignment, 'roleName' | 'roleDefiniti
   return a.roleName ?? `role ${a.roleDefinitionId} (its definition could not be read)`;
 }
 
-export type ScopeKind = 'subscription' | 'managementGroup' | 'directory' | 'signInLogs' | 'resourceGraph';
+export type ScopeKind =
+  'subscription' | 'managementGroup' | 'directory' | 'signInLogs' | 'resourceGraph' | 'managementGroups';
 
 export function isArmScopeKind(kind: ScopeKind): boolean {
   return kind === 'subscription' || kind === 'managementGroup';
@@ -135,6 +153,11 @@ export interface Inventory {
   managedIdentityUse?: ReadonlyMap<string, readonly string[]>;
   /** Objects a read returned that could not be read (quarantined): absent from the lists above. */
   unreadable?: UnreadableObject[];
+  /**
+   * The management-group hierarchy (shared/model/scope-hierarchy.ts); absent when it was not
+   * read completely: comparisons through management groups are then unknown.
+   */
+  managementGroupParents?: ManagementGroupParents;
 }
 
 /**

@@ -11,11 +11,16 @@
 import type { Policy } from '../baseline/schema';
 import type { Finding } from '../model/finding';
 import { DAY_MS } from '../rules/context';
-import { expiryStage } from '../rules/credential-rules';
+import { expiryStage, SSO_WARNING_DAYS } from '../rules/credential-rules';
 
 // Functions, not module-level sets: what they answer is checked per call (and by mutation tests).
+/** A SAML certificate's finding counts down to its end and goes on past it (SSO_WARNING_DAYS windows). */
+function isSsoCertificate(ruleId: string): boolean {
+  return ruleId === 'credential.sso-certificate-expiring';
+}
 function isExpiring(ruleId: string): boolean {
   return (
+    isSsoCertificate(ruleId) ||
     ruleId === 'credential.expiring' ||
     ruleId === 'keyvault.secret-expiring' ||
     ruleId === 'keyvault.certificate-expiring'
@@ -45,13 +50,17 @@ export function ownerStage(
   policy: Pick<Policy, 'expiryWarningDays'>,
   now: Date,
 ): string | undefined {
+  const sso = isSsoCertificate(f.ruleId);
+  const left = (due: string) => (Date.parse(due) - now.getTime()) / DAY_MS;
   if (isExpiring(f.ruleId)) {
     const due = dueDate(f);
     if (!due) return 'expiring';
-    const window = expiryStage((Date.parse(due) - now.getTime()) / DAY_MS, policy.expiryWarningDays);
-    return window === undefined ? undefined : `expiring-${window}d`;
+    if (!sso || left(due) > 0) {
+      const window = expiryStage(left(due), sso ? SSO_WARNING_DAYS : policy.expiryWarningDays);
+      return window === undefined ? undefined : `expiring-${window}d`;
+    }
   }
-  if (isExpired(f.ruleId)) {
+  if (isExpired(f.ruleId) || sso) {
     // It keeps going after expiry (the day, a day later, a week later) until it is removed.
     const due = dueDate(f);
     // Stryker disable next-line ConditionalExpression: without a date the arithmetic below is NaN, which also gives 'expired'

@@ -2,7 +2,8 @@
 import type { Baseline, DeclaredIdentity, Policy } from '../baseline/schema';
 import type { Inventory, LiveIdentity, LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
-import { normalizeScope, scopeAndAncestors, scopeLevel, type ScopeLevel } from '../model/arm-scope';
+import { normalizeScope, scopeLevel, type ScopeLevel } from '../model/arm-scope';
+import { isStrictAncestorIn, scopeChain } from '../model/scope-hierarchy';
 import { ruleDefinition, type RuleId, type Severity } from './catalogue';
 import { BUILT_IN_ROLE_IDS, describeGrant, privilegeOf, secretChangeOf } from '../model/role-permissions';
 
@@ -15,6 +16,13 @@ export interface ScopeFacts {
   broad: boolean;
   /** policy.environments the scope or an ancestor belongs to, in the policy's order. */
   environments: readonly string[];
+  /** The scope and its ancestors through management groups, normalised, nearest first (shared/model/scope-hierarchy.ts). */
+  chain: readonly string[];
+  /**
+   * False when a management-group link above it is not known: an ancestor (and with it an
+   * environment) may be missing from `chain`.
+   */
+  chainKnown: boolean;
 }
 
 /** What the rules need to know of a role, worked out once per distinct role definition. */
@@ -50,6 +58,10 @@ export interface RuleContext {
   attestedUntil: ReadonlyMap<string, string>;
   scopeFacts(scope: string): ScopeFacts;
   roleFacts(assignment: LiveRoleAssignment): RoleFacts;
+  /** Whether `ancestor` is strictly above `scope`, through management groups; undefined when not known. */
+  isStrictAncestor(ancestor: string, scope: string): boolean | undefined;
+  /** policy.environments maps some environment to a management group (or the root): environments then need the hierarchy. */
+  environmentsNeedHierarchy: boolean;
 }
 
 export function buildContext(
@@ -85,16 +97,28 @@ export function buildContext(
       // Stryker disable next-line ConditionalExpression: a memo; working the facts out again gives the same facts
       if (facts === undefined) {
         const level = scopeLevel(scope);
+        const chain = scopeChain(scope, inventory.managementGroupParents);
         facts = {
           key: normalizeScope(scope),
           level,
           broad: level === 'root' || level === 'managementGroup' || level === 'subscription',
-          environments: environments(scope),
+          environments: environments(chain.scopes),
+          chain: chain.scopes,
+          chainKnown: chain.complete,
         };
         scopes.set(scope, facts);
       }
       return facts;
     },
+    isStrictAncestor(ancestor, scope) {
+      return isStrictAncestorIn(ancestor, scope, inventory.managementGroupParents);
+    },
+    environmentsNeedHierarchy: Object.values(baseline.policy.environments).some((scopes) =>
+      scopes.some((s) => {
+        const level = scopeLevel(s);
+        return level === 'managementGroup' || level === 'root';
+      }),
+    ),
     roleFacts(a) {
       // Its definition could not be read: known to be a role, not which one. Rules skip it.
       if (a.roleName === null) return UNKNOWN_ROLE;
@@ -214,7 +238,7 @@ const declaredIndex = memoised((identities: readonly DeclaredIdentity[]) => {
 export const declaredObjectId = memoised((declared: DeclaredIdentity) => declared.objectId.toLowerCase());
 
 /** Scope → the policy.environments it lies in (the scope itself or an ancestor listed), in the policy's order. */
-function environmentIndex(environments: Policy['environments']): (scope: string) => string[] {
+function environmentIndex(environments: Policy['environments']): (chain: readonly string[]) => string[] {
   const order = Object.keys(environments);
   const byScope = new Map<string, string[]>();
   for (const [env, scopes] of Object.entries(environments))
@@ -222,9 +246,9 @@ function environmentIndex(environments: Policy['environments']): (scope: string)
       const key = normalizeScope(s);
       byScope.set(key, [...(byScope.get(key) ?? []), env]);
     }
-  return (scope) => {
+  return (chain) => {
     const found = new Set<string>();
-    for (const s of scopeAndAncestors(scope)) for (const env of byScope.get(s) ?? []) found.add(env);
+    for (const s of chain) for (const env of byScope.get(s) ?? []) found.add(env);
     return order.filter((env) => found.has(env));
   };
 }

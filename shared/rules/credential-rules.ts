@@ -1,6 +1,11 @@
-/** credential.type-not-allowed, credential.lifetime-too-long, credential.expiring, credential.expired. */
+/**
+ * credential.type-not-allowed, credential.lifetime-too-long, credential.expiring,
+ * credential.expired: the client credentials a workload signs in with.
+ * credential.sso-certificate-expiring: the SAML single-sign-on certificates (token signing in use,
+ * token encryption), which users depend on instead; see shared/inventory/credential-purpose.ts.
+ */
 import type { DeclaredIdentity, Policy } from '../baseline/schema';
-import type { LiveCredential, LiveIdentity } from '../model/inventory';
+import { isClientCredential, type LiveCredential, type LiveIdentity } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import type { Severity } from './catalogue';
 import { candidate, DAY_MS, identityOf, label, type RuleContext } from './context';
@@ -33,6 +38,7 @@ export function credentialRules(
   const policy: Policy = ctx.baseline.policy;
   const out: FindingCandidate[] = [];
   for (const c of live.credentials) {
+    if (!isClientCredential(c)) continue;
     const start = c.start ? Date.parse(c.start) : NaN;
     const end = c.end ? Date.parse(c.end) : NaN;
     const lifetimeDays = (end - start) / DAY_MS;
@@ -104,6 +110,68 @@ const declaredCredentials: Evaluation = {
   run: (ctx, declared, live) => (live ? credentialRules(ctx, declared, live) : []),
 };
 
+/**
+ * Microsoft Entra e-mails about an expiring SAML signing certificate 60, 30 and 7 days ahead:
+ * the same windows, whatever the policy says for client credentials.
+ */
+export const SSO_WARNING_DAYS: readonly number[] = [60, 30, 7];
+
+const SSO_WORDS = { samlSigning: 'SAML token-signing', tokenEncryption: 'SAML token-encryption' } as const;
+
+/**
+ * credential.sso-certificate-expiring: the SAML token-signing certificate in use (the service
+ * principal's preferredTokenSigningKeyThumbprint; every signing certificate when none is set)
+ * or a token-encryption certificate, within 60 days of its end or past it. One finding per
+ * certificate (its Sign and Verify keys and the PFX password are one certificate).
+ */
+export function ssoCertificateRule(
+  ctx: RuleContext,
+  declared: DeclaredIdentity,
+  live: LiveIdentity,
+): FindingCandidate[] {
+  const out: FindingCandidate[] = [];
+  const seen = new Set<string>();
+  const preferred = live.preferredTokenSigningKeyThumbprint ?? null;
+  for (const c of live.credentials) {
+    const purpose = c.purpose ?? 'client';
+    if (purpose === 'client' || c.type !== 'certificate' || !c.end) continue;
+    if (purpose === 'samlSigning' && preferred !== null && c.thumbprint !== preferred) continue;
+    const certificate = c.thumbprint ?? c.keyId;
+    if (seen.has(certificate)) continue;
+    seen.add(certificate);
+    const daysLeft = (Date.parse(c.end) - ctx.now.getTime()) / DAY_MS;
+    if (!Number.isFinite(daysLeft)) continue;
+    const stage = daysLeft > 0 ? expiryStage(daysLeft, SSO_WARNING_DAYS) : 0;
+    if (stage === undefined) continue;
+    const identity = identityOf(declared, live, live.objectId);
+    const what = `${SSO_WORDS[purpose]} certificate '${c.displayName ?? c.keyId}' of ${label(identity)}`;
+    const days = Math.ceil(daysLeft);
+    out.push(
+      candidate('credential.sso-certificate-expiring', {
+        identity,
+        target: certificate.toLowerCase(),
+        severity: daysLeft <= 0 ? 'high' : severityForStage(stage),
+        message:
+          daysLeft <= 0
+            ? `The ${what} expired on ${c.end.slice(0, 10)}: users cannot sign in to it with SAML until a new certificate is active and the application trusts it.`
+            : `The ${what} expires in ${days} day${days === 1 ? '' : 's'} (${c.end.slice(0, 10)}): create a new one, make it active and give it to the application's administrators before then.`,
+        evidence: {
+          keyId: c.keyId,
+          purpose,
+          thumbprint: c.thumbprint ?? null,
+          displayName: c.displayName,
+          end: c.end,
+          daysLeft: days,
+          stage,
+          attachedTo: c.on,
+        },
+        readScope: DIRECTORY,
+      }),
+    );
+  }
+  return out;
+}
+
 export const CREDENTIAL_RULES = [
   {
     id: 'credential.type-not-allowed',
@@ -134,6 +202,19 @@ export const CREDENTIAL_RULES = [
     inputs: ['baseline', 'credentials'],
     absence: false,
     evaluation: declaredCredentials,
+  },
+  {
+    id: 'credential.sso-certificate-expiring',
+    severity: 'medium',
+    title: 'SAML single-sign-on certificate expires soon or has expired',
+    fix: 'Create a new SAML certificate, make it active and send it to the application’s administrators before the old one ends.',
+    source: 'tenant',
+    inputs: ['baseline', 'credentials'],
+    absence: false,
+    evaluation: {
+      per: 'declaredIdentity',
+      run: (ctx, declared, live) => (live ? ssoCertificateRule(ctx, declared, live) : []),
+    },
   },
   {
     id: 'credential.expired',

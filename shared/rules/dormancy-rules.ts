@@ -7,7 +7,7 @@
  */
 import type { Baseline } from '../baseline/schema';
 import type { FindingCandidate } from '../model/finding';
-import type { Inventory, LiveIdentity } from '../model/inventory';
+import { isClientCredential, type Inventory, type LiveIdentity } from '../model/inventory';
 import type { SignInActivity } from '../model/sign-in-activity';
 import { buildContext, candidate, DAY_MS, dateOf, identityOf, label, type RuleContext } from './context';
 import { applyExemptions } from './exemptions';
@@ -118,6 +118,7 @@ function unusedCredentialRule(ctx: RuleContext, activity: SignInActivity): Findi
     const last = activity.byObjectId.get(live.objectId)?.lastSuccess;
     if (!last || Date.parse(last) < since) continue; // not signing in at all: dormancy says it
     for (const c of live.credentials) {
+      if (!isClientCredential(c)) continue; // SSO keys are not used to sign in
       if (c.end && Date.parse(c.end) <= ctx.now.getTime()) continue; // expired: credential.expired says it
       if (!c.start || Date.parse(c.start) > since) continue; // too new to judge
       const used = activity.byKeyId.get(c.keyId.toLowerCase());

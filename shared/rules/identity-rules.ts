@@ -1,6 +1,6 @@
 /** identity.unbaselined, identity.no-owner, identity.review-overdue, identity.retired-present. */
 import type { DeclaredIdentity } from '../baseline/schema';
-import type { LiveIdentity } from '../model/inventory';
+import { isClientCredential, type LiveIdentity } from '../model/inventory';
 import type { FindingCandidate } from '../model/finding';
 import { candidate, declaredObjectId, identityOf, label, type RuleContext } from './context';
 import { DIRECTORY } from './read-scope';
@@ -22,7 +22,10 @@ export function holdings(
     );
   const creds =
     live?.credentials.filter(
-      (c) => !options.unexpiredOnly || c.end === null || Date.parse(c.end) > ctx.now.getTime(),
+      // SAML single-sign-on keys let users sign in to the app, not the app sign in: not a holding.
+      (c) =>
+        isClientCredential(c) &&
+        (!options.unexpiredOnly || c.end === null || Date.parse(c.end) > ctx.now.getTime()),
     ).length ?? 0;
   if (creds) out.push(`${creds} secret/certificate credential${creds === 1 ? '' : 's'}`);
   const fics = live?.federatedCredentials.length ?? 0;

@@ -8,6 +8,8 @@ export const DIRECTORY = 'directory';
 export const SIGN_IN_LOGS = 'signinlogs';
 /** The Azure Resource Graph read of which resources use each managed identity. */
 export const RESOURCE_GRAPH_SCOPE = 'resources';
+/** The management-group hierarchy (getEntities): what scope comparisons through management groups need. */
+export const MANAGEMENT_GROUPS_SCOPE = 'managementgroups';
 
 export function readScopeFor(armScope: string, inventory: Pick<Inventory, 'scopes'>): string {
   // The rules ask once per assignment; the answer depends only on the scope: remember it per inventory.

@@ -9,9 +9,9 @@
 import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
-import { isStrictAncestor, normalizeScope, scopeAndAncestors } from '../model/arm-scope';
+import { normalizeScope, scopeLevel } from '../model/arm-scope';
 import { candidate, declaredObjectId, identityOf, label, type RoleFacts, type RuleContext } from './context';
-import { readScopeFor } from './read-scope';
+import { allOf, MANAGEMENT_GROUPS_SCOPE, readScopeFor } from './read-scope';
 import type { Evaluation, RuleDescriptor } from './rule';
 
 const lower = (s: string): string => s.toLowerCase();
@@ -122,17 +122,25 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
     // Rules stand alone: an undeclared privileged role at a broad scope is role.unexpected as
     // well as role.privileged-broad, so exempting one of them does not hide the other.
     if (!exact) {
-      const narrower = declared.roles.find(
-        (d) => roleMatches(d.role, a, role) && isStrictAncestor(a.scope, d.scope),
-      );
-      if (narrower) {
+      // Held above a declared scope (through management groups too): broader, not unexpected. When
+      // the hierarchy cannot say, neither is raised (and the finding is not resolved either).
+      let unknown = false;
+      const narrower = declared.roles.find((d) => {
+        if (!roleMatches(d.role, a, role)) return false;
+        const above = ctx.isStrictAncestor(a.scope, d.scope);
+        if (above === undefined) unknown = true;
+        return above === true;
+      });
+      if (unknown && !narrower) {
+        // not judged
+      } else if (narrower) {
         out.push(
           candidate('role.scope-broader', {
             identity: identityFor(),
             target: a.scope,
             message: `${label(identityFor())} holds ${a.roleName} at ${a.scope}, broader than the declared ${narrower.scope}: re-create it at the declared scope and remove this one.`,
             evidence: { ...evidenceOf(a), declaredScope: narrower.scope },
-            readScope: readScopeFor(a.scope, ctx.inventory),
+            readScope: withHierarchy(ctx, a.scope, readScopeFor(a.scope, ctx.inventory)),
           }),
         );
       } else {
@@ -142,14 +150,16 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
             target: a.scope,
             message: `${label(identityFor())} holds ${a.roleName} at ${a.scope}${conditionWords(a)}, which the baseline does not declare: remove it or declare it.`,
             evidence: evidenceOf(a),
-            readScope: readScopeFor(a.scope, ctx.inventory),
+            readScope: withHierarchy(ctx, a.scope, readScopeFor(a.scope, ctx.inventory)),
           }),
         );
       }
     }
+    // An environment mapped to a management group covers what is under it: without the hierarchy, unknown.
+    const environmentsKnown = scope.chainKnown || !ctx.environmentsNeedHierarchy;
     const foreign =
       // Stryker disable next-line ConditionalExpression: a shortcut; foreignEnvironment() answers the same for no environments
-      scope.environments.length === 0
+      !environmentsKnown || scope.environments.length === 0
         ? undefined
         : foreignEnvironment(scope.environments, environment, allowedEnvironments);
     if (foreign) {
@@ -163,7 +173,9 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
             identityEnvironment: declared.environment,
             scopeEnvironment: foreign,
           },
-          readScope: readScopeFor(a.scope, ctx.inventory),
+          readScope: ctx.environmentsNeedHierarchy
+            ? allOf(readScopeFor(a.scope, ctx.inventory), MANAGEMENT_GROUPS_SCOPE)
+            : readScopeFor(a.scope, ctx.inventory),
         }),
       );
     }
@@ -185,8 +197,11 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
   const held = exactHits >= declared.roles.length ? undefined : heldRoles(ctx, assignments);
   for (const d of held ? declared.roles : []) {
     const role = lower(d.role);
-    const satisfied = scopeAndAncestors(d.scope).some((scope) => held!.get(scope)?.has(role) === true);
+    const facts = ctx.scopeFacts(d.scope);
+    const satisfied = facts.chain.some((scope) => held!.get(scope)?.has(role) === true);
     if (satisfied) continue;
+    // Held at a management group whose place above the declared scope is not known: unknown.
+    if (!facts.chainKnown && heldAtManagementGroup(held!, role)) continue;
     out.push(
       candidate('role.missing', {
         identity: identityFor(),
@@ -203,6 +218,20 @@ export function declaredRoleRules(ctx: RuleContext, declared: DeclaredIdentity):
 }
 
 /** Scope → the roles held there (lower-case names and GUIDs), for the role.missing check. */
+function heldAtManagementGroup(held: Map<string, Set<string>>, role: string): boolean {
+  for (const [scope, roles] of held)
+    if (scopeLevel(scope) === 'managementGroup' && roles.has(role)) return true;
+  return false;
+}
+
+/** A finding decided through management-group ancestry is resolved only once the hierarchy was read. */
+function withHierarchy(ctx: RuleContext, scope: string, readScope: string): string {
+  const level = ctx.scopeFacts(scope).level;
+  return level === 'managementGroup' || level === 'root'
+    ? allOf(readScope, MANAGEMENT_GROUPS_SCOPE)
+    : readScope;
+}
+
 function heldRoles(ctx: RuleContext, assignments: readonly LiveRoleAssignment[]): Map<string, Set<string>> {
   const held = new Map<string, Set<string>>();
   for (const a of assignments) {

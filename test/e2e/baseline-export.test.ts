@@ -11,7 +11,7 @@ describe('wimon baseline export --fixture examples/contoso', () => {
     const draft = path.join(dir, 'draft.yaml');
     const exported = wimon(['baseline', 'export', '--fixture', 'examples/contoso', '--out', draft]);
     expect(exported.stderr).toBe('');
-    expect(exported.stdout).toMatch(/draft baseline with 15 identities/);
+    expect(exported.stdout).toMatch(/draft baseline with 16 identities/);
 
     const invalid = wimon(['baseline', 'validate', draft]);
     expect(invalid.code).toBe(1);

@@ -21,7 +21,7 @@ describe('wimon baseline (CLI, built, separate process)', () => {
     const r = wimon(['baseline', 'validate', 'examples/contoso/baseline.yaml']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/valid \(15 identities, 2 exemptions, 2 Key Vault routes\)/);
+    expect(r.stdout).toMatch(/valid \(16 identities, 2 exemptions, 2 Key Vault routes\)/);
   });
 
   it('rejects a broken copy with file:line:col messages and a non-zero exit', () => {
@@ -64,7 +64,7 @@ describe('wimon baseline (CLI, built, separate process)', () => {
       env,
     );
     expect(apply.stderr).toBe('');
-    expect(apply.stdout).toMatch(/Applied .* as sequence 1 \(identities \+15/);
+    expect(apply.stdout).toMatch(/Applied .* as sequence 1 \(identities \+16/);
 
     const shown = wimon(['baseline', 'show'], env);
     expect(shown.code).toBe(0);

@@ -29,18 +29,31 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
     const inv = await read();
     expect(inv.scopes.every((s) => s.complete)).toBe(true);
     expect(inventorySummary(inv)).toEqual({
-      identities: 15,
-      applications: 8,
+      identities: 16,
+      applications: 9,
       managedIdentities: 7,
-      credentials: 8,
+      credentials: 11, // 8 client credentials and the SAML app's 3 token-signing keys
       federatedCredentials: 5,
       appRoleGrants: 7,
-      roleAssignments: 27,
+      roleAssignments: 30,
     });
     const routes = env.get().requestsByRoute();
     // page sizes in fixture.json are 3 (ARM) and 4 (Graph): these lists needed several pages
-    expect(routes[`GET arm /subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments`]).toBe(10);
-    expect(routes['GET graph /v1.0/servicePrincipals']).toBe(4);
+    const assignmentPages = (
+      ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'] as const
+    )
+      .map(
+        (s) =>
+          json(`arm/subscriptions/${s}/providers/Microsoft.Authorization/roleAssignments.json`).value.length,
+      )
+      .reduce((n, items) => n + Math.ceil(items / 3), 0);
+    expect(assignmentPages).toBeGreaterThan(2);
+    expect(routes[`GET arm /subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments`]).toBe(
+      assignmentPages,
+    );
+    expect(routes['GET graph /v1.0/servicePrincipals']).toBe(
+      Math.ceil(json('graph/v1.0/servicePrincipals.json').value.length / 4),
+    );
     const crm = inv.identities.find((i) => i.displayName === 'crm-connector')!;
     expect(crm.appRoleGrants.map((g) => `${g.resourceDisplayName}/${g.permission}`).sort()).toEqual([
       'Microsoft Graph/Directory.ReadWrite.All',
@@ -105,7 +118,8 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
       pages(mg.length, arm) +
       uamis.reduce((n, list) => n + pages(list.length, arm), 0) +
       uamis.flat().length + // one federated-credential list per user-assigned identity (ARM has no batch for it)
-      distinctRoles.size; // one GET per distinct role definition, cached for the run
+      distinctRoles.size + // one GET per distinct role definition, cached for the run
+      pages(json('arm/providers/Microsoft.Management/getEntities.json').value.length, arm); // the management-group hierarchy
     const apps = json('graph/v1.0/applications.json').value;
     const sps = json('graph/v1.0/servicePrincipals.json').value;
     const workload = sps.filter(

@@ -68,7 +68,7 @@ describe('dormancy check (emulator: ARM, Graph, Log Analytics + Azurite)', () =>
     expect(
       open.filter((f) => f.ruleId.startsWith('identity.dormant') || f.ruleId === 'identity.never-signed-in'),
     ).toHaveLength(4);
-    expect(open).toHaveLength(33);
+    expect(open).toHaveLength(36);
   });
 
   it('a new successful sign-in resolves the finding; the identity keeps its first-seen time if it lapses again', async () => {

@@ -22,6 +22,12 @@ const UAMI_FICS = `subscriptions/${PROD_SUB}/resourceGroups/rg-pay/providers/Mic
 
 const rules = (list: Array<{ ruleId: string }>) => list.map((f) => f.ruleId).sort();
 
+/**
+ * What an undeclared Owner on the subscription opens for payments-api, a runtime identity: too
+ * broad, not declared, and (Owner can do anything, secrets included) a secret manager.
+ */
+const OWNER_ON_SUBSCRIPTION = ['role.privileged-broad', 'role.secret-manager-on-runtime', 'role.unexpected'];
+
 describe('Event Grid events → findings (emulator + Azurite)', () => {
   const env = useContosoEmulator();
   let tables: Tables;
@@ -65,14 +71,14 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     revoke();
   });
 
-  it('assignment added (Owner on the subscription, undeclared) → role.privileged-broad and role.unexpected opened, with the actor and event recorded; reads only that identity', async () => {
+  it('assignment added (Owner on the subscription, undeclared) → role.privileged-broad, role.unexpected and (a runtime identity that can now change secrets) role.secret-manager-on-runtime opened, with the actor and event recorded; reads only that identity', async () => {
     grantOwner();
     env.get().resetRequests();
     const write = resourceEvent({ operation: 'write', resourceUri: NEW_ASSIGNMENT, operationName: WRITE });
     const [outcome] = await deliver(write);
     expect(outcome!.status).toBe('processed');
     expect(outcome!.objectIds).toEqual([PAYMENTS_API]);
-    expect(rules(outcome!.changes.opened)).toEqual(['role.privileged-broad', 'role.unexpected']);
+    expect(rules(outcome!.changes.opened)).toEqual(OWNER_ON_SUBSCRIPTION);
     for (const f of outcome!.changes.opened)
       expect(f.evidence.event).toMatchObject({
         id: write.id,
@@ -108,7 +114,7 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     revoke();
     const del = resourceEvent({ operation: 'delete', resourceUri: NEW_ASSIGNMENT, operationName: DELETE });
     const [outcome] = await deliver(del);
-    expect(rules(outcome!.changes.resolved)).toEqual(['role.privileged-broad', 'role.unexpected']);
+    expect(rules(outcome!.changes.resolved)).toEqual(OWNER_ON_SUBSCRIPTION);
     expect(outcome!.changes.resolved[0]!.evidence.resolvedBy).toMatchObject({
       id: del.id,
       operation: 'delete',
@@ -181,7 +187,7 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     ]);
     expect(outcomes[0]!.note).toMatch(/not an Event Grid event: .*eventTime/);
     expect(outcomes[1]!.note).toMatch(/not one the monitor handles/);
-    expect(rules(outcomes[3]!.changes.opened)).toEqual(['role.privileged-broad', 'role.unexpected']);
+    expect(rules(outcomes[3]!.changes.opened)).toEqual(OWNER_ON_SUBSCRIPTION);
   });
 
   it('federated credential added to a managed identity (CloudEvents schema) → fic.* rules evaluated', async () => {
@@ -286,7 +292,7 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     env.get().clearFaults();
     const [retried] = await deliver(write);
     expect(retried!.status).toBe('processed');
-    expect(rules(retried!.changes.opened)).toEqual(['role.privileged-broad', 'role.unexpected']);
+    expect(rules(retried!.changes.opened)).toEqual(OWNER_ON_SUBSCRIPTION);
   });
 
   it('finding changes go to the configured Event Grid topic as CloudEvents; a topic outage loses no stored change', async () => {
@@ -302,8 +308,8 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
       resourceEvent({ operation: 'write', resourceUri: NEW_ASSIGNMENT, operationName: WRITE }),
       { tables, tenant: tenantFor(env.get()), publish },
     );
-    expect(opened!.published).toEqual({ sent: 2 });
-    expect(received).toHaveLength(2);
+    expect(opened!.published).toEqual({ sent: OWNER_ON_SUBSCRIPTION.length });
+    expect(received).toHaveLength(OWNER_ON_SUBSCRIPTION.length);
     expect(
       received.find((e) => (e as { subject: string }).subject.startsWith('role.privileged-broad/')),
     ).toMatchObject({
@@ -321,11 +327,8 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     );
     expect(resolved!.published?.sent).toBe(0);
     expect(resolved!.published?.error).toBeTruthy();
-    expect(rules(resolved!.changes.resolved)).toEqual(['role.privileged-broad', 'role.unexpected']);
-    expect(rules(await new FindingStore(tables).list({ state: 'resolved' }))).toEqual([
-      'role.privileged-broad',
-      'role.unexpected',
-    ]);
+    expect(rules(resolved!.changes.resolved)).toEqual(OWNER_ON_SUBSCRIPTION);
+    expect(rules(await new FindingStore(tables).list({ state: 'resolved' }))).toEqual(OWNER_ON_SUBSCRIPTION);
   });
 
   it('the events function runs the same handler in @azure/functions test mode and logs one line per event', async () => {
@@ -337,7 +340,8 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
       ),
     );
     expect(lines).toEqual([
-      'event fn-1 Microsoft.Resources.ResourceWriteSuccess: opened 2 (role.privileged-broad, role.unexpected)',
+      // In the order the rules raised them.
+      'event fn-1 Microsoft.Resources.ResourceWriteSuccess: opened 3 (role.privileged-broad, role.unexpected, role.secret-manager-on-runtime)',
     ]);
   });
 });

@@ -34,7 +34,7 @@ describe('status function (test mode, real Azurite)', () => {
         contentHash: applied.contentHash,
         appliedAt: SAMPLE_NOW.toISOString(),
         appliedBy: 'ci',
-        identities: 15,
+        identities: 16,
       },
     });
     expect(logs).toEqual(['status: baseline sequence 1']);

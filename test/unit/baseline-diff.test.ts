@@ -13,7 +13,7 @@ describe('baseline plan diff', () => {
 
   it('lists every identity as added when nothing is stored', () => {
     const d = diffBaselines(undefined, parse(sampleBaselineText()));
-    expect(d.identities.added).toHaveLength(15);
+    expect(d.identities.added).toHaveLength(16);
     expect(d.exemptions.added).toHaveLength(2);
   });
 

@@ -15,12 +15,12 @@ function problemsOf(text: string, now = SAMPLE_NOW): BaselineProblem[] {
 describe('baseline parsing and validation', () => {
   it('accepts the contoso sample and fills defaults', () => {
     const b = parseBaseline(sampleBaselineText(), 'baseline.yaml', SAMPLE_NOW);
-    expect(b.identities).toHaveLength(15);
+    expect(b.identities).toHaveLength(16);
     expect(b.identities.find((i) => i.name === 'payments-ci')?.federatedCredentials[0]?.audiences).toEqual([
       'api://AzureADTokenExchange',
     ]);
     expect(b.identities.find((i) => i.name === 'orders-worker')?.status).toBe('active');
-    expect(b.policy.environments.prod).toEqual(['/subscriptions/11111111-1111-4111-8111-111111111111']);
+    expect(b.policy.environments.prod).toEqual(['/providers/Microsoft.Management/managementGroups/contoso-prod']);
   });
 
   // Each case breaks the sample in one place; the expected position is computed from the

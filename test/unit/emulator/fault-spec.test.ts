@@ -9,7 +9,10 @@ import { EXIT, exitCodeOf } from '../../../shared/errors';
 describe('--faults', () => {
   it.each([
     ['arm:roleDefinitions:500:always', { api: 'arm', path: 'roleDefinitions', status: 500, times: Infinity }],
-    ['graph:$batch:429:every=4', { api: 'graph', path: '$batch', status: 429, retryAfterSeconds: 1, every: 4 }],
+    [
+      'graph:$batch:429:every=4',
+      { api: 'graph', path: '$batch', status: 429, retryAfterSeconds: 1, every: 4 },
+    ],
     [
       'arm:/subscriptions/11111111-1111-4111-8111-111111111111:403',
       { api: 'arm', path: '/subscriptions/11111111-1111-4111-8111-111111111111', status: 403, times: 1 },

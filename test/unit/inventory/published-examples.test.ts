@@ -158,6 +158,11 @@ describe('the published-examples corpus parses completely', () => {
     ],
     ['graph-user-manager-get-doc.json', one('graph-user-manager-get-doc.json'), OWNER_ACCOUNT_WIRE.user],
     [
+      'graph-servicePrincipal-saml-token-signing-assembled.json',
+      one('graph-servicePrincipal-saml-token-signing-assembled.json'),
+      GRAPH_WIRE.servicePrincipal,
+    ],
+    [
       'graph-application-federatedIdentityCredentials-list.json',
       list('graph-application-federatedIdentityCredentials-list.json'),
       federatedCredentialWireSchema,

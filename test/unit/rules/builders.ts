@@ -71,7 +71,8 @@ export function assignment(role: string, scope: string, principalId = OID): Live
     principalId,
     principalType: 'ServicePrincipal',
     // A built-in role is known by its GUID (as ARM gives it); any other name gets a made-up one.
-    roleDefinitionId: BUILT_IN_ROLE_IDS.get(role.toLowerCase()) ?? `guid-${role.toLowerCase().replace(/ /g, '-')}`,
+    roleDefinitionId:
+      BUILT_IN_ROLE_IDS.get(role.toLowerCase()) ?? `guid-${role.toLowerCase().replace(/ /g, '-')}`,
     roleName: role,
     roleType: BUILT_IN_ROLE_IDS.has(role.toLowerCase()) ? 'BuiltInRole' : 'CustomRole',
     permissions: null,

@@ -63,7 +63,7 @@ describe('rule context', () => {
       },
     );
     const ctx = buildContext(both, inventory([live()], []), NOW);
-    expect(ctx.scopeFacts(`${PROD}/resourceGroups/RG/providers/x/y/z`)).toEqual({
+    expect(ctx.scopeFacts(`${PROD}/resourceGroups/RG/providers/x/y/z`)).toMatchObject({
       key: `${PROD}/resourcegroups/rg/providers/x/y/z`,
       level: 'resource',
       broad: false,
