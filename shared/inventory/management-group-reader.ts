@@ -45,7 +45,27 @@ export interface ManagementGroupRead {
   parents?: ManagementGroupParents;
 }
 
-export async function readManagementGroupHierarchy(clients: AzureClients): Promise<ManagementGroupRead> {
+/**
+ * Events re-check a few identities each and arrive by the thousand: they share one hierarchy per
+ * ARM endpoint for an hour (groups rarely move). Only a complete read is kept; a failure is asked
+ * again next time.
+ */
+const SHARED_TTL_MS = 3_600_000;
+const shared = new Map<string, { read: ManagementGroupRead; expires: number }>();
+
+export async function readManagementGroupHierarchy(
+  clients: AzureClients,
+  options: { shared?: boolean } = {},
+): Promise<ManagementGroupRead> {
+  const key = clients.endpoints.arm;
+  const kept = options.shared ? shared.get(key) : undefined;
+  if (kept && kept.expires > Date.now()) return kept.read;
+  const read = await readHierarchy(clients);
+  if (options.shared && read.parents) shared.set(key, { read, expires: Date.now() + SHARED_TTL_MS });
+  return read;
+}
+
+async function readHierarchy(clients: AzureClients): Promise<ManagementGroupRead> {
   const parents = new Map<string, string | null>();
   const client = clients.authorizationFor();
   let url: string | undefined =

@@ -12,6 +12,7 @@ import {
   readManagedIdentityFederatedCredentials,
   type ManagedIdentityResource,
 } from './arm-reader';
+import { readManagementGroupHierarchy } from './management-group-reader';
 import { describeApiError } from './errors';
 import { Quarantine } from './quarantine';
 import { mapLimit } from './concurrency';
@@ -35,7 +36,8 @@ export async function readIdentities(
     armReads,
     new RoleDefinitionCache(clients, { shared: true }),
   );
-  const scopes: ScopeCompleteness[] = armReads.map((r) => r.completeness);
+  const hierarchy = await readManagementGroupHierarchy(clients, { shared: true });
+  const scopes: ScopeCompleteness[] = [...armReads.map((r) => r.completeness), hierarchy.completeness];
   let identities: LiveIdentity[] = [];
   try {
     const servicePrincipals = await graph.servicePrincipalsById(ids);
@@ -87,5 +89,6 @@ export async function readIdentities(
     scopes,
     requests: clients.counter.snapshot(),
     unreadable: quarantine.objects,
+    ...(hierarchy.parents ? { managementGroupParents: hierarchy.parents } : {}),
   };
 }
