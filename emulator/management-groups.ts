@@ -7,6 +7,8 @@
  * after the tenant id), which is where Azure puts them unless someone moves them.
  */
 import type { Fixture } from './fixture';
+import { normalizeScope } from '../shared/model/arm-scope';
+import type { ManagementGroupParents } from '../shared/model/scope-hierarchy';
 
 const GROUPS = '/providers/Microsoft.Management/managementGroups';
 
@@ -37,4 +39,15 @@ export function entitiesOf(fixture: Fixture): unknown[] {
     ...managementGroups.filter((m) => m !== tenantId).map((m) => entity(tenantId, 'group', m, [tenantId])),
     ...subscriptions.map((s) => entity(tenantId, 'subscription', s, [tenantId])),
   ];
+}
+
+/** The same hierarchy as parents (what ARM itself knows when it answers `atScope()`). */
+export function hierarchyOf(fixture: Fixture): ManagementGroupParents {
+  const parents = new Map<string, string | null>();
+  for (const raw of entitiesOf(fixture)) {
+    const e = raw as { id: string; properties?: { parent?: { id?: string } | null } };
+    const parent = e.properties?.parent?.id;
+    parents.set(normalizeScope(e.id), parent ? normalizeScope(parent) : null);
+  }
+  return parents;
 }

@@ -10,7 +10,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ensureEmulatorCertificate } from './certificate';
-import { entitiesOf } from './management-groups';
+import { entitiesOf, hierarchyOf } from './management-groups';
+import { scopeChain, type ManagementGroupParents } from '../shared/model/scope-hierarchy';
+import { normalizeScope } from '../shared/model/arm-scope';
+import { GRAPH_RELATIONS, refusal, unknownSegment } from './conformance';
 import { Fixture, hasValueArray, type Api } from './fixture';
 import { GraphDelta } from './graph-delta';
 import {
@@ -62,6 +65,8 @@ export interface RequestRecord {
   api: Api;
   method: string;
   route: string;
+  /** The query string as sent (`?api-version=…&$filter=…`), empty when there was none. */
+  query?: string;
   status: number;
   /** true for an item inside a Graph $batch (not an HTTP request of its own) */
   batchItem: boolean;
@@ -172,7 +177,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     let reply: Reply;
     try {
       const logsQuery = /^\/v1\/workspaces\/([^/]+)\/query$/i.exec(path);
+      const refused = api === 'arm' || api === 'graph' ? refusal(api, url) : undefined;
       if (fault && !fault.partialResult) reply = faultReply(api, fault, path);
+      else if (refused) reply = errorReply(api, refused.status, refused.code, refused.message);
       else if (api === 'eventgrid' && method === 'POST' && path === '/api/events')
         reply = receiveEvents(body);
       else if (api === 'email' && method === 'POST' && path === '/emails:send')
@@ -199,7 +206,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     } catch (error) {
       reply = errorReply(api, 400, 'BadRequest', error instanceof Error ? error.message : String(error));
     }
-    requests.push({ api, method, route: routeOf(path), status: reply.status, batchItem });
+    requests.push({ api, method, route: routeOf(path), query: url.search, status: reply.status, batchItem });
     return reply;
   };
 
@@ -393,6 +400,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const direct = fixture.get(api, fixturePath);
     if (direct !== undefined)
       return hasValueArray(direct) ? page(api, url, direct) : { status: 200, body: select(direct, url) };
+    // Role assignments below a subscription (a resource group, a resource): ARM lists those at the
+    // scope, above it and below it — derived from the subscription's own list.
+    const below = /^(subscriptions\/[^/]+)\/(.+)\/providers\/Microsoft\.Authorization\/roleAssignments$/i.exec(fixturePath);
+    if (api === 'arm' && below) {
+      const subscriptionList = fixture.get('arm', `${below[1]}/providers/Microsoft.Authorization/roleAssignments`);
+      if (hasValueArray(subscriptionList)) {
+        const scope = normalizeScope(`/${below[1]}/${below[2]}`);
+        const related = subscriptionList.value.filter((i) => {
+          const s = normalizeScope(String((i as { properties?: { scope?: string } }).properties?.scope ?? ''));
+          return s === scope || scope.startsWith(`${s}/`) || s.startsWith(`${scope}/`) || !s.startsWith('/subscriptions/');
+        });
+        return page(api, url, { ...subscriptionList, value: related });
+      }
+    }
     const segments = fixturePath.split('/');
     // GET one object of a listed collection: .../collection/{id}
     const parent = fixture.get(api, segments.slice(0, -1).join('/'));
@@ -418,6 +439,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const owner = fixture.get(api, segments.slice(0, -2).join('/'));
       const id = (segments[segments.length - 2] ?? '').toLowerCase();
       if (hasValueArray(owner) && fixture.itemOf(api, segments.slice(0, -2).join('/'), id)) {
+        if (!GRAPH_RELATIONS.has(last)) {
+          const r = unknownSegment(segments[segments.length - 1]!);
+          return errorReply(api, r.status, r.code, r.message);
+        }
         // A single-valued relation that is not set: Graph answers 404 (e.g. a user without a manager).
         if (last === 'manager')
           return errorReply(
@@ -441,7 +466,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
 
   const page = (api: Api, url: URL, body: { value: unknown[]; [key: string]: unknown }): Reply => {
-    const items = filterItems(api, body.value, url.searchParams.get('$filter'));
+    const items = filterItems(api, body.value, url.searchParams.get('$filter'), () => ({
+      scope: decodeURIComponent(url.pathname).replace(/\/providers\/Microsoft\.Authorization\/roleAssignments$/i, '') || '/',
+      parents: hierarchyOf(fixture),
+    }));
     const max = fixture.manifest.pageSize[api === 'arm' ? 'arm' : 'graph'];
     const top = Number(url.searchParams.get('$top') ?? max);
     const size = Math.max(1, Math.min(Number.isFinite(top) && top > 0 ? top : max, max));
@@ -650,11 +678,23 @@ function selectFields(item: unknown, fields: string | null): unknown {
 }
 
 /** The `$filter` expressions the monitor sends; anything else is rejected like an unsupported query. */
-function filterItems(api: Api, items: unknown[], filter: string | null): unknown[] {
+function filterItems(
+  api: Api,
+  items: unknown[],
+  filter: string | null,
+  at: () => { scope: string; parents: ManagementGroupParents },
+): unknown[] {
   if (!filter) return items;
   const f = filter.trim();
   if (api === 'arm') {
-    if (/^atScope\(\)$/i.test(f)) return items; // collection files already hold exactly one scope's list
+    if (/^atScope\(\)$/i.test(f)) {
+      // ARM: the assignments at the scope or above it (through management groups), none below.
+      const { scope, parents } = at();
+      const chain = new Set(scopeChain(scope, parents).scopes);
+      return items.filter((i) =>
+        chain.has(normalizeScope(String((i as { properties?: { scope?: string } }).properties?.scope ?? ''))),
+      );
+    }
     const principal = /^(?:principalId eq|assignedTo\()\s*'([^']+)'\)?$/i.exec(f);
     if (principal) {
       const id = principal[1]!.toLowerCase();

@@ -1,0 +1,130 @@
+/**
+ * The emulator refuses what it does not implement, with the real API's error, instead of a
+ * plausible 200 (issue 20): a missing api-version, Graph query options it would ignore, and
+ * segments Graph does not have. The monitor's own traffic passes (every other test runs on it).
+ */
+import { describe, expect, it } from 'vitest';
+import { clientsFor, useContosoEmulator } from '../support/emulator';
+
+describe('what the emulator refuses', () => {
+  const env = useContosoEmulator();
+  const get = async (base: string, path: string) => {
+    const r = await fetch(`${base}${path}`, { headers: { authorization: 'Bearer test' } });
+    return { status: r.status, body: (await r.json()) as { error: { code: string; message: string } } };
+  };
+  const APP = '30000000-0000-4000-8000-000000000002';
+
+  it('ARM without an api-version: 400 MissingApiVersionParameter, as ARM answers', async () => {
+    const sub = env.get().fixture.manifest.subscriptions[0];
+    const r = await get(
+      env.get().endpoints.arm,
+      `/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments`,
+    );
+    expect(r).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'MissingApiVersionParameter',
+          message: 'The api-version query parameter (?api-version=) is required for all requests.',
+        },
+      },
+    });
+    const ok = await get(
+      env.get().endpoints.arm,
+      `/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`,
+    );
+    expect(ok.status).toBe(200);
+  });
+
+  it.each(['$expand=owners', '$orderby=displayName', '$count=true', '$search="displayName:x"'])(
+    'Graph %s is refused (it would be silently ignored), in Graph’s error format',
+    async (option) => {
+      const r = await get(env.get().endpoints.graph, `/v1.0/applications?${option}`);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('BadRequest');
+      expect(r.body.error.message).toContain(
+        `'${option.split('=')[0]}' is not implemented by the local emulator`,
+      );
+      expect(r.body.error).toHaveProperty('innerError');
+    },
+  );
+
+  it('a segment Graph does not have under an object: 400 "Resource not found for the segment"', async () => {
+    const r = await get(env.get().endpoints.graph, `/v1.0/applications/${APP}/ownerz`);
+    expect(r).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BadRequest', message: "Resource not found for the segment 'ownerz'." } },
+    });
+    // A relation it serves, without a file (reporting-app has no federated credentials), is an empty list as Graph gives it.
+    const none = await get(
+      env.get().endpoints.graph,
+      `/v1.0/applications/30000000-0000-4000-8000-000000000004/federatedIdentityCredentials`,
+    );
+    expect(none).toMatchObject({ status: 200, body: { value: [] } });
+  });
+
+  it('through the real Microsoft Graph client: $expand fails loudly instead of returning unexpanded objects', async () => {
+    const graph = clientsFor(env.get()).graph();
+    await expect(graph.api('/applications').expand('owners').get()).rejects.toMatchObject({
+      statusCode: 400,
+    });
+  });
+
+  it('the request log keeps the query string', async () => {
+    await get(env.get().endpoints.graph, `/v1.0/applications?$select=id&$top=2`);
+    const last = env.get().requests.at(-1)!;
+    expect(last).toMatchObject({ api: 'graph', route: '/v1.0/applications', query: '?$select=id&$top=2' });
+  });
+});
+
+describe('atScope() as ARM computes it (at the scope or above, through management groups; never below)', () => {
+  const env = useContosoEmulator();
+  const PROD = '11111111-1111-4111-8111-111111111111';
+  const scopesOf = async (scope: string, filter = true) => {
+    const url = `${env.get().endpoints.arm}${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01${filter ? '&$filter=atScope()' : ''}&$top=1000`;
+    const all: string[] = [];
+    for (let next: string | undefined = url; next;) {
+      const r = await fetch(next, { headers: { authorization: 'Bearer test' } });
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { value: Array<{ properties: { scope: string } }>; nextLink?: string };
+      all.push(...body.value.map((a) => a.properties.scope.toLowerCase()));
+      next = body.nextLink;
+    }
+    return [...new Set(all)].sort();
+  };
+  const mg = (name: string) => `/providers/microsoft.management/managementgroups/${name}`;
+
+  /** The scope and what is above it in contoso: the resource group, its subscription, contoso-prod, contoso, the root. */
+  const aboveRgPay = (rg: string) => [
+    rg.toLowerCase(),
+    `/subscriptions/${PROD}`,
+    mg('contoso-prod'),
+    mg('contoso'),
+    '/',
+  ];
+
+  it('at a resource group: the group, its subscription and the management groups above — nothing below or beside', async () => {
+    const rg = `/subscriptions/${PROD}/resourceGroups/rg-pay`;
+    const scopes = await scopesOf(rg);
+    expect(scopes.filter((s) => !aboveRgPay(rg).includes(s))).toEqual([]);
+    expect(scopes).toEqual(
+      expect.arrayContaining([rg.toLowerCase(), `/subscriptions/${PROD}`, mg('contoso')]),
+    );
+    // Without the filter ARM also lists what is below it (the vault in rg-pay).
+    expect((await scopesOf(rg, false)).some((s) => s.includes('/providers/microsoft.keyvault/'))).toBe(true);
+  });
+
+  it('at a subscription: the subscription and both management groups above it, not its resource groups', async () => {
+    const DEV = '22222222-2222-4222-8222-222222222222';
+    const scopes = await scopesOf(`/subscriptions/${DEV}`);
+    // github-deployer-dev's Website Contributor sits at contoso-dev, payments-ci's at contoso: two levels up.
+    expect(scopes).toEqual([mg('contoso'), mg('contoso-dev'), `/subscriptions/${DEV}`].sort());
+    // Its own list without the filter has more (its resource groups and resources).
+    expect((await scopesOf(`/subscriptions/${DEV}`, false)).length).toBeGreaterThan(scopes.length);
+  });
+
+  it('at a management group: that group and above only (contoso-prod is below contoso)', async () => {
+    const scopes = await scopesOf('/providers/Microsoft.Management/managementGroups/contoso');
+    expect(scopes).toEqual([mg('contoso')]);
+  });
+});
