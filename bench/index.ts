@@ -19,10 +19,14 @@ async function main(): Promise<void> {
   await runEventsBench(jsonFile ? jsonFile.replace(/(\.json)?$/, '.events.json') : undefined);
 }
 
-const code = rerunTrustingEmulator(process.argv.slice(2), process.env);
-if (code !== undefined) process.exitCode = code;
-else
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+rerunTrustingEmulator(process.argv.slice(2), process.env)
+  .then((code) => (code !== undefined ? code : main().then(() => undefined)))
+  .then(
+    (code) => {
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );

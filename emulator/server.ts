@@ -84,6 +84,8 @@ export interface EmulatorOptions {
   throttle?: { every: number; retryAfterSeconds: number };
   faults?: FaultRule[];
   certificateDir?: string;
+  /** Fixed ports per API (0 or absent: any free port), so a client can be configured once. */
+  ports?: Partial<Record<Api, number>>;
 }
 
 export interface RunningEmulator {
@@ -402,14 +404,27 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return hasValueArray(direct) ? page(api, url, direct) : { status: 200, body: select(direct, url) };
     // Role assignments below a subscription (a resource group, a resource): ARM lists those at the
     // scope, above it and below it — derived from the subscription's own list.
-    const below = /^(subscriptions\/[^/]+)\/(.+)\/providers\/Microsoft\.Authorization\/roleAssignments$/i.exec(fixturePath);
+    const below =
+      /^(subscriptions\/[^/]+)\/(.+)\/providers\/Microsoft\.Authorization\/roleAssignments$/i.exec(
+        fixturePath,
+      );
     if (api === 'arm' && below) {
-      const subscriptionList = fixture.get('arm', `${below[1]}/providers/Microsoft.Authorization/roleAssignments`);
+      const subscriptionList = fixture.get(
+        'arm',
+        `${below[1]}/providers/Microsoft.Authorization/roleAssignments`,
+      );
       if (hasValueArray(subscriptionList)) {
         const scope = normalizeScope(`/${below[1]}/${below[2]}`);
         const related = subscriptionList.value.filter((i) => {
-          const s = normalizeScope(String((i as { properties?: { scope?: string } }).properties?.scope ?? ''));
-          return s === scope || scope.startsWith(`${s}/`) || s.startsWith(`${scope}/`) || !s.startsWith('/subscriptions/');
+          const s = normalizeScope(
+            String((i as { properties?: { scope?: string } }).properties?.scope ?? ''),
+          );
+          return (
+            s === scope ||
+            scope.startsWith(`${s}/`) ||
+            s.startsWith(`${scope}/`) ||
+            !s.startsWith('/subscriptions/')
+          );
         });
         return page(api, url, { ...subscriptionList, value: related });
       }
@@ -467,7 +482,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const page = (api: Api, url: URL, body: { value: unknown[]; [key: string]: unknown }): Reply => {
     const items = filterItems(api, body.value, url.searchParams.get('$filter'), () => ({
-      scope: decodeURIComponent(url.pathname).replace(/\/providers\/Microsoft\.Authorization\/roleAssignments$/i, '') || '/',
+      scope:
+        decodeURIComponent(url.pathname).replace(
+          /\/providers\/Microsoft\.Authorization\/roleAssignments$/i,
+          '',
+        ) || '/',
       parents: hierarchyOf(fixture),
     }));
     const max = fixture.manifest.pageSize[api === 'arm' ? 'arm' : 'graph'];
@@ -602,7 +621,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(options.ports?.[api] ?? 0, '127.0.0.1', () => resolve());
     });
     const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     origins[api] = origin;

@@ -1,6 +1,6 @@
 /** `wimon inventory` and `wimon emulator`. */
 import path from 'node:path';
-import { IncompleteReadError } from '../errors';
+import { IncompleteReadError, UsageError } from '../errors';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { readInventory } from '../inventory/read-inventory';
@@ -70,10 +70,20 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
     )
     .requiredOption('--fixture <dir>', 'fixture folder (see docs/emulator.md)')
     .option('--faults <spec>', FAULTS_HELP)
-    .action(async (opts: { fixture: string; faults?: string }) => {
+    .option(
+      '--port <n>',
+      'fixed ports: ARM on N, Microsoft Graph N+1, Log Analytics N+2, Event Grid N+3, Communication Services email N+4 (default: free ports)',
+    )
+    .action(async (opts: { fixture: string; faults?: string; port?: string }) => {
+      const port = opts.port === undefined ? undefined : Number(opts.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_531))
+        throw new UsageError(`--port must be a port number between 1 and 65531, got '${opts.port}'`);
       const emulator = await startEmulator({
         fixture: path.resolve(io.cwd, opts.fixture),
         faults: opts.faults === undefined ? [] : loadFaults(opts.faults, io.cwd),
+        ...(port
+          ? { ports: { arm: port, graph: port + 1, logs: port + 2, eventgrid: port + 3, email: port + 4 } }
+          : {}),
       });
       const { certPath } = ensureEmulatorCertificate();
       const m = emulator.fixture.manifest;

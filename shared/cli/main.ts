@@ -57,7 +57,7 @@ export function buildProgram(io: CliIo): Command {
 
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   if (needsEmulatorTrust(argv)) {
-    const code = rerunTrustingEmulator(argv, io.env);
+    const code = await rerunTrustingEmulator(argv, io.env);
     if (code !== undefined) return code;
   }
   const program = buildProgram(io);
