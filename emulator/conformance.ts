@@ -24,6 +24,7 @@ export const GRAPH_RELATIONS = new Set([
   'owners',
   'federatedidentitycredentials',
   'approleassignments',
+  'approleassignedto',
   'manager',
 ]);
 

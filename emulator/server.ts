@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ensureEmulatorCertificate } from './certificate';
 import { entitiesOf, hierarchyOf } from './management-groups';
+import { armAccountRoute, isAnonymousArmRoute } from './arm-account';
+import { appRoleAssignedTo, getByIds } from './graph-directory';
 import { scopeChain, type ManagementGroupParents } from '../shared/model/scope-hierarchy';
 import { normalizeScope } from '../shared/model/arm-scope';
 import { GRAPH_RELATIONS, refusal, unknownSegment } from './conformance';
@@ -192,6 +194,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         reply = queryLogs(logsQuery[1]!, body, fault?.partialResult === true);
       else if (api === 'graph' && method === 'POST' && /\/\$batch$/.test(path)) reply = batch(path, body);
       else if (
+        api === 'graph' &&
+        method === 'POST' &&
+        /^\/(v1\.0|beta)\/directoryObjects\/getByIds$/i.test(path)
+      ) {
+        const answer = getByIds(fixture, path.split('/')[1]!, body);
+        reply = 'error' in answer ? errorReply(api, 400, 'BadRequest', answer.error) : answer;
+      } else if (
         api === 'arm' &&
         method === 'POST' &&
         /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)
@@ -402,6 +411,38 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const direct = fixture.get(api, fixturePath);
     if (direct !== undefined)
       return hasValueArray(direct) ? page(api, url, direct) : { status: 200, body: select(direct, url) };
+    if (api === 'arm') {
+      const account = armAccountRoute(fixture, path, { arm: origins.arm!, graph: origins.graph! });
+      if (account) return account;
+    }
+    if (api === 'arm') {
+      // Role definitions are listable at every scope (the tenant's definitions; az role definition list).
+      if (/^(.+\/)?providers\/Microsoft\.Authorization\/roleDefinitions$/i.test(fixturePath)) {
+        const all = fixture.get('arm', 'providers/Microsoft.Authorization/roleDefinitions');
+        if (hasValueArray(all)) return page(api, url, all);
+      }
+      // User-assigned identities of one resource group, from its subscription's list.
+      const inGroup =
+        /^(subscriptions\/[^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities$/i.exec(
+          fixturePath,
+        );
+      if (inGroup) {
+        const all = fixture.get(
+          'arm',
+          `${inGroup[1]}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`,
+        );
+        const group = `/resourcegroups/${inGroup[2]!.toLowerCase()}/`;
+        if (hasValueArray(all))
+          return page(api, url, {
+            ...all,
+            value: all.value.filter((i) =>
+              String((i as { id?: string }).id ?? '')
+                .toLowerCase()
+                .includes(group),
+            ),
+          });
+      }
+    }
     // Role assignments below a subscription (a resource group, a resource): ARM lists those at the
     // scope, above it and below it — derived from the subscription's own list.
     const below =
@@ -458,6 +499,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
           const r = unknownSegment(segments[segments.length - 1]!);
           return errorReply(api, r.status, r.code, r.message);
         }
+        if (last === 'approleassignedto')
+          return page(api, url, {
+            '@odata.context': `${origins.graph}/${segments[0]}/$metadata#appRoleAssignments`,
+            value: appRoleAssignedTo(fixture, id),
+          });
         // A single-valued relation that is not set: Graph answers 404 (e.g. a user without a manager).
         if (last === 'manager')
           return errorReply(
@@ -555,7 +601,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     req.on('end', () => {
       const respond = (): void => {
         let reply: Reply;
-        if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
+        if (
+          !/^Bearer \S+/.test(req.headers.authorization ?? '') &&
+          !(api === 'arm' && isAnonymousArmRoute(req.url ?? ''))
+        ) {
           reply = errorReply(
             api,
             401,
@@ -714,6 +763,15 @@ function filterItems(
         chain.has(normalizeScope(String((i as { properties?: { scope?: string } }).properties?.scope ?? ''))),
       );
     }
+    const roleName = /^roleName eq '((?:[^']|'')*)'$/i.exec(f);
+    if (roleName) {
+      const name = roleName[1]!.replace(/''/g, "'").toLowerCase();
+      return items.filter(
+        (i) =>
+          String((i as { properties?: { roleName?: string } }).properties?.roleName ?? '').toLowerCase() ===
+          name,
+      );
+    }
     const principal = /^(?:principalId eq|assignedTo\()\s*'([^']+)'\)?$/i.exec(f);
     if (principal) {
       const id = principal[1]!.toLowerCase();
@@ -735,6 +793,25 @@ function filterItems(
             c![2]!.replace(/''/g, "'").toLowerCase(),
         ),
       );
+    // servicePrincipalNames/any(c:c eq '…') (how `az ad sp show --id` looks a principal up)
+    const any = /^(\w+)\/any\((\w+):\s*\2 eq '((?:[^']|'')*)'\)$/.exec(f);
+    if (any) {
+      const value = any[3]!.replace(/''/g, "'").toLowerCase();
+      return items.filter((i) => {
+        const list = (i as Record<string, unknown>)[any[1]!];
+        return Array.isArray(list) && list.some((v) => String(v).toLowerCase() === value);
+      });
+    }
+    // startswith(prop,'…')
+    const starts = /^startswith\((\w+),\s*'((?:[^']|'')*)'\)$/i.exec(f);
+    if (starts) {
+      const prefix = starts[2]!.replace(/''/g, "'").toLowerCase();
+      return items.filter((i) =>
+        String((i as Record<string, unknown>)[starts[1]!] ?? '')
+          .toLowerCase()
+          .startsWith(prefix),
+      );
+    }
     const inList = /^(\w+) in \((.*)\)$/.exec(f);
     if (inList) {
       const values = new Set([...inList[2]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!.toLowerCase()));

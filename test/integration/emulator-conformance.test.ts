@@ -128,3 +128,125 @@ describe('atScope() as ARM computes it (at the scope or above, through managemen
     expect(scopes).toEqual([mg('contoso')]);
   });
 });
+
+describe('what a foreign client calls first, answered as Azure does', () => {
+  const env = useContosoEmulator();
+  const call = async (base: string, path: string, init: RequestInit = {}) => {
+    const r = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { authorization: 'Bearer test', 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
+    return {
+      status: r.status,
+      body: (await r.json()) as Record<string, unknown> & { value?: Array<Record<string, unknown>> },
+    };
+  };
+  const arm = () => env.get().endpoints.arm;
+  const graph = () => env.get().endpoints.graph;
+  const manifest = () => env.get().fixture.manifest;
+
+  it('GET /subscriptions, /subscriptions/{id}, /tenants; /metadata/endpoints without a token', async () => {
+    const subs = await call(arm(), '/subscriptions?api-version=2022-12-01');
+    expect(subs.body.value!.map((s) => s.subscriptionId)).toEqual(manifest().subscriptions);
+    expect(subs.body.value!.every((s) => s.tenantId === manifest().tenantId && s.state === 'Enabled')).toBe(
+      true,
+    );
+    expect(
+      (await call(arm(), `/subscriptions/${manifest().subscriptions[0]}?api-version=2022-12-01`)).status,
+    ).toBe(200);
+    expect(
+      await call(arm(), '/subscriptions/99999999-9999-4999-8999-999999999999?api-version=2022-12-01'),
+    ).toMatchObject({ status: 404, body: { error: { code: 'SubscriptionNotFound' } } });
+    const tenants = await call(arm(), '/tenants?api-version=2022-12-01');
+    expect(tenants.body.value!.map((t) => t.tenantId)).toEqual([manifest().tenantId]);
+    const meta = await fetch(`${arm()}/metadata/endpoints?api-version=2022-09-01`);
+    expect(meta.status).toBe(200);
+    expect(((await meta.json()) as { resourceManager: string }).resourceManager).toBe(`${arm()}/`);
+  });
+
+  it("Graph servicePrincipalNames/any(c:c eq '…') and startswith(), as `az ad sp show` and `az ad app list` filter", async () => {
+    const sps = env.get().fixture.get('graph', 'v1.0/servicePrincipals') as {
+      value: Array<{ id: string; appId: string; servicePrincipalNames: string[]; displayName: string }>;
+    };
+    const target = sps.value.find((s) => s.displayName === 'crm-connector')!;
+    const byName = await call(
+      graph(),
+      `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`servicePrincipalNames/any(c:c eq '${target.appId}')`)}`,
+    );
+    expect(byName.body.value!.map((s) => s.id)).toEqual([target.id]);
+    const prefix = await call(
+      graph(),
+      `/v1.0/servicePrincipals?$filter=${encodeURIComponent("startswith(displayName,'payments')")}&$top=999`,
+    );
+    const expected = sps.value
+      .filter((s) => s.displayName.toLowerCase().startsWith('payments'))
+      .map((s) => s.id)
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(prefix.body.value!.map((s) => s.id as string).sort()).toEqual(expected);
+  });
+
+  it('appRoleAssignedTo of Microsoft Graph lists every grant that names it; getByIds returns typed objects', async () => {
+    const graphSp = 'a0000000-0000-4000-8000-00000000a001';
+    const granted = env
+      .get()
+      .fixture.collections('graph', 'appRoleAssignments')
+      .flatMap((c) => c.items as Array<{ id: string; resourceId: string }>)
+      .filter((a) => a.resourceId === graphSp)
+      .map((a) => a.id)
+      .sort();
+    expect(granted.length).toBeGreaterThan(1);
+    // Paged like every Graph list (contoso pages Graph by 4): follow @odata.nextLink.
+    const ids_: string[] = [];
+    for (
+      let next: string | undefined = `${graph()}/v1.0/servicePrincipals/${graphSp}/appRoleAssignedTo`;
+      next;
+    ) {
+      const r = await fetch(next, { headers: { authorization: 'Bearer test' } });
+      const body = (await r.json()) as { value: Array<{ id: string }>; '@odata.nextLink'?: string };
+      ids_.push(...body.value.map((a) => a.id));
+      next = body['@odata.nextLink'];
+    }
+    expect(ids_.sort()).toEqual(granted);
+    const ids = [
+      'a0000000-0000-4000-8000-00000000a001',
+      '30000000-0000-4000-8000-000000000004',
+      '40000000-0000-4000-8000-000000000001',
+    ];
+    const got = await call(graph(), '/v1.0/directoryObjects/getByIds', {
+      method: 'POST',
+      body: JSON.stringify({ ids }),
+    });
+    expect(got.body.value!.map((o) => [o.id, o['@odata.type']]).sort()).toEqual(
+      [
+        [ids[0], '#microsoft.graph.servicePrincipal'],
+        [ids[1], '#microsoft.graph.application'],
+        [ids[2], '#microsoft.graph.user'],
+      ].sort(),
+    );
+    const onlySps = await call(graph(), '/v1.0/directoryObjects/getByIds', {
+      method: 'POST',
+      body: JSON.stringify({ ids, types: ['servicePrincipal'] }),
+    });
+    expect(onlySps.body.value!.map((o) => o.id)).toEqual([ids[0]]);
+  });
+
+  it('role definitions at any scope (and by roleName); identities of one resource group', async () => {
+    const sub = manifest().subscriptions[0];
+    const defs = await call(
+      arm(),
+      `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&$top=1000`,
+    );
+    expect(defs.status).toBe(200);
+    const owner = await call(
+      arm(),
+      `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&$filter=${encodeURIComponent("roleName eq 'Owner'")}`,
+    );
+    expect(owner.body.value!.map((d) => d.name)).toEqual(['8e3af657-a8ff-443c-a75c-2fe8c4bcb635']);
+    const inGroup = await call(
+      arm(),
+      `/subscriptions/${sub}/resourceGroups/rg-pay/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2023-01-31`,
+    );
+    expect(inGroup.body.value!.map((i) => i.name)).toEqual(['id-payments-api']);
+  });
+});
