@@ -250,3 +250,30 @@ describe('what a foreign client calls first, answered as Azure does', () => {
     expect(inGroup.body.value!.map((i) => i.name)).toEqual(['id-payments-api']);
   });
 });
+
+describe('api-versions', () => {
+  const env = useContosoEmulator();
+  it('an api-version the service does not publish is refused with ARM’s InvalidApiVersionParameter, naming the supported ones', async () => {
+    const sub = env.get().fixture.manifest.subscriptions[0];
+    const path = `/subscriptions/${sub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+    const bad = await fetch(`${env.get().endpoints.arm}${path}?api-version=2099-01-01`, {
+      headers: { authorization: 'Bearer test' },
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('InvalidApiVersionParameter');
+    expect(body.error.message).toMatch(
+      /^The api-version '2099-01-01' is invalid\. The supported versions are '.*2024-11-30.*'\.$/,
+    );
+    // Federated credentials did not exist before 2022-01-31-preview.
+    const fics = `/subscriptions/${sub}/resourceGroups/rg-pay/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-payments-api/federatedIdentityCredentials`;
+    const old = await fetch(`${env.get().endpoints.arm}${fics}?api-version=2018-11-30`, {
+      headers: { authorization: 'Bearer test' },
+    });
+    expect(old.status).toBe(400);
+    const ok = await fetch(`${env.get().endpoints.arm}${fics}?api-version=2024-11-30`, {
+      headers: { authorization: 'Bearer test' },
+    });
+    expect(ok.status).toBe(200);
+  });
+});
