@@ -9,7 +9,8 @@ import { baselineToYaml } from '../baseline/serialize';
 import type { Baseline } from '../baseline/schema';
 import { actorFrom, openStore, readBaselineFile } from './baseline-file';
 import { loadSettings } from '../config/settings';
-import { tenantConfigured } from '../app/tenant';
+import { tenantConfigured, type TenantConnection } from '../app/tenant';
+import type { Inventory } from '../model/inventory';
 import { type CliIo } from './io';
 import { parseNow } from './options';
 import { FIXTURE_HELP, withCliServices } from './cli-services';
@@ -174,34 +175,27 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
     .option('--faults <spec>', FAULTS_HELP)
     .option('--out <file>', 'write the draft here instead of printing it')
     .action(async (opts: { fixture?: string; faults?: string; out?: string }) => {
-      await withCliServices(
-        io,
-        { fixture: opts.fixture, faults: opts.faults, readsTenant: true },
-        async (services) => {
-          const tenant = services.tenant();
-          const now = tenant.recordedAt ?? new Date();
-          const inventory = await readInventory(tenant.clients, tenant.scope, now);
-          const incomplete = inventory.scopes.filter((s) => !s.complete);
-          if (incomplete.length) {
-            throw new IncompleteReadError(
-              `cannot export from a partial read: ${incomplete.map((s) => `${s.scope} (${s.error})`).join('; ')}`,
-            );
-          }
-          const scopes = [
-            ...tenant.scope.subscriptions.map((s) => `/subscriptions/${s}`),
-            ...tenant.scope.managementGroups.map(
-              (m) => `/providers/Microsoft.Management/managementGroups/${m}`,
-            ),
-          ];
-          const yaml = draftBaselineYaml(inventory, now, scopes);
-          if (opts.out) {
-            writeFileSync(path.resolve(io.cwd, opts.out), yaml);
-            io.out(
-              `Wrote a draft baseline with ${inventory.identities.length} identities to ${opts.out}. Next: fill in the TODOs, then \`wimon baseline validate ${opts.out}\`.`,
-            );
-          } else io.out(yaml);
-        },
-      );
+      await withLiveInventory(io, opts, async ({ tenant, now, inventory }) => {
+        const incomplete = inventory.scopes.filter((s) => !s.complete);
+        if (incomplete.length) {
+          throw new IncompleteReadError(
+            `cannot export from a partial read: ${incomplete.map((s) => `${s.scope} (${s.error})`).join('; ')}`,
+          );
+        }
+        const scopes = [
+          ...tenant.scope.subscriptions.map((s) => `/subscriptions/${s}`),
+          ...tenant.scope.managementGroups.map(
+            (m) => `/providers/Microsoft.Management/managementGroups/${m}`,
+          ),
+        ];
+        const yaml = draftBaselineYaml(inventory, now, scopes);
+        if (opts.out) {
+          writeFileSync(path.resolve(io.cwd, opts.out), yaml);
+          io.out(
+            `Wrote a draft baseline with ${inventory.identities.length} identities to ${opts.out}. Next: fill in the TODOs, then \`wimon baseline validate ${opts.out}\`.`,
+          );
+        } else io.out(yaml);
+      });
     });
 
   baseline
@@ -229,40 +223,50 @@ async function findingsEffect(
   proposed: Baseline,
 ) {
   if (!opts.fixture && !tenantConfigured(loadSettings(io.env))) return undefined;
+  return withLiveInventory(io, opts, async ({ now, inventory }) => {
+    const describe = (c: FindingCandidate) =>
+      `${c.ruleId} ${c.identity.name ?? c.identity.displayName ?? c.identity.objectId} ${c.target}${c.exemption ? ' (exempted)' : ''}`;
+    const before = new Map(
+      (stored ? evaluate(stored, inventory, now) : []).map((c) => [
+        findingKey(c.ruleId, c.identity.objectId, c.target) + (c.exemption ? 'x' : ''),
+        c,
+      ]),
+    );
+    const after = new Map(
+      evaluate(proposed, inventory, now).map((c) => [
+        findingKey(c.ruleId, c.identity.objectId, c.target) + (c.exemption ? 'x' : ''),
+        c,
+      ]),
+    );
+    return {
+      evaluatedAt: now.toISOString(),
+      complete: inventory.scopes.every((s) => s.complete),
+      raise: [...after]
+        .filter(([k]) => !before.has(k))
+        .map(([, c]) => describe(c))
+        .sort(),
+      clear: [...before]
+        .filter(([k]) => !after.has(k))
+        .map(([, c]) => describe(c))
+        .sort(),
+      keep: [...after.keys()].filter((k) => before.has(k)).length,
+    };
+  });
+}
+
+/** Reads the tenant (`--fixture`, or the configured one) as of its recording or now, for `work`. */
+function withLiveInventory<T>(
+  io: CliIo,
+  opts: { fixture?: string; faults?: string },
+  work: (live: { tenant: TenantConnection; now: Date; inventory: Inventory }) => Promise<T>,
+): Promise<T> {
   return withCliServices(
     io,
     { fixture: opts.fixture, faults: opts.faults, readsTenant: true },
     async (services) => {
       const tenant = services.tenant();
       const now = tenant.recordedAt ?? new Date();
-      const inventory = await readInventory(tenant.clients, tenant.scope, now);
-      const describe = (c: FindingCandidate) =>
-        `${c.ruleId} ${c.identity.name ?? c.identity.displayName ?? c.identity.objectId} ${c.target}${c.exemption ? ' (exempted)' : ''}`;
-      const before = new Map(
-        (stored ? evaluate(stored, inventory, now) : []).map((c) => [
-          findingKey(c.ruleId, c.identity.objectId, c.target) + (c.exemption ? 'x' : ''),
-          c,
-        ]),
-      );
-      const after = new Map(
-        evaluate(proposed, inventory, now).map((c) => [
-          findingKey(c.ruleId, c.identity.objectId, c.target) + (c.exemption ? 'x' : ''),
-          c,
-        ]),
-      );
-      return {
-        evaluatedAt: now.toISOString(),
-        complete: inventory.scopes.every((s) => s.complete),
-        raise: [...after]
-          .filter(([k]) => !before.has(k))
-          .map(([, c]) => describe(c))
-          .sort(),
-        clear: [...before]
-          .filter(([k]) => !after.has(k))
-          .map(([, c]) => describe(c))
-          .sort(),
-        keep: [...after.keys()].filter((k) => before.has(k)).length,
-      };
+      return work({ tenant, now, inventory: await readInventory(tenant.clients, tenant.scope, now) });
     },
   );
 }

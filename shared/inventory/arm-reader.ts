@@ -292,6 +292,30 @@ const armBase = (clients: AzureClients): string => trimEndpoint(clients.endpoint
  * 250,000 role assignments and 12,500 managed identities. The same requests as the SDK's list
  * operations.
  */
+/**
+ * One ARM request through an SDK client's pipeline (its credential, retries and counter): the
+ * JSON body of a 200, or a RestError in ARM's words.
+ */
+export async function sendArm(
+  client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },
+  url: string,
+  method: 'GET' | 'POST',
+): Promise<unknown> {
+  const response = await client.sendRequest(createPipelineRequest({ url, method }));
+  // The client's deserialization policy has already parsed a JSON body: parsing it again costs a second.
+  const parsed = (response as PipelineResponse & { parsedBody?: unknown }).parsedBody;
+  const body: unknown =
+    parsed !== undefined ? parsed : response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
+  if (response.status !== 200) {
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new RestError(error?.message ?? `HTTP ${response.status}`, {
+      code: error?.code,
+      statusCode: response.status,
+    });
+  }
+  return body;
+}
+
 async function* listArmWire<T>(
   client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },
   firstUrl: string,
@@ -301,19 +325,7 @@ async function* listArmWire<T>(
 ): AsyncGenerator<T[]> {
   let url: string | undefined = firstUrl;
   while (url) {
-    const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
-    // The client's deserialization policy has already parsed a JSON body: parsing it again costs a second.
-    const parsed = (response as PipelineResponse & { parsedBody?: unknown }).parsedBody;
-    const body: unknown =
-      parsed !== undefined ? parsed : response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
-    if (response.status !== 200) {
-      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new RestError(error?.message ?? `HTTP ${response.status}`, {
-        code: error?.code,
-        statusCode: response.status,
-      });
-    }
-    const page = wirePageSchema.parse(body);
+    const page = wirePageSchema.parse(await sendArm(client, url, 'GET'));
     // A page at a time: an async step per item costs more than the item's own parsing.
     yield quarantine.into.parseAll(item, page.value, {
       ...quarantine.where,

@@ -12,7 +12,6 @@
  * A hierarchy that cannot be read is reported as a partial scope `managementGroups`: comparisons
  * that need it are then unknown, never "unrelated".
  */
-import { createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import { trimEndpoint } from '../azure/endpoints';
@@ -21,6 +20,7 @@ import { normalizeScope } from '../model/arm-scope';
 import type { ManagementGroupParents } from '../model/scope-hierarchy';
 import { MANAGEMENT_GROUPS_SCOPE } from '../rules/read-scope';
 import { describeApiError, describeIssues } from './errors';
+import { sendArm } from './arm-reader';
 
 export const ENTITIES_API = '2023-04-01';
 
@@ -72,18 +72,7 @@ async function readHierarchy(clients: AzureClients): Promise<ManagementGroupRead
     `${trimEndpoint(clients.endpoints.arm)}/providers/Microsoft.Management/getEntities?api-version=${ENTITIES_API}`;
   try {
     while (url) {
-      const response = await client.sendRequest(createPipelineRequest({ url, method: 'POST' }));
-      const parsed = (response as { parsedBody?: unknown }).parsedBody;
-      const body: unknown =
-        parsed !== undefined ? parsed : response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
-      if (response.status !== 200) {
-        const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-        throw new RestError(error?.message ?? `HTTP ${response.status}`, {
-          code: error?.code,
-          statusCode: response.status,
-        });
-      }
-      const page = pageSchema.parse(body);
+      const page = pageSchema.parse(await sendArm(client, url, 'POST'));
       for (const [i, raw] of page.value.entries()) {
         const entity = entitySchema.safeParse(raw);
         // An entity that cannot be read could be any scope's parent: the hierarchy is not known.

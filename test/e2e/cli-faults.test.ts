@@ -8,29 +8,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../shared/errors';
-import { wimon } from '../support/cli';
+import { contosoBaselineApplied, wimon } from '../support/cli';
 import { PROD_SUB, resourceEvent } from '../support/events';
-import { testPrefix } from '../support/tables';
+import { openKeys } from '../support/findings';
 
 interface Out {
   run: { complete: boolean; changes: { opened: number; resolved: number } };
   findings: Array<{ key: string; ruleId: string; state: string; message: string }>;
 }
-const open = (o: Out) =>
-  o.findings
-    .filter((f) => f.state !== 'resolved')
-    .map((f) => f.key)
-    .sort();
+const open = (o: Out) => openKeys(o.findings);
 
 describe('wimon … --fixture examples/contoso --faults', () => {
   it('role definitions failing on every try: scan exits 4, resolves nothing, raises nothing; an event is transient; recovery restores the findings', () => {
-    const env = {
-      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      WIMON_TABLE_PREFIX: testPrefix(),
-    };
-    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const env = contosoBaselineApplied();
     const scan = (...extra: string[]) => {
       const r = wimon(['scan', '--fixture', 'examples/contoso', '--json', ...extra], env);
       return { ...r, out: JSON.parse(r.stdout) as Out };

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { wimon } from '../support/cli';
+import { contosoBaselineApplied, wimon } from '../support/cli';
 import { testPrefix } from '../support/tables';
 import { resourceEvent } from '../support/events';
 import { ruleIds } from '../../shared/rules/catalogue';
@@ -75,11 +75,7 @@ interface JsonFinding {
 
 describe('wimon scan --fixture examples/contoso (CLI, emulator, Azurite)', () => {
   it('finds every seeded drift with the right rule and severity, and nothing else', () => {
-    const env = {
-      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      WIMON_TABLE_PREFIX: testPrefix(),
-    };
-    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const env = contosoBaselineApplied();
     const r = wimon(['scan', '--fixture', 'examples/contoso', '--json'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -155,11 +151,7 @@ describe('wimon scan --fixture examples/contoso (CLI, emulator, Azurite)', () =>
 
 describe('wimon dormancy --fixture examples/contoso (CLI, emulator with sign-in logs, Azurite)', () => {
   it('reports the seeded dormant and never-signed-in identities, and keeps them on a second run', () => {
-    const env = {
-      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      WIMON_TABLE_PREFIX: testPrefix(),
-    };
-    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const env = contosoBaselineApplied();
     const r = wimon(['dormancy', '--fixture', 'examples/contoso', '--json'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -176,11 +168,7 @@ describe('wimon dormancy --fixture examples/contoso (CLI, emulator with sign-in 
 
 describe('wimon event FILE --fixture examples/contoso', () => {
   it('processes a file of events through the function handler code and prints the finding changes', () => {
-    const env = {
-      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      WIMON_TABLE_PREFIX: testPrefix(),
-    };
-    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const env = contosoBaselineApplied();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wimon-event-'));
     const file = path.join(dir, 'events.json');
     // orders-worker's undeclared Storage Queue Data Contributor, as its creation event; plus junk
@@ -278,11 +266,7 @@ describe('npm run demo (wimon demo)', () => {
 
 describe('wimon baseline plan with --fixture', () => {
   it('lists the findings a baseline change would raise and clear against the live tenant', () => {
-    const env = {
-      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      WIMON_TABLE_PREFIX: testPrefix(),
-    };
-    expect(wimon(['baseline', 'apply', 'examples/contoso/baseline.yaml'], env).code).toBe(0);
+    const env = contosoBaselineApplied();
     const text = readFileSync('examples/contoso/baseline.yaml', 'utf8')
       // declare orders-worker's extra queue role (clears role.unexpected) …
       .replace(

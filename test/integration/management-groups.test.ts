@@ -5,15 +5,10 @@
  * ARM's words, and neither raises nor resolves what needed it; once it answers, nothing changed.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openKeys } from '../support/findings';
 import type { Tables } from '../../shared/storage/tables';
 import { reconcileContoso, useContosoEmulator } from '../support/emulator';
 import { tablesWithSampleBaseline } from '../support/tables';
-
-const open = (list: Array<{ key: string; state: string }>) =>
-  list
-    .filter((f) => f.state !== 'resolved')
-    .map((f) => f.key)
-    .sort();
 
 describe('management-group hierarchy (emulator + Azurite)', () => {
   const env = useContosoEmulator();
@@ -47,11 +42,11 @@ describe('management-group hierarchy (emulator + Azurite)', () => {
     });
     expect(during.sync.resolved).toEqual([]);
     expect(during.sync.opened).toEqual([]);
-    expect(open(during.findings)).toEqual(open(before.findings));
+    expect(openKeys(during.findings)).toEqual(openKeys(before.findings));
 
     env.get().clearFaults();
     const after = await reconcileContoso(env.get(), tables);
     expect(after.run.complete).toBe(true);
-    expect(open(after.findings)).toEqual(open(before.findings));
+    expect(openKeys(after.findings)).toEqual(openKeys(before.findings));
   });
 });

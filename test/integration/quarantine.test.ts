@@ -7,6 +7,7 @@
  * back exactly and the unreadable-object findings resolve.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openKeys } from '../support/findings';
 import type { Tables } from '../../shared/storage/tables';
 import { reconcileContoso, useContosoEmulator } from '../support/emulator';
 import { tablesWithSampleBaseline } from '../support/tables';
@@ -22,13 +23,6 @@ describe('unreadable objects are quarantined one by one (emulator + Azurite)', (
   const env = useContosoEmulator();
   let tables: Tables;
   const scan = () => reconcileContoso(env.get(), tables);
-  const open = (
-    list: Array<{ ruleId: string; identity: { objectId: string }; state: string; key: string }>,
-  ) =>
-    list
-      .filter((f) => f.state !== 'resolved')
-      .map((f) => f.key)
-      .sort();
 
   beforeEach(async () => {
     tables = await tablesWithSampleBaseline();
@@ -77,7 +71,7 @@ describe('unreadable objects are quarantined one by one (emulator + Azurite)', (
         'inventory.unreadable-object',
       ]);
       const others = (list: typeof before.findings) =>
-        open(list.filter((f) => f.ruleId !== 'inventory.unreadable-object'));
+        openKeys(list.filter((f) => f.ruleId !== 'inventory.unreadable-object'));
       expect(others(during.findings)).toEqual(others(before.findings));
     } finally {
       env.get().fixture.set('arm', ASSIGNMENTS, assignments);
@@ -88,6 +82,6 @@ describe('unreadable objects are quarantined one by one (emulator + Azurite)', (
       'inventory.unreadable-object',
       'inventory.unreadable-object',
     ]);
-    expect(open(after.findings)).toEqual(open(before.findings));
+    expect(openKeys(after.findings)).toEqual(openKeys(before.findings));
   });
 });

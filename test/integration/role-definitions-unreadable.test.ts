@@ -5,6 +5,7 @@
  * give back exactly the previous findings.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openKeys } from '../support/findings';
 import { handleEvents, TransientEventError } from '../../shared/app/handle-events';
 import type { Tables } from '../../shared/storage/tables';
 import { contosoScope, reconcileContoso, tenantFor, useContosoEmulator } from '../support/emulator';
@@ -12,12 +13,6 @@ import { PROD_SUB, resourceEvent } from '../support/events';
 import { runFunction, TIMER } from '../support/functions';
 import { reconcileTimer } from '../../functions/reconcile';
 import { tablesWithSampleBaseline } from '../support/tables';
-
-const open = (list: Array<{ key: string; state: string }>) =>
-  list
-    .filter((f) => f.state !== 'resolved')
-    .map((f) => f.key)
-    .sort();
 
 describe('unreadable role definitions (emulator + Azurite)', () => {
   const env = useContosoEmulator();
@@ -55,14 +50,14 @@ describe('unreadable role definitions (emulator + Azurite)', () => {
     // Nothing resolved, nothing new: the same open findings as before.
     expect(during.sync.resolved).toEqual([]);
     expect(during.sync.opened).toEqual([]);
-    expect(open(during.findings)).toEqual(open(before.findings));
+    expect(openKeys(during.findings)).toEqual(openKeys(before.findings));
     // No finding names a role by its GUID.
     for (const f of during.findings) expect(f.message).not.toMatch(/holds [0-9a-f]{8}-[0-9a-f]{4}-/);
 
     env.get().clearFaults();
     const after = await scan();
     expect(after.run.complete).toBe(true);
-    expect(open(after.findings)).toEqual(open(before.findings));
+    expect(openKeys(after.findings)).toEqual(openKeys(before.findings));
     expect(after.sync.opened).toEqual([]);
     expect(after.sync.resolved).toEqual([]);
   });
