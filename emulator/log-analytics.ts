@@ -10,6 +10,8 @@
  */
 import { EXIT, MonitorError } from '../shared/errors';
 import { SIGN_IN_TABLES, type KustoType } from './sign-in-log-schema';
+import type { Fixture } from './fixture';
+import { errorReply, type Reply } from './replies';
 
 export interface QueryTable {
   name: string;
@@ -193,4 +195,61 @@ export function validateSignInRecords(table: string, body: unknown): Array<Recor
     }
     return record as Record<string, unknown>;
   });
+}
+
+/** `POST /v1/workspaces/{id}/query` over the fixture's sign-in records (see the module comment). */
+export function answerLogsQuery(
+  fixture: Fixture,
+  workspaceId: string,
+  body: unknown,
+  partial: boolean,
+): Reply {
+  if (workspaceId.toLowerCase() !== (fixture.manifest.logAnalyticsWorkspaceId ?? '').toLowerCase())
+    return errorReply(
+      'logs',
+      404,
+      'WorkspaceNotFoundError',
+      `The workspace ${workspaceId} could not be found`,
+    );
+  const request = body as { query?: unknown; timespan?: unknown } | undefined;
+  try {
+    if (typeof request?.query !== 'string') throw new KustoQueryError('SyntaxError', 'query is required');
+    const table = evaluateSignInQuery(
+      parseSignInQuery(request.query),
+      (name) => {
+        const records = fixture.get('logs', name);
+        return records === undefined ? undefined : validateSignInRecords(name, records);
+      },
+      parseTimespan(request.timespan, new Date(fixture.manifest.recordedAt)),
+    );
+    if (!partial) return { status: 200, body: { tables: [table] } };
+    return {
+      status: 200,
+      body: {
+        tables: [{ ...table, rows: table.rows.slice(0, Math.floor(table.rows.length / 2)) }],
+        error: {
+          code: 'PartialError',
+          message: 'There were some errors when processing your query.',
+          details: [
+            {
+              code: 'EngineError',
+              message: 'Something went wrong processing your query on the server.',
+              innererror: {
+                code: '-2133196797',
+                message: 'Query execution has exceeded the allowed limits (80DA0003).',
+                severity: 2,
+                severityName: 'Error',
+              },
+            },
+          ],
+        },
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof KustoQueryError)) throw error;
+    return errorReply('logs', 400, 'BadArgumentError', 'The request had some invalid properties', undefined, {
+      code: error.innerCode,
+      message: error.message,
+    });
+  }
 }

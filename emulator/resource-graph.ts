@@ -11,6 +11,8 @@
  * $skipToken (at most 1000 rows a page, as the real API). Anything else gets the API's 400.
  */
 import { EXIT, MonitorError } from '../shared/errors';
+import { hasValueArray, type Fixture } from './fixture';
+import { errorReply, type Reply } from './replies';
 /** A query the emulated Resource Graph does not understand (answered with the API's 400). */
 export class ResourceGraphQueryError extends MonitorError {
   readonly exitCode = EXIT.usage;
@@ -113,4 +115,44 @@ export function resourceGraphPage(
       : {}),
     data,
   };
+}
+
+/** `POST /providers/Microsoft.ResourceGraph/resources` over the fixture's resources (see the module comment). */
+export function answerResourceQuery(fixture: Fixture, body: unknown): Reply {
+  const request = body as
+    | { query?: unknown; subscriptions?: unknown; options?: { $top?: unknown; $skipToken?: unknown } }
+    | undefined;
+  try {
+    if (typeof request?.query !== 'string') throw new ResourceGraphQueryError('query is required');
+    const subscriptions = Array.isArray(request.subscriptions)
+      ? request.subscriptions.map((s) => `/subscriptions/${String(s).toLowerCase()}/`)
+      : undefined;
+    const stored = fixture.get('arm', 'providers/Microsoft.ResourceGraph/resources');
+    const resources = (hasValueArray(stored) ? stored.value : []).filter(
+      (r) =>
+        !subscriptions ||
+        subscriptions.some((s) =>
+          String((r as { id?: unknown }).id ?? '')
+            .toLowerCase()
+            .startsWith(s),
+        ),
+    );
+    const rows = evaluateResourceQuery(parseResourceQuery(request.query), resources);
+    return {
+      status: 200,
+      body: resourceGraphPage(
+        rows,
+        { top: request.options?.$top, skipToken: request.options?.$skipToken },
+        fixture.manifest.pageSize.arm,
+      ),
+    };
+  } catch (error) {
+    if (!(error instanceof ResourceGraphQueryError) && !(error instanceof SyntaxError)) throw error;
+    return errorReply(
+      'arm',
+      400,
+      'BadRequest',
+      `Please provide below info when asking for support: ${error.message}`,
+    );
+  }
 }

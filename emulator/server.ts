@@ -1,9 +1,11 @@
 /**
- * Local HTTPS emulator of the Azure APIs the monitor reads (ARM and Microsoft Graph), serving a
- * tenant fixture of real wire-format JSON. It pages like the real APIs (`nextLink`,
- * `@odata.nextLink`, `$top`), implements the `$filter`s and `$batch` the monitor uses, counts
- * requests per route, and injects faults on demand (429 + Retry-After, 5xx, 403, latency,
- * failures on later pages). Any bearer token is accepted; a request without one gets 401.
+ * Local HTTPS emulator of the Azure APIs the monitor and its tests use, serving a tenant fixture
+ * of real wire-format JSON. This module is the router and what every API shares: one HTTPS
+ * listener per API, bearer-token check, faults, throttling and capacity, paging, the request log.
+ * Each API answers in its own module: arm.ts (+ arm-account.ts, management-groups.ts), graph.ts
+ * (+ graph-delta.ts, graph-directory.ts), log-analytics.ts, resource-graph.ts,
+ * communication-email.ts, event-grid-topic.ts; conformance.ts says what all of them refuse.
+ * Any bearer token is accepted; a request without one gets 401.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,26 +13,18 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ensureEmulatorCertificate } from './certificate';
 import { entitiesOf, hierarchyOf } from './management-groups';
-import { armAccountRoute, isAnonymousArmRoute } from './arm-account';
-import { appRoleAssignedTo, getByIds } from './graph-directory';
-import { scopeChain, type ManagementGroupParents } from '../shared/model/scope-hierarchy';
-import { normalizeScope } from '../shared/model/arm-scope';
-import { GRAPH_RELATIONS, refusal, unknownSegment } from './conformance';
+import { isAnonymousArmRoute } from './arm-account';
+import { getByIds } from './graph-directory';
+import { refusal } from './conformance';
 import { Fixture, hasValueArray, type Api } from './fixture';
 import { GraphDelta } from './graph-delta';
-import {
-  evaluateSignInQuery,
-  KustoQueryError,
-  parseSignInQuery,
-  parseTimespan,
-  validateSignInRecords,
-} from './log-analytics';
-import {
-  evaluateResourceQuery,
-  parseResourceQuery,
-  ResourceGraphQueryError,
-  resourceGraphPage,
-} from './resource-graph';
+import { errorReply, filterItems, select, selectFields, type ApiContext, type Reply } from './replies';
+import { createEmailApi } from './communication-email';
+import { armListRoute, armObjectRoute } from './arm';
+import { graphDeltaRoute, graphRelationRoute } from './graph';
+import { createEventGridTopic } from './event-grid-topic';
+import { answerLogsQuery } from './log-analytics';
+import { answerResourceQuery } from './resource-graph';
 
 export interface FaultRule {
   api?: Api;
@@ -112,12 +106,6 @@ export interface RunningEmulator {
   /** Makes every Graph delta token issued so far invalid (as if it had expired). */
   expireDeltaTokens(): void;
   stop(): Promise<void>;
-}
-
-interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
 }
 
 const GUID_SEGMENT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -246,278 +234,50 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return { status: 200, body: { responses } };
   };
 
-  const receivedEvents: unknown[] = [];
-  // Communication Services Email (2025-09-01): an operation id seen before is the same operation.
-  const receivedEmails: ReceivedEmail[] = [];
-  const emailOperations = new Set<string>();
-  const sendEmail = (body: unknown, operationHeader: unknown, url: URL): Reply => {
-    const m = body as {
-      senderAddress?: string;
-      content?: { subject?: string; html?: string; plainText?: string };
-      recipients?: { to?: Array<{ address?: string }> };
-    };
-    const to = m?.recipients?.to?.map((r) => r.address ?? '') ?? [];
-    if (!m?.senderAddress || !m.content?.subject || to.length === 0 || to.some((a) => !a.includes('@')))
-      return errorReply(
-        'email',
-        400,
-        'BadRequest',
-        'senderAddress, content.subject and recipients.to are required.',
-      );
-    if (/[\r\n]/.test(m.content.subject))
-      return errorReply('email', 400, 'BadRequest', 'The subject contains a line break.');
-    const id = typeof operationHeader === 'string' && operationHeader ? operationHeader : randomUUID();
-    if (!emailOperations.has(id)) {
-      emailOperations.add(id);
-      receivedEmails.push({
-        operationId: id,
-        from: m.senderAddress,
-        to,
-        subject: m.content.subject,
-        html: m.content.html ?? '',
-        text: m.content.plainText ?? '',
-      });
-    }
-    return {
-      status: 202,
-      body: { id, status: 'Running' },
-      headers: {
-        'Operation-Location': `${origins.email}/emails/operations/${id}?${url.searchParams.toString()}`,
-        'retry-after': '0',
-      },
-    };
+  const ctx: ApiContext = {
+    fixture,
+    origins,
+    // page is defined below; called only once requests arrive.
+    page: (api, url, body) => page(api, url, body),
   };
-  const emailStatus = (id: string): Reply =>
-    emailOperations.has(id)
-      ? { status: 200, body: { id, status: 'Succeeded' } }
-      : errorReply('email', 404, 'NotFound', `Operation ${id} not found.`);
-  // An Event Grid topic in the CloudEvents input schema: a JSON array of events, 200 with no body.
-  const receiveEvents = (body: unknown): Reply => {
-    const events = Array.isArray(body) ? body : [];
-    if (events.length === 0 || events.some((e) => (e as { specversion?: unknown })?.specversion !== '1.0'))
-      return errorReply('eventgrid', 400, 'BadRequest', 'Expected a JSON array of CloudEvents 1.0 events.');
-    receivedEvents.push(...events);
-    return { status: 200 };
-  };
-
-  const queryLogs = (workspaceId: string, body: unknown, partial: boolean): Reply => {
-    if (workspaceId.toLowerCase() !== (fixture.manifest.logAnalyticsWorkspaceId ?? '').toLowerCase())
-      return errorReply(
-        'logs',
-        404,
-        'WorkspaceNotFoundError',
-        `The workspace ${workspaceId} could not be found`,
-      );
-    const request = body as { query?: unknown; timespan?: unknown } | undefined;
-    try {
-      if (typeof request?.query !== 'string') throw new KustoQueryError('SyntaxError', 'query is required');
-      const table = evaluateSignInQuery(
-        parseSignInQuery(request.query),
-        (name) => {
-          const records = fixture.get('logs', name);
-          return records === undefined ? undefined : validateSignInRecords(name, records);
-        },
-        parseTimespan(request.timespan, new Date(fixture.manifest.recordedAt)),
-      );
-      if (!partial) return { status: 200, body: { tables: [table] } };
-      return {
-        status: 200,
-        body: {
-          tables: [{ ...table, rows: table.rows.slice(0, Math.floor(table.rows.length / 2)) }],
-          error: {
-            code: 'PartialError',
-            message: 'There were some errors when processing your query.',
-            details: [
-              {
-                code: 'EngineError',
-                message: 'Something went wrong processing your query on the server.',
-                innererror: {
-                  code: '-2133196797',
-                  message: 'Query execution has exceeded the allowed limits (80DA0003).',
-                  severity: 2,
-                  severityName: 'Error',
-                },
-              },
-            ],
-          },
-        },
-      };
-    } catch (error) {
-      if (!(error instanceof KustoQueryError)) throw error;
-      return errorReply(
-        'logs',
-        400,
-        'BadArgumentError',
-        'The request had some invalid properties',
-        undefined,
-        {
-          code: error.innerCode,
-          message: error.message,
-        },
-      );
-    }
-  };
-
-  const queryResources = (body: unknown): Reply => {
-    const request = body as
-      | { query?: unknown; subscriptions?: unknown; options?: { $top?: unknown; $skipToken?: unknown } }
-      | undefined;
-    try {
-      if (typeof request?.query !== 'string') throw new ResourceGraphQueryError('query is required');
-      const subscriptions = Array.isArray(request.subscriptions)
-        ? request.subscriptions.map((s) => `/subscriptions/${String(s).toLowerCase()}/`)
-        : undefined;
-      const stored = fixture.get('arm', 'providers/Microsoft.ResourceGraph/resources');
-      const resources = (hasValueArray(stored) ? stored.value : []).filter(
-        (r) =>
-          !subscriptions ||
-          subscriptions.some((s) =>
-            String((r as { id?: unknown }).id ?? '')
-              .toLowerCase()
-              .startsWith(s),
-          ),
-      );
-      const rows = evaluateResourceQuery(parseResourceQuery(request.query), resources);
-      return {
-        status: 200,
-        body: resourceGraphPage(
-          rows,
-          { top: request.options?.$top, skipToken: request.options?.$skipToken },
-          fixture.manifest.pageSize.arm,
-        ),
-      };
-    } catch (error) {
-      if (!(error instanceof ResourceGraphQueryError) && !(error instanceof SyntaxError)) throw error;
-      return errorReply(
-        'arm',
-        400,
-        'BadRequest',
-        `Please provide below info when asking for support: ${error.message}`,
-      );
-    }
-  };
+  const mail = createEmailApi(() => origins.email);
+  const topic = createEventGridTopic();
+  const { receivedEmails } = mail;
+  const { receivedEvents } = topic;
+  const queryLogs = (workspaceId: string, body: unknown, partial: boolean) =>
+    answerLogsQuery(fixture, workspaceId, body, partial);
+  const queryResources = (body: unknown) => answerResourceQuery(fixture, body);
+  const sendEmail = mail.sendEmail;
+  const emailStatus = mail.emailStatus;
+  const receiveEvents = topic.receiveEvents;
 
   const get = (api: Api, url: URL, path: string): Reply => {
     const fixturePath = path.replace(/^\/+/, '');
-    const deltaOf = /^(v1\.0|beta)\/(applications|servicePrincipals)\/delta$/i.exec(fixturePath);
-    if (api === 'graph' && deltaOf) {
-      const collection = fixture.get('graph', `${deltaOf[1]}/${deltaOf[2]}`);
-      return delta.respond(
-        `${origins.graph}/${fixturePath}`,
-        hasValueArray(collection) ? (collection.value as Array<{ id: string }>) : [],
-        url.searchParams,
-      );
+    if (api === 'graph') {
+      const changes = graphDeltaRoute(ctx, delta, url, fixturePath);
+      if (changes) return changes;
     }
     const direct = fixture.get(api, fixturePath);
     if (direct !== undefined)
       return hasValueArray(direct) ? page(api, url, direct) : { status: 200, body: select(direct, url) };
     if (api === 'arm') {
-      const account = armAccountRoute(fixture, path, { arm: origins.arm!, graph: origins.graph! });
-      if (account) return account;
+      const list = armListRoute(ctx, url, path);
+      if (list) return list;
     }
-    if (api === 'arm') {
-      // Role definitions are listable at every scope (the tenant's definitions; az role definition list).
-      if (/^(.+\/)?providers\/Microsoft\.Authorization\/roleDefinitions$/i.test(fixturePath)) {
-        const all = fixture.get('arm', 'providers/Microsoft.Authorization/roleDefinitions');
-        if (hasValueArray(all)) return page(api, url, all);
-      }
-      // User-assigned identities of one resource group, from its subscription's list.
-      const inGroup =
-        /^(subscriptions\/[^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities$/i.exec(
-          fixturePath,
-        );
-      if (inGroup) {
-        const all = fixture.get(
-          'arm',
-          `${inGroup[1]}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`,
-        );
-        const group = `/resourcegroups/${inGroup[2]!.toLowerCase()}/`;
-        if (hasValueArray(all))
-          return page(api, url, {
-            ...all,
-            value: all.value.filter((i) =>
-              String((i as { id?: string }).id ?? '')
-                .toLowerCase()
-                .includes(group),
-            ),
-          });
-      }
-    }
-    // Role assignments below a subscription (a resource group, a resource): ARM lists those at the
-    // scope, above it and below it — derived from the subscription's own list.
-    const below =
-      /^(subscriptions\/[^/]+)\/(.+)\/providers\/Microsoft\.Authorization\/roleAssignments$/i.exec(
-        fixturePath,
-      );
-    if (api === 'arm' && below) {
-      const subscriptionList = fixture.get(
-        'arm',
-        `${below[1]}/providers/Microsoft.Authorization/roleAssignments`,
-      );
-      if (hasValueArray(subscriptionList)) {
-        const scope = normalizeScope(`/${below[1]}/${below[2]}`);
-        const related = subscriptionList.value.filter((i) => {
-          const s = normalizeScope(
-            String((i as { properties?: { scope?: string } }).properties?.scope ?? ''),
-          );
-          return (
-            s === scope ||
-            scope.startsWith(`${s}/`) ||
-            s.startsWith(`${scope}/`) ||
-            !s.startsWith('/subscriptions/')
-          );
-        });
-        return page(api, url, { ...subscriptionList, value: related });
-      }
-    }
-    const segments = fixturePath.split('/');
     // GET one object of a listed collection: .../collection/{id}
+    const segments = fixturePath.split('/');
     const parent = fixture.get(api, segments.slice(0, -1).join('/'));
-    const last = (segments[segments.length - 1] ?? '').toLowerCase();
     if (hasValueArray(parent)) {
-      const item = fixture.itemOf(api, segments.slice(0, -1).join('/'), last);
+      const item = fixture.itemOf(
+        api,
+        segments.slice(0, -1).join('/'),
+        (segments.at(-1) ?? '').toLowerCase(),
+      );
       if (item) return { status: 200, body: select(item, url) };
     }
-    if (api === 'arm') {
-      const byId = fixture.armById(fixturePath);
-      if (byId) return { status: 200, body: byId };
-      // Role definitions are tenant-wide: /subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/{guid}
-      const def = /providers\/microsoft\.authorization\/roledefinitions\/([^/]+)$/i.exec(fixturePath);
-      if (def) {
-        const all = fixture.get('arm', 'providers/Microsoft.Authorization/roleDefinitions');
-        const found = hasValueArray(all)
-          ? all.value.find((v) => matchesId(v, def[1]!.toLowerCase()))
-          : undefined;
-        if (found) return { status: 200, body: found };
-      }
-    } else if (segments.length >= 4) {
-      // A relation of an existing object with nothing in it: /v1.0/applications/{id}/owners → empty list
-      const owner = fixture.get(api, segments.slice(0, -2).join('/'));
-      const id = (segments[segments.length - 2] ?? '').toLowerCase();
-      if (hasValueArray(owner) && fixture.itemOf(api, segments.slice(0, -2).join('/'), id)) {
-        if (!GRAPH_RELATIONS.has(last)) {
-          const r = unknownSegment(segments[segments.length - 1]!);
-          return errorReply(api, r.status, r.code, r.message);
-        }
-        if (last === 'approleassignedto')
-          return page(api, url, {
-            '@odata.context': `${origins.graph}/${segments[0]}/$metadata#appRoleAssignments`,
-            value: appRoleAssignedTo(fixture, id),
-          });
-        // A single-valued relation that is not set: Graph answers 404 (e.g. a user without a manager).
-        if (last === 'manager')
-          return errorReply(
-            api,
-            404,
-            'Request_ResourceNotFound',
-            `Resource 'manager' does not exist or one of its queried reference-property objects are not present.`,
-          );
-        return page(api, url, {
-          '@odata.context': `${origins.graph}/${segments[0]}/$metadata#directoryObjects`,
-          value: [],
-        });
-      }
-    }
+    const answer =
+      api === 'arm' ? armObjectRoute(ctx, fixturePath) : graphRelationRoute(ctx, url, fixturePath);
+    if (answer) return answer;
     return errorReply(
       api,
       404,
@@ -722,132 +482,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       );
     },
   };
-}
-
-function matchesId(item: unknown, idLower: string): boolean {
-  const o = item as { id?: unknown; name?: unknown };
-  if (typeof o.id === 'string') {
-    if (o.id.toLowerCase() === idLower) return true;
-    if (o.id.toLowerCase().endsWith(`/${idLower}`)) return true;
-  }
-  return typeof o.name === 'string' && o.name.toLowerCase() === idLower;
-}
-
-function select(item: unknown, url: URL): unknown {
-  return selectFields(item, url.searchParams.get('$select'));
-}
-
-function selectFields(item: unknown, fields: string | null): unknown {
-  if (!fields || typeof item !== 'object' || item === null) return item;
-  const keep = new Set(fields.split(',').map((f) => f.trim()));
-  return Object.fromEntries(
-    Object.entries(item).filter(([k]) => keep.has(k) || k === 'id' || k.startsWith('@odata.')),
-  );
-}
-
-/** The `$filter` expressions the monitor sends; anything else is rejected like an unsupported query. */
-function filterItems(
-  api: Api,
-  items: unknown[],
-  filter: string | null,
-  at: () => { scope: string; parents: ManagementGroupParents },
-): unknown[] {
-  if (!filter) return items;
-  const f = filter.trim();
-  if (api === 'arm') {
-    if (/^atScope\(\)$/i.test(f)) {
-      // ARM: the assignments at the scope or above it (through management groups), none below.
-      const { scope, parents } = at();
-      const chain = new Set(scopeChain(scope, parents).scopes);
-      return items.filter((i) =>
-        chain.has(normalizeScope(String((i as { properties?: { scope?: string } }).properties?.scope ?? ''))),
-      );
-    }
-    const roleName = /^roleName eq '((?:[^']|'')*)'$/i.exec(f);
-    if (roleName) {
-      const name = roleName[1]!.replace(/''/g, "'").toLowerCase();
-      return items.filter(
-        (i) =>
-          String((i as { properties?: { roleName?: string } }).properties?.roleName ?? '').toLowerCase() ===
-          name,
-      );
-    }
-    const principal = /^(?:principalId eq|assignedTo\()\s*'([^']+)'\)?$/i.exec(f);
-    if (principal) {
-      const id = principal[1]!.toLowerCase();
-      return items.filter(
-        (i) =>
-          String(
-            (i as { properties?: { principalId?: string } }).properties?.principalId ?? '',
-          ).toLowerCase() === id,
-      );
-    }
-  } else {
-    // `<prop> eq '<value>'`, several joined by `or` (a quote inside a value is doubled, as in OData)
-    const clauses = f.split(/ or /i).map((c) => /^(\w+) eq '((?:[^']|'')*)'$/.exec(c.trim()));
-    if (clauses.every((c) => c !== null))
-      return items.filter((i) =>
-        clauses.some(
-          (c) =>
-            String((i as Record<string, unknown>)[c![1]!] ?? '').toLowerCase() ===
-            c![2]!.replace(/''/g, "'").toLowerCase(),
-        ),
-      );
-    // servicePrincipalNames/any(c:c eq '…') (how `az ad sp show --id` looks a principal up)
-    const any = /^(\w+)\/any\((\w+):\s*\2 eq '((?:[^']|'')*)'\)$/.exec(f);
-    if (any) {
-      const value = any[3]!.replace(/''/g, "'").toLowerCase();
-      return items.filter((i) => {
-        const list = (i as Record<string, unknown>)[any[1]!];
-        return Array.isArray(list) && list.some((v) => String(v).toLowerCase() === value);
-      });
-    }
-    // startswith(prop,'…')
-    const starts = /^startswith\((\w+),\s*'((?:[^']|'')*)'\)$/i.exec(f);
-    if (starts) {
-      const prefix = starts[2]!.replace(/''/g, "'").toLowerCase();
-      return items.filter((i) =>
-        String((i as Record<string, unknown>)[starts[1]!] ?? '')
-          .toLowerCase()
-          .startsWith(prefix),
-      );
-    }
-    const inList = /^(\w+) in \((.*)\)$/.exec(f);
-    if (inList) {
-      const values = new Set([...inList[2]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!.toLowerCase()));
-      return items.filter((i) =>
-        values.has(String((i as Record<string, unknown>)[inList[1]!] ?? '').toLowerCase()),
-      );
-    }
-  }
-  throw new Error(`the emulator does not implement $filter=${filter}`);
-}
-
-function errorReply(
-  api: Api,
-  status: number,
-  code: string,
-  message: string,
-  headers?: Record<string, string>,
-  innererror?: { code: string; message: string },
-): Reply {
-  const body =
-    api === 'arm'
-      ? { error: { code, message } }
-      : api === 'logs'
-        ? { error: { message, code, correlationId: randomUUID(), ...(innererror ? { innererror } : {}) } }
-        : {
-            error: {
-              code,
-              message,
-              innerError: {
-                date: new Date().toISOString().slice(0, 19),
-                'request-id': randomUUID(),
-                'client-request-id': randomUUID(),
-              },
-            },
-          };
-  return { status, body, headers };
 }
 
 function faultReply(api: Api, fault: FaultRule, path: string): Reply {
