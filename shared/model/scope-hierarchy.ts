@@ -28,8 +28,9 @@ export interface ScopeChain {
 export function scopeChain(scope: string, parents: ManagementGroupParents | undefined): ScopeChain {
   const s = normalizeScope(scope);
   if (s === '/') return { scopes: ['/'], complete: true };
-  // Up to the subscription or management group, from the id itself.
-  const own = scopeAndAncestors(s).filter((x) => x !== '/');
+  // Up to the subscription or management group, from the id itself (without the pieces of an id
+  // that are not scopes: `/subscriptions/x/resourcegroups`, `…/providers/microsoft.keyvault/vaults`).
+  const own = scopeAndAncestors(s).filter((x) => x !== '/' && isScope(x));
   const found = own.findLast((x) => {
     const level = scopeLevel(x);
     return level === 'subscription' || level === 'managementGroup';
@@ -48,6 +49,18 @@ export function scopeChain(scope: string, parents: ManagementGroupParents | unde
     seen.add(parent);
     top = parent;
   }
+}
+
+/** A scope Azure can grant access at, as opposed to a partial id on the way to one. */
+function isScope(x: string): boolean {
+  const segments = x.slice(1).split('/');
+  if (segments[0] === 'subscriptions') {
+    const i = segments.lastIndexOf('providers');
+    // A resource: provider namespace, then type/name pairs (nested types add pairs).
+    if (i >= 0) return (segments.length - i - 1) % 2 === 1 && segments.length - i - 1 >= 3;
+    return segments.length === 2 || (segments.length === 4 && segments[2] === 'resourcegroups');
+  }
+  return scopeLevel(x) === 'managementGroup' || !x.startsWith('/providers/microsoft.management');
 }
 
 /** True, false, or undefined when the chain of `scope` is not completely known and `ancestor` is not on the known part. */

@@ -66,6 +66,29 @@ describe('scope chains', () => {
     expect(isStrictAncestorIn(`${PROD}/resourceGroups/other`, RG, undefined)).toBe(false);
     expect(scopeChain(RG, new Map()).complete).toBe(false);
   });
+  it('the root is its own whole chain; a scope outside subscriptions and groups goes straight to /', () => {
+    expect(scopeChain('/', undefined)).toEqual({ scopes: ['/'], complete: true });
+    expect(scopeChain('/providers/Microsoft.Billing/billingAccounts/x', undefined)).toEqual({
+      scopes: [
+        '/providers/microsoft.billing/billingaccounts/x',
+        '/providers/microsoft.billing/billingaccounts',
+        '/providers/microsoft.billing',
+        '/providers',
+        '/',
+      ],
+      complete: true,
+    });
+    // A subscription straight under the root group: complete, the group then `/`.
+    expect(scopeChain(DEV, PARENTS)).toEqual({ scopes: [key(DEV), key(ROOT_MG), '/'], complete: true });
+    // A management group's chain starts at the group itself, not at the /providers pieces of its id.
+    expect(scopeChain(PROD_MG, PARENTS)).toEqual({
+      scopes: [key(PROD_MG), key(PLATFORM), key(ROOT_MG), '/'],
+      complete: true,
+    });
+    // Unknown link: what is known, then `/`.
+    expect(scopeChain(RG, undefined)).toEqual({ scopes: [key(RG), key(PROD), '/'], complete: false });
+  });
+
   it('a cycle in a corrupt answer stops, unknown', () => {
     const loop = new Map([
       [key(PROD), key(PROD_MG)],

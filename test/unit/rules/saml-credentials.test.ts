@@ -69,6 +69,8 @@ describe('rules on a declared SAML app', () => {
         (c) => c.ruleId === 'credential.sso-certificate-expiring' && c.evidence.purpose === 'samlSigning',
       );
     expect(sso(at(61))).toEqual([]);
+    // One certificate, one finding: not its Sign key, Verify key and PFX password each.
+    expect(sso(at(45))).toHaveLength(1);
     const [f] = sso(at(45));
     expect(f).toMatchObject({
       target: 'da20fca696c4f83e8a9aed59be33368ed421f3c1',
@@ -78,10 +80,25 @@ describe('rules on a declared SAML app', () => {
     expect(f!.message).toBe(
       "The SAML token-signing certificate 'CN=customDisplayName' of app-one expires in 45 days (2024-01-25): create a new one, make it active and give it to the application's administrators before then.",
     );
+    expect(sso(at(20))[0]).toMatchObject({ severity: 'low', evidence: { stage: 30 } });
     expect(sso(at(5))[0]).toMatchObject({ severity: 'high', evidence: { stage: 7 } });
+    // The day it ends it has expired.
+    expect(sso(at(0))[0]!.message).toContain('expired on 2024-01-25');
     const [expired] = sso(at(-3));
     expect(expired).toMatchObject({ severity: 'high' });
     expect(expired!.message).toContain('expired on 2024-01-25: users cannot sign in to it with SAML');
+  });
+
+  it('a certificate without an end date is not judged; client credentials are left to the other rules', () => {
+    const noEnd = samlApp({ credentials: credentials.map((c) => ({ ...c, end: null })) });
+    expect(evaluate(declared, inventory([noEnd], []), at(45))).toEqual([]);
+  });
+
+  it('with no signing certificate named in use, every signing certificate is watched', () => {
+    const unnamed = samlApp({ preferredTokenSigningKeyThumbprint: null });
+    const found = evaluate(declared, inventory([unnamed], []), at(45));
+    expect(found.map((c) => c.evidence.purpose)).toEqual(['samlSigning']);
+    expect(found[0]!.evidence).toMatchObject({ thumbprint: 'DA20FCA696C4F83E8A9AED59BE33368ED421F3C1' });
   });
 
   it('a signing certificate that is not the one in use is not watched; the encryption certificate is', () => {
