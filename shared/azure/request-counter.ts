@@ -5,18 +5,48 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { RequestCounts } from '../model/inventory';
 
+/** One HTTP exchange as sent and answered, for `wimon record` (bodies parsed; never headers or tokens). */
+export interface Exchange {
+  api: 'arm' | 'graph' | 'logs';
+  method: string;
+  url: string;
+  requestBody: unknown;
+  status: number;
+  body: unknown;
+}
+
+const parsed = (text: string | undefined): unknown => {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
 export class RequestCounter {
   arm = 0;
   graph = 0;
   logs = 0;
+  /** Set by `wimon record`: every exchange is handed to it (off otherwise, at no cost). */
+  recorder: ((exchange: Exchange) => void) | undefined;
 
   /** A core-rest-pipeline policy (ARM SDKs, Log Analytics), added per retry so retries count too. */
   armPolicy(api: 'arm' | 'logs' = 'arm'): PipelinePolicy {
     return {
       name: 'wimonRequestCounter',
-      sendRequest: (request, next) => {
+      sendRequest: async (request, next) => {
         this[api] += 1;
-        return next(request);
+        const response = await next(request);
+        this.recorder?.({
+          api,
+          method: request.method,
+          url: request.url,
+          requestBody: typeof request.body === 'string' ? parsed(request.body) : undefined,
+          status: response.status,
+          body: parsed(response.bodyAsText ?? undefined),
+        });
+        return response;
       },
     };
   }
@@ -32,6 +62,22 @@ export class RequestCounter {
         this.graph += 1;
         if (!nextHandler) throw new Error('request counter middleware has no next handler');
         await nextHandler.execute(context);
+        if (this.recorder) {
+          const c = context as {
+            request: string | { url: string };
+            options?: { method?: string; body?: unknown };
+            response?: { status: number; clone(): { text(): Promise<string> } };
+          };
+          if (!c.response) return;
+          this.recorder({
+            api: 'graph',
+            method: (c.options?.method ?? 'GET').toUpperCase(),
+            url: typeof c.request === 'string' ? c.request : c.request.url,
+            requestBody: typeof c.options?.body === 'string' ? parsed(c.options.body) : undefined,
+            status: c.response.status,
+            body: parsed(await c.response.clone().text()),
+          });
+        }
       },
       setNext: (next) => {
         nextHandler = next;

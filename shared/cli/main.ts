@@ -11,6 +11,7 @@ import { registerDemoCommand } from './demo-command';
 import { registerDormancyCommand } from './dormancy-command';
 import { registerEventCommand } from './event-command';
 import { registerSweepCommand } from './sweep-command';
+import { registerRecordCommand } from './record-command';
 import { registerNotifyCommands } from './notify-commands';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
 
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo): Command {
   registerDormancyCommand(program, io);
   registerEventCommand(program, io);
   registerSweepCommand(program, io);
+  registerRecordCommand(program, io);
   registerNotifyCommands(program, io);
   registerInventoryCommands(program, io);
   return program;

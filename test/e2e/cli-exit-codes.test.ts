@@ -62,6 +62,7 @@ const ROWS: Row[] = [
     ['notices', ['notices', '--bogus']],
     ['inventory', ['inventory', '--bogus']],
     ['emulator', ['emulator', '--bogus']],
+    ['record', ['record', '--bogus']],
   ].map(([command, argv]) => ({
     command: command as string,
     argv: argv as string[],
@@ -310,6 +311,13 @@ const ROWS: Row[] = [
     stderr: /could not be read completely/,
   },
   {
+    command: 'record',
+    argv: ['record', '--fixture', PARTIAL, '--out', path.join(work, 'partial-recording')],
+    error: 'IncompleteReadError',
+    code: 4,
+    stderr: /cannot record a partial read:\n {2}\/subscriptions\/33333333/,
+  },
+  {
     command: 'baseline export',
     argv: ['baseline', 'export', '--fixture', PARTIAL],
     error: 'IncompleteReadError',
@@ -326,6 +334,7 @@ const ROWS: Row[] = [
       ['sweep', ['sweep']],
       ['event', ['event', EVENT]],
       ['baseline export', ['baseline', 'export']],
+      ['record', ['record', '--out', path.join(work, 'unsigned-recording')]],
     ] as const
   ).map(([command, argv]) => ({
     command,

@@ -1,0 +1,124 @@
+/**
+ * `wimon record`: the HTTP exchanges of one read of a tenant (made by the monitor's own readers,
+ * every page and relation they ask for) turned into the fixture layout the emulator serves
+ * (docs/emulator.md): list pages merged into one file per collection, `$batch` items as the
+ * requests they stand for, role definitions read by id gathered into the tenant's list,
+ * management-group entities, and Resource Graph rows turned back into the resources they
+ * project. Never a secret value: Graph returns none to a reader, and `secretText`/`key` are
+ * dropped all the same.
+ */
+import type { Exchange } from '../azure/request-counter';
+
+type Files = Map<string, unknown>;
+type Item = Record<string, unknown>;
+
+const NEVER_KEPT = new Set(['secretText', 'key']);
+
+function scrub(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Item)
+        .filter(
+          ([k]) =>
+            !NEVER_KEPT.has(k) &&
+            !k.startsWith('@odata.nextLink') &&
+            k !== 'nextLink' &&
+            !k.startsWith('@odata.deltaLink'),
+        )
+        .map(([k, v]) => [k, scrub(v)]),
+    );
+  return value;
+}
+
+function mergeList(files: Files, path: string, items: readonly unknown[], extra: Item = {}): void {
+  const key = path.toLowerCase();
+  const existing = files.get(key) as { value: Item[] } | undefined;
+  const list = existing ?? { ...extra, value: [] };
+  const seen = new Set(list.value.map((i) => String(i.id ?? i.name).toLowerCase()));
+  for (const raw of items) {
+    const item = scrub(raw) as Item;
+    const id = String(item.id ?? item.name).toLowerCase();
+    if (seen.has(id)) continue;
+    seen.add(id);
+    list.value.push(item);
+  }
+  files.set(key, list);
+}
+
+const pathOf = (url: string) =>
+  decodeURIComponent(new URL(url).pathname).replace(/^\/+/, '').replace(/\/+$/, '');
+
+function recordGet(files: Files, api: 'arm' | 'graph', path: string, body: unknown): void {
+  if (!body || typeof body !== 'object') return;
+  if (/\/delta$/i.test(path)) return; // delta rounds are computed from the collections on replay
+  const b = body as Item;
+  if (Array.isArray(b.value)) {
+    const context = typeof b['@odata.context'] === 'string' ? { '@odata.context': b['@odata.context'] } : {};
+    mergeList(files, `${api}/${path}`, b.value, context);
+    return;
+  }
+  const definition = /(^|\/)providers\/microsoft\.authorization\/roledefinitions\/[^/]+$/i.exec(path);
+  if (api === 'arm' && definition) {
+    mergeList(files, 'arm/providers/Microsoft.Authorization/roleDefinitions', [b]);
+    return;
+  }
+  files.set(`${api}/${path}`.toLowerCase(), scrub(b));
+}
+
+/** The resources a Resource Graph row projects (the inverse of MANAGED_IDENTITY_USE_QUERY). */
+function resourceOf(row: Item): Item {
+  const identities = Array.isArray(row.userAssignedIdentities)
+    ? (row.userAssignedIdentities as string[])
+    : [];
+  const kubelet =
+    typeof row.kubeletIdentity === 'string' && row.kubeletIdentity ? row.kubeletIdentity : undefined;
+  return {
+    id: row.id,
+    ...(identities.length
+      ? {
+          identity: {
+            type: 'UserAssigned',
+            userAssignedIdentities: Object.fromEntries(identities.map((i) => [i, {}])),
+          },
+        }
+      : {}),
+    ...(kubelet ? { properties: { identityProfile: { kubeletidentity: { resourceId: kubelet } } } } : {}),
+  };
+}
+
+export function fixtureFiles(exchanges: readonly Exchange[]): Files {
+  const files: Files = new Map();
+  for (const e of exchanges) {
+    if (e.status !== 200) continue;
+    const path = pathOf(e.url);
+    if (e.api === 'arm' && e.method === 'GET') recordGet(files, 'arm', path, e.body);
+    else if (e.api === 'arm' && /providers\/microsoft\.management\/getentities$/i.test(path))
+      mergeList(
+        files,
+        'arm/providers/Microsoft.Management/getEntities',
+        (e.body as { value?: unknown[] })?.value ?? [],
+      );
+    else if (e.api === 'arm' && /providers\/microsoft\.resourcegraph\/resources$/i.test(path))
+      mergeList(
+        files,
+        'arm/providers/Microsoft.ResourceGraph/resources',
+        ((e.body as { data?: Item[] })?.data ?? []).map(resourceOf),
+      );
+    else if (e.api === 'graph' && e.method === 'GET') recordGet(files, 'graph', path, e.body);
+    else if (e.api === 'graph' && /\$batch$/.test(path)) {
+      const version = path.split('/')[0] ?? 'v1.0';
+      const requests =
+        (e.requestBody as { requests?: Array<{ id: string; url: string; method?: string }> })?.requests ?? [];
+      const responses =
+        (e.body as { responses?: Array<{ id: string; status: number; body: unknown }> })?.responses ?? [];
+      for (const r of responses) {
+        const request = requests.find((q) => q.id === r.id);
+        if (!request || r.status !== 200 || (request.method ?? 'GET').toUpperCase() !== 'GET') continue;
+        const itemPath = `${version}/${request.url.replace(/^\//, '').split('?')[0]}`;
+        recordGet(files, 'graph', itemPath, r.body);
+      }
+    }
+  }
+  return files;
+}
