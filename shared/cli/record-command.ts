@@ -1,10 +1,11 @@
 /**
  * `wimon record --out DIR`: records the tenant the monitor is configured for (or a fixture served
  * by the emulator) into the fixture layout, through the monitor's own readers, so a tenant can be
- * replayed with `--fixture DIR` (shared/cli/recording.ts says what is kept). Not yet recorded:
- * sign-in rows and the owners' user accounts (issue 20 leaves them open).
+ * replayed with `--fixture DIR` (shared/cli/recording.ts says what is kept; redaction.ts what
+ * `--redact` replaces). Not recorded yet: the owners' user accounts (for `notify`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Redactor } from './redaction';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { FAULTS_HELP } from '../../emulator/fault-spec';
@@ -13,7 +14,15 @@ import { IncompleteReadError } from '../errors';
 import { readInventory } from '../inventory/read-inventory';
 import { FIXTURE_HELP, withCliServices } from './cli-services';
 import type { CliIo } from './io';
-import { fixtureFiles } from './recording';
+import { fixtureFiles, signInRecords } from './recording';
+import { readBaselineFile } from './baseline-file';
+import { parseBaseline } from '../baseline/parse';
+import { readSignInActivity } from '../inventory/sign-in-reader';
+import { signInWindowDays } from '../rules/dormancy-rules';
+import { DAY_MS } from '../rules/context';
+
+/** A baseline with the default policy and no identities: the default dormancy window. */
+const STARTER_FOR_WINDOW = 'version: 1\npolicy:\n  securityContacts: [nobody@example.com]\nidentities: []\n';
 
 export function registerRecordCommand(program: Command, io: CliIo): void {
   program
@@ -24,47 +33,90 @@ export function registerRecordCommand(program: Command, io: CliIo): void {
     .requiredOption('--out <dir>', 'the fixture folder to write (created; files in it are replaced)')
     .option('--fixture <dir>', FIXTURE_HELP)
     .option('--faults <spec>', FAULTS_HELP)
-    .action(async (opts: { out: string; fixture?: string; faults?: string }) => {
-      await withCliServices(
-        io,
-        { fixture: opts.fixture, faults: opts.faults, readsTenant: true },
-        async (services) => {
-          const tenant = services.tenant();
-          const now = tenant.recordedAt ?? new Date();
-          const exchanges: Exchange[] = [];
-          tenant.clients.counter.recorder = (e) => {
-            exchanges.push(e);
-            if (exchanges.length % 500 === 0) io.err(`recorded ${exchanges.length} requests…`);
-          };
-          const inventory = await readInventory(tenant.clients, tenant.scope, now);
-          tenant.clients.counter.recorder = undefined;
-          const incomplete = inventory.scopes.filter((s) => !s.complete);
-          if (incomplete.length)
-            throw new IncompleteReadError(
-              `cannot record a partial read:\n${incomplete.map((s) => `  ${s.scope} (${s.error ?? 'not read'})`).join('\n')}`,
+    .option(
+      '--baseline <file>',
+      "record the sign-in logs over the window this baseline's dormancy check reads (default: the default policy's)",
+    )
+    .option(
+      '--redact',
+      'replace display names, mail addresses, UPNs, descriptions and managed identity names with stable pseudonyms (with --baseline, the baseline too, written beside the recording)',
+    )
+    .action(
+      async (opts: {
+        out: string;
+        fixture?: string;
+        faults?: string;
+        baseline?: string;
+        redact?: boolean;
+      }) => {
+        await withCliServices(
+          io,
+          { fixture: opts.fixture, faults: opts.faults, readsTenant: true },
+          async (services) => {
+            const tenant = services.tenant();
+            const now = tenant.recordedAt ?? new Date();
+            const exchanges: Exchange[] = [];
+            tenant.clients.counter.recorder = (e) => {
+              exchanges.push(e);
+              if (exchanges.length % 500 === 0) io.err(`recorded ${exchanges.length} requests…`);
+            };
+            const inventory = await readInventory(tenant.clients, tenant.scope, now);
+            const workspace = tenant.logAnalyticsWorkspaceId;
+            const baseline = opts.baseline
+              ? readBaselineFile(opts.baseline, io, now)
+              : parseBaseline(STARTER_FOR_WINDOW, 'default policy', now);
+            const days = signInWindowDays(baseline);
+            const signIns = workspace
+              ? await readSignInActivity(tenant.clients, workspace, {
+                  from: new Date(now.getTime() - days * DAY_MS),
+                  to: now,
+                })
+              : undefined;
+            tenant.clients.counter.recorder = undefined;
+            if (signIns && !signIns.complete)
+              throw new IncompleteReadError(`cannot record a partial read:\n  signInLogs (${signIns.error})`);
+            const incomplete = inventory.scopes.filter((s) => !s.complete);
+            if (incomplete.length)
+              throw new IncompleteReadError(
+                `cannot record a partial read:\n${incomplete.map((s) => `  ${s.scope} (${s.error ?? 'not read'})`).join('\n')}`,
+              );
+            const files = fixtureFiles(exchanges);
+            for (const e of exchanges.filter((x) => x.api === 'logs' && x.status === 200))
+              for (const [table, records] of signInRecords(e)) files.set(`logs/${table}`, records);
+            const entities = (files.get('arm/providers/microsoft.management/getentities') as {
+              value: Array<{ properties?: { tenantId?: string } }>;
+            }) ?? { value: [] };
+            files.set('fixture', {
+              description: `Recorded by wimon record on ${new Date().toISOString().slice(0, 10)}`,
+              recordedAt: now.toISOString(),
+              tenantId: entities.value.find((e) => e.properties?.tenantId)?.properties?.tenantId ?? 'unknown',
+              subscriptions: [...tenant.scope.subscriptions],
+              managementGroups: [...tenant.scope.managementGroups],
+              managedIdentityAttachments: tenant.scope.managedIdentityAttachments,
+              ...(workspace ? { logAnalyticsWorkspaceId: workspace } : {}),
+            });
+            const out = path.resolve(io.cwd, opts.out);
+            const redactor = opts.redact ? new Redactor() : undefined;
+            if (redactor) {
+              for (const body of files.values()) redactor.noteMicrosoft(body);
+              for (const body of files.values()) redactor.learn(body);
+            }
+            for (const [file, body] of files) {
+              // Paths hold names too (a managed identity's federated credentials).
+              const target = path.join(out, `${redactor ? redactor.text(file) : file}.json`);
+              mkdirSync(path.dirname(target), { recursive: true });
+              writeFileSync(target, `${JSON.stringify(redactor ? redactor.value(body) : body, null, 2)}\n`);
+            }
+            if (redactor && opts.baseline)
+              writeFileSync(
+                path.join(out, 'baseline.yaml'),
+                redactor.baseline(readFileSync(path.resolve(io.cwd, opts.baseline), 'utf8')),
+              );
+            io.out(
+              `Recorded ${inventory.identities.length} identities and ${inventory.roleAssignments.length} role assignments from ${exchanges.length} requests into ${opts.out} (${files.size} files). Replay it with --fixture ${opts.out}.`,
             );
-          const files = fixtureFiles(exchanges);
-          const entities = (files.get('arm/providers/microsoft.management/getentities') as {
-            value: Array<{ properties?: { tenantId?: string } }>;
-          }) ?? { value: [] };
-          files.set('fixture', {
-            description: `Recorded by wimon record on ${new Date().toISOString().slice(0, 10)}`,
-            recordedAt: now.toISOString(),
-            tenantId: entities.value.find((e) => e.properties?.tenantId)?.properties?.tenantId ?? 'unknown',
-            subscriptions: [...tenant.scope.subscriptions],
-            managementGroups: [...tenant.scope.managementGroups],
-            managedIdentityAttachments: tenant.scope.managedIdentityAttachments,
-          });
-          const out = path.resolve(io.cwd, opts.out);
-          for (const [file, body] of files) {
-            const target = path.join(out, `${file}.json`);
-            mkdirSync(path.dirname(target), { recursive: true });
-            writeFileSync(target, `${JSON.stringify(body, null, 2)}\n`);
-          }
-          io.out(
-            `Recorded ${inventory.identities.length} identities and ${inventory.roleAssignments.length} role assignments from ${exchanges.length} requests into ${opts.out} (${files.size} files). Replay it with --fixture ${opts.out}.`,
-          );
-        },
-      );
-    });
+          },
+        );
+      },
+    );
 }

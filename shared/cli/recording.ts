@@ -35,13 +35,17 @@ function mergeList(files: Files, path: string, items: readonly unknown[], extra:
   const key = path.toLowerCase();
   const existing = files.get(key) as { value: Item[] } | undefined;
   const list = existing ?? { ...extra, value: [] };
-  const seen = new Set(list.value.map((i) => String(i.id ?? i.name).toLowerCase()));
+  const byId = new Map(list.value.map((i) => [String(i.id ?? i.name).toLowerCase(), i]));
   for (const raw of items) {
     const item = scrub(raw) as Item;
     const id = String(item.id ?? item.name).toLowerCase();
-    if (seen.has(id)) continue;
-    seen.add(id);
-    list.value.push(item);
+    // The same object read twice (a list page and a lookup with another $select): one object with both's fields.
+    const known = byId.get(id);
+    if (known) Object.assign(known, item);
+    else {
+      byId.set(id, item);
+      list.value.push(item);
+    }
   }
   files.set(key, list);
 }
@@ -121,4 +125,39 @@ export function fixtureFiles(exchanges: readonly Exchange[]): Files {
     }
   }
   return files;
+}
+
+/**
+ * Sign-in records that make the dormancy query give the same answer on replay: for each row it
+ * summarised (service principal, table, credential key), a success at its last success and, when
+ * its first record came earlier (or it never succeeded), a failure at that first record.
+ */
+export function signInRecords(exchange: Exchange): Map<string, Item[]> {
+  const out = new Map<string, Item[]>();
+  const table = (exchange.body as { tables?: Array<{ columns: Array<{ name: string }>; rows: unknown[][] }> })
+    ?.tables?.[0];
+  if (!table) return out;
+  const names = table.columns.map((c) => c.name);
+  for (const raw of table.rows) {
+    const row = Object.fromEntries(names.map((n, i) => [n, raw[i]])) as {
+      ServicePrincipalId: string;
+      SignInTable: string;
+      ServicePrincipalCredentialKeyId?: string | null;
+      LastSuccess: string | null;
+      FirstRecord: string;
+    };
+    const record = (at: string, ok: boolean): Item => ({
+      TimeGenerated: at,
+      ResultType: ok ? '0' : '7000215',
+      ServicePrincipalId: row.ServicePrincipalId,
+      ServicePrincipalCredentialKeyId: row.ServicePrincipalCredentialKeyId ?? '',
+      Type: row.SignInTable,
+    });
+    const list = out.get(row.SignInTable) ?? [];
+    if (row.LastSuccess) list.push(record(row.LastSuccess, true));
+    if (!row.LastSuccess || Date.parse(row.FirstRecord) < Date.parse(row.LastSuccess))
+      list.push(record(row.FirstRecord, false));
+    out.set(row.SignInTable, list);
+  }
+  return out;
 }

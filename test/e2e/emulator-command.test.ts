@@ -82,8 +82,10 @@ describe('wimon emulator', () => {
     let childPid: number | undefined;
     for (let i = 0; i < 50 && childPid === undefined; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(parent.pid)], { encoding: 'utf8' });
-      childPid = Number(ps.stdout.trim().split('\n')[0]) || undefined;
+      // The re-run itself (not a helper the parent may run first, such as openssl for the certificate).
+      const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(parent.pid)], { encoding: 'utf8' });
+      const line = ps.stdout.split('\n').find((l) => l.includes('wimon.js'));
+      childPid = line ? Number(line.trim().split(/\s+/)[0]) || undefined : undefined;
     }
     expect(childPid).toBeDefined();
     parent.kill('SIGTERM');
