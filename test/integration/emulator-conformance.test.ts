@@ -123,6 +123,24 @@ describe('atScope() as ARM computes it (at the scope or above, through managemen
     expect((await scopesOf(`/subscriptions/${DEV}`, false)).length).toBeGreaterThan(scopes.length);
   });
 
+  it('at the root: an assignment at / applies everywhere, so every atScope() below lists it', async () => {
+    const file = `subscriptions/${PROD}/providers/Microsoft.Authorization/roleAssignments`;
+    const list = env.get().fixture.get('arm', file) as { value: Array<Record<string, unknown>> };
+    const atRoot = {
+      ...list.value[0],
+      id: '/providers/Microsoft.Authorization/roleAssignments/70000000-0000-4000-8000-000000000001',
+      name: '70000000-0000-4000-8000-000000000001',
+      properties: { ...(list.value[0]!.properties as object), scope: '/' },
+    };
+    env.get().fixture.set('arm', file, { ...list, value: [...list.value, atRoot] });
+    try {
+      expect(await scopesOf(`/subscriptions/${PROD}/resourceGroups/rg-pay`)).toContain('/');
+      expect(await scopesOf(`/subscriptions/${PROD}`)).toContain('/');
+    } finally {
+      env.get().fixture.set('arm', file, list);
+    }
+  });
+
   it('at a management group: that group and above only (contoso-prod is below contoso)', async () => {
     const scopes = await scopesOf('/providers/Microsoft.Management/managementGroups/contoso');
     expect(scopes).toEqual([mg('contoso')]);
