@@ -59,13 +59,28 @@ export function registerScanCommands(program: Command, io: CliIo): void {
         const findings = await new FindingStore(tables).list({
           state: opts.state as FindingState | undefined,
         });
-        if (opts.json) io.out(JSON.stringify(sortFindings(findings), null, 2));
+        if (opts.json) {
+          io.out(JSON.stringify(sortFindings(findings), null, 2));
+          return;
+        }
+        // Without --state: what is open or exempted; with it: exactly that state.
+        const shown = opts.state ? findings : findings.filter((f) => f.state !== 'resolved');
+        if (shown.length) {
+          io.out(renderFindingsTable(shown, io.isTty && !io.env.NO_COLOR));
+          return;
+        }
+        const runs = new RunStore(tables);
+        const [last] = [...(await runs.latest('reconcile', 1)), ...(await runs.latest('dormancy', 1))].sort(
+          (a, b) => b.endedAt.localeCompare(a.endedAt),
+        );
+        if (!last)
+          io.out(
+            'No scan has run yet: run `wimon scan` (or `wimon scan --fixture DIR` to try a recorded tenant).',
+          );
+        else if (opts.state) io.out(`No ${opts.state} findings (last ${last.kind} ${last.endedAt}).`);
         else
           io.out(
-            renderFindingsTable(
-              findings.filter((f) => f.state !== 'resolved'),
-              io.isTty && !io.env.NO_COLOR,
-            ) + (opts.state === 'resolved' ? `\n${findings.length} resolved` : ''),
+            `No open findings: the tenant matched the baseline at the last ${last.kind} (${last.endedAt}${last.complete ? '' : ', a PARTIAL run'}).`,
           );
       });
     });

@@ -42,10 +42,15 @@ export function renderFindingsTable(findings: readonly Finding[], color: boolean
       items: sorted.filter((f) => f.state === 'open' && f.severity === s),
     })),
     { title: 'exempted', items: sorted.filter((f) => f.state === 'exempted') },
+    { title: 'resolved', items: sorted.filter((f) => f.state === 'resolved') },
   ]) {
     if (!group.items.length) continue;
     const heading = `${group.title.toUpperCase()} (${group.items.length})`;
-    out.push(group.title === 'exempted' ? c.dim(heading) : paint[group.title as Severity](heading));
+    out.push(
+      group.title === 'exempted' || group.title === 'resolved'
+        ? c.dim(heading)
+        : paint[group.title as Severity](heading),
+    );
     const table = new Table({
       head: ['rule', 'identity', 'what to do'],
       style: { head: [], border: [] },

@@ -1,0 +1,34 @@
+/** `wimon findings` says what is true: nothing ran yet, or exactly the findings of the state asked for. */
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../shared/errors';
+import { contosoBaselineApplied, wimon } from '../support/cli';
+
+describe('wimon findings', () => {
+  it('before any scan: says no scan has run (not "the tenant matches the baseline")', () => {
+    const env = contosoBaselineApplied();
+    const r = wimon(['findings'], env);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout.trim()).toBe(
+      'No scan has run yet: run `wimon scan` (or `wimon scan --fixture DIR` to try a recorded tenant).',
+    );
+    expect(r.stdout).not.toContain('matches the baseline');
+  });
+
+  it('after a scan: --state exempted lists exactly the exempted ones; --state resolved says there are none', () => {
+    const env = contosoBaselineApplied();
+    expect(wimon(['scan', '--fixture', 'examples/contoso'], env).code).toBe(EXIT.ok);
+    const stored = JSON.parse(wimon(['findings', '--json'], env).stdout) as Array<{
+      state: string;
+      ruleId: string;
+    }>;
+    const exempted = stored.filter((f) => f.state === 'exempted');
+    expect(exempted.length).toBeGreaterThan(0);
+    const r = wimon(['findings', '--state', 'exempted'], env);
+    expect(r.stdout).toContain(`EXEMPTED (${exempted.length})`);
+    expect(r.stdout).not.toMatch(/^(CRITICAL|HIGH|MEDIUM|LOW) \(/m);
+    const resolved = wimon(['findings', '--state', 'resolved'], env);
+    expect(resolved.stdout.trim()).toMatch(/^No resolved findings \(last reconcile \d{4}-\d\d-\d\dT/);
+    const open = wimon(['findings', '--state', 'open'], env);
+    expect(open.stdout).not.toContain('EXEMPTED');
+  });
+});
