@@ -1,9 +1,10 @@
 /** `wimon scan`, `wimon findings`, `wimon runs`. */
+import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { reconcile } from '../app/reconcile';
 import { FindingStore } from '../findings/store';
-import { RunStore } from '../findings/runs';
+import { gapsOf, RunStore } from '../findings/runs';
 import type { FindingState } from '../model/finding';
 import { findingsJson, renderFindingsTable, sortFindings } from '../report/findings-report';
 import { type CliIo } from './io';
@@ -109,12 +110,34 @@ export function registerScanCommands(program: Command, io: CliIo): void {
           opts.kind as 'reconcile' | 'dormancy',
           Number(opts.limit) || 10,
         );
-        if (opts.json) io.out(JSON.stringify(runs, null, 2));
-        else
-          for (const r of runs)
-            io.out(
-              `${r.startedAt}  ${r.complete ? 'complete' : 'PARTIAL '}  open ${Object.values(r.openBySeverity).reduce((a, b) => a + b, 0)}  +${r.changes.opened} ~${r.changes.reopened} -${r.changes.resolved}  ${r.requests.total} requests`,
-            );
+        if (opts.json) {
+          io.out(JSON.stringify(runs, null, 2));
+          return;
+        }
+        if (runs.length === 0) {
+          io.out(`No ${opts.kind} run has been recorded yet.`);
+          return;
+        }
+        const table = new Table({
+          head: ['started (UTC)', 'took', 'read', 'open', 'new', 'reopened', 'resolved', 'requests'],
+          style: { head: [], border: [] },
+        });
+        for (const r of runs) {
+          const gaps = gapsOf(r).length;
+          table.push([
+            r.startedAt.replace('T', ' ').slice(0, 19),
+            `${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`,
+            gaps ? `PARTIAL (${gaps} gap${gaps === 1 ? '' : 's'})` : 'complete',
+            String(Object.values(r.openBySeverity).reduce((a, b) => a + b, 0)),
+            String(r.changes.opened),
+            String(r.changes.reopened),
+            String(r.changes.resolved),
+            String(r.requests.total),
+          ]);
+        }
+        io.out(
+          `${table.toString()}\nread: complete, or PARTIAL with how many scopes or objects could not be read (nothing there was resolved). open: findings open after the run; new/reopened/resolved: what the run changed.`,
+        );
       });
     });
 }

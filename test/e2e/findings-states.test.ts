@@ -32,3 +32,23 @@ describe('wimon findings', () => {
     expect(open.stdout).not.toContain('EXEMPTED');
   });
 });
+
+describe('wimon runs', () => {
+  it('has a header, a duration, completeness and a legend; says when nothing ran', () => {
+    const env = contosoBaselineApplied();
+    expect(wimon(['runs'], env).stdout.trim()).toBe('No reconcile run has been recorded yet.');
+    expect(wimon(['scan', '--fixture', 'examples/contoso'], env).code).toBe(EXIT.ok);
+    expect(
+      wimon(['scan', '--fixture', 'examples/contoso', '--faults', 'arm:getEntities:500:always'], env).code,
+    ).toBe(EXIT.incomplete);
+    const out = wimon(['runs'], env).stdout;
+    expect(out).toMatch(/started \(UTC\).*took.*read.*open.*new.*reopened.*resolved.*requests/);
+    const rows = out.split('\n').filter((l) => /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(l));
+    expect(rows).toHaveLength(2);
+    // Newest first: the partial one, with its gap counted; then the complete one.
+    expect(rows[0]).toMatch(/PARTIAL \(1 gap\)/);
+    expect(rows[1]).toMatch(/complete/);
+    for (const row of rows) expect(row).toMatch(/\d+\.\d s/);
+    expect(out).toContain('read: complete, or PARTIAL with how many scopes or objects could not be read');
+  });
+});
