@@ -188,11 +188,11 @@ async function deltaVersusFull(emulator: RunningEmulator, tables: Tables) {
   });
   const sweepRequests = emulator.requestCount();
   emulator.resetRequests();
-  await readInventory(tenant(emulator).clients, tenant(emulator).scope, new Date());
+  const full = await readInventory(tenant(emulator).clients, tenant(emulator).scope, new Date());
   const fullRequests = emulator.requestCount();
   emulator.fixture.set('graph', 'v1.0/applications', apps);
   return {
-    identitiesInTenant: 15,
+    identitiesInTenant: full.identities.length,
     changedObjects: sweep.changedObjects,
     recheckedIdentities: sweep.recheckedIdentities.length,
     sweepRequests,

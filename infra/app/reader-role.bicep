@@ -10,7 +10,7 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(subscription().id, roleName)
   properties: {
     roleName: roleName
-    description: 'Read role assignments, role definitions, user-assigned managed identities and their federated credentials (workload-identity-monitor).'
+    description: 'Read role assignments, role definitions, user-assigned managed identities and their federated credentials, and list the management-group hierarchy (workload-identity-monitor).'
     type: 'CustomRole'
     permissions: [
       {
@@ -19,6 +19,7 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.Authorization/roleDefinitions/read'
           'Microsoft.ManagedIdentity/userAssignedIdentities/read'
           'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read'
+          'Microsoft.Management/getEntities/action'
         ]
         notActions: []
         dataActions: []

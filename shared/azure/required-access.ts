@@ -7,6 +7,7 @@ import { ARM_ACCESS } from '../inventory/arm-reader';
 import { GRAPH_ACCESS } from '../inventory/graph-reader';
 import { SIGN_IN_ACCESS } from '../inventory/sign-in-reader';
 import { RESOURCE_GRAPH_ACCESS } from '../inventory/resource-graph-reader';
+import { MANAGEMENT_GROUP_ACCESS } from '../inventory/management-group-reader';
 import { OWNER_ACCOUNTS_ACCESS } from '../notify/owner-accounts';
 import { EMAIL_ACCESS } from '../notify/email-transport';
 import { FINDING_EVENTS_ACCESS } from '../notify/finding-events';
@@ -15,6 +16,7 @@ import { ATTESTATION_KEY_ACCESS } from '../attest/links';
 
 export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
   ARM_ACCESS,
+  MANAGEMENT_GROUP_ACCESS,
   GRAPH_ACCESS,
   OWNER_ACCOUNTS_ACCESS,
   SIGN_IN_ACCESS,

@@ -9,17 +9,12 @@ import { Redactor } from './redaction';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { FAULTS_HELP } from '../../emulator/fault-spec';
-import type { Exchange } from '../azure/request-counter';
-import { IncompleteReadError } from '../errors';
-import { readInventory } from '../inventory/read-inventory';
 import { FIXTURE_HELP, withCliServices } from './cli-services';
 import type { CliIo } from './io';
-import { fixtureFiles, signInRecords } from './recording';
+import { recordTenant } from './recording';
 import { readBaselineFile } from './baseline-file';
 import { parseBaseline } from '../baseline/parse';
-import { readSignInActivity } from '../inventory/sign-in-reader';
 import { signInWindowDays } from '../rules/dormancy-rules';
-import { DAY_MS } from '../rules/context';
 
 /** A baseline with the default policy and no identities: the default dormancy window. */
 const STARTER_FOR_WINDOW = 'version: 1\npolicy:\n  securityContacts: [nobody@example.com]\nidentities: []\n';
@@ -55,46 +50,15 @@ export function registerRecordCommand(program: Command, io: CliIo): void {
           async (services) => {
             const tenant = services.tenant();
             const now = tenant.recordedAt ?? new Date();
-            const exchanges: Exchange[] = [];
-            tenant.clients.counter.recorder = (e) => {
-              exchanges.push(e);
-              if (exchanges.length % 500 === 0) io.err(`recorded ${exchanges.length} requests…`);
-            };
-            const inventory = await readInventory(tenant.clients, tenant.scope, now);
-            const workspace = tenant.logAnalyticsWorkspaceId;
             const baseline = opts.baseline
               ? readBaselineFile(opts.baseline, io, now)
               : parseBaseline(STARTER_FOR_WINDOW, 'default policy', now);
-            const days = signInWindowDays(baseline);
-            const signIns = workspace
-              ? await readSignInActivity(tenant.clients, workspace, {
-                  from: new Date(now.getTime() - days * DAY_MS),
-                  to: now,
-                })
-              : undefined;
-            tenant.clients.counter.recorder = undefined;
-            if (signIns && !signIns.complete)
-              throw new IncompleteReadError(`cannot record a partial read:\n  signInLogs (${signIns.error})`);
-            const incomplete = inventory.scopes.filter((s) => !s.complete);
-            if (incomplete.length)
-              throw new IncompleteReadError(
-                `cannot record a partial read:\n${incomplete.map((s) => `  ${s.scope} (${s.error ?? 'not read'})`).join('\n')}`,
-              );
-            const files = fixtureFiles(exchanges);
-            for (const e of exchanges.filter((x) => x.api === 'logs' && x.status === 200))
-              for (const [table, records] of signInRecords(e)) files.set(`logs/${table}`, records);
-            const entities = (files.get('arm/providers/microsoft.management/getentities') as {
-              value: Array<{ properties?: { tenantId?: string } }>;
-            }) ?? { value: [] };
-            files.set('fixture', {
-              description: `Recorded by wimon record on ${new Date().toISOString().slice(0, 10)}`,
-              recordedAt: now.toISOString(),
-              tenantId: entities.value.find((e) => e.properties?.tenantId)?.properties?.tenantId ?? 'unknown',
-              subscriptions: [...tenant.scope.subscriptions],
-              managementGroups: [...tenant.scope.managementGroups],
-              managedIdentityAttachments: tenant.scope.managedIdentityAttachments,
-              ...(workspace ? { logAnalyticsWorkspaceId: workspace } : {}),
-            });
+            const { inventory, exchanges, files } = await recordTenant(
+              tenant,
+              now,
+              signInWindowDays(baseline),
+              (n) => io.err(`recorded ${n} requests…`),
+            );
             const out = path.resolve(io.cwd, opts.out);
             const redactor = opts.redact ? new Redactor() : undefined;
             if (redactor) {

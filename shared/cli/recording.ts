@@ -8,6 +8,12 @@
  * dropped all the same.
  */
 import type { Exchange } from '../azure/request-counter';
+import type { TenantConnection } from '../app/tenant';
+import { IncompleteReadError } from '../errors';
+import { readInventory } from '../inventory/read-inventory';
+import { readSignInActivity } from '../inventory/sign-in-reader';
+import type { Inventory } from '../model/inventory';
+import { DAY_MS } from '../rules/context';
 
 type Files = Map<string, unknown>;
 type Item = Record<string, unknown>;
@@ -160,4 +166,57 @@ export function signInRecords(exchange: Exchange): Map<string, Item[]> {
     out.set(row.SignInTable, list);
   }
   return out;
+}
+
+/**
+ * One recording: the monitor's full read of the tenant (and its sign-in logs over `windowDays`)
+ * with every exchange kept, turned into fixture files with their manifest. A partial read is
+ * refused: a recording must not look complete when it is not.
+ */
+export async function recordTenant(
+  tenant: Pick<TenantConnection, 'clients' | 'scope' | 'logAnalyticsWorkspaceId'>,
+  now: Date,
+  windowDays: number,
+  progress: (requests: number) => void = () => undefined,
+): Promise<{ inventory: Inventory; exchanges: Exchange[]; files: Map<string, unknown> }> {
+  const exchanges: Exchange[] = [];
+  tenant.clients.counter.recorder = (e) => {
+    exchanges.push(e);
+    if (exchanges.length % 500 === 0) progress(exchanges.length);
+  };
+  let inventory: Inventory;
+  let signIns: Awaited<ReturnType<typeof readSignInActivity>> | undefined;
+  const workspace = tenant.logAnalyticsWorkspaceId;
+  try {
+    inventory = await readInventory(tenant.clients, tenant.scope, now);
+    signIns = workspace
+      ? await readSignInActivity(tenant.clients, workspace, {
+          from: new Date(now.getTime() - windowDays * DAY_MS),
+          to: now,
+        })
+      : undefined;
+  } finally {
+    tenant.clients.counter.recorder = undefined;
+  }
+  const gaps = [
+    ...inventory.scopes.filter((s) => !s.complete).map((s) => `  ${s.scope} (${s.error ?? 'not read'})`),
+    ...(signIns && !signIns.complete ? [`  signInLogs (${signIns.error})`] : []),
+  ];
+  if (gaps.length) throw new IncompleteReadError(`cannot record a partial read:\n${gaps.join('\n')}`);
+  const files = fixtureFiles(exchanges);
+  for (const e of exchanges.filter((x) => x.api === 'logs' && x.status === 200))
+    for (const [table, records] of signInRecords(e)) files.set(`logs/${table}`, records);
+  const entities = (files.get('arm/providers/microsoft.management/getentities') as {
+    value: Array<{ properties?: { tenantId?: string } }>;
+  }) ?? { value: [] };
+  files.set('fixture', {
+    description: `Recorded by wimon record on ${new Date().toISOString().slice(0, 10)}`,
+    recordedAt: now.toISOString(),
+    tenantId: entities.value.find((e) => e.properties?.tenantId)?.properties?.tenantId ?? 'unknown',
+    subscriptions: [...tenant.scope.subscriptions],
+    managementGroups: [...tenant.scope.managementGroups],
+    managedIdentityAttachments: tenant.scope.managedIdentityAttachments,
+    ...(workspace ? { logAnalyticsWorkspaceId: workspace } : {}),
+  });
+  return { inventory, exchanges, files };
 }

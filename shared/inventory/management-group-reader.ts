@@ -5,14 +5,15 @@
  * everything below it, and environments may be mapped to management groups: the rules compare
  * scopes through this (shared/model/scope-hierarchy.ts).
  *
- * No permission beyond the monitor's own: Entities lists what the caller can see, and each
- * subscription's entry carries the names of every management group above it
- * (`parentNameChain`, root first) even where the groups themselves are not visible.
+ * Entities lists what the caller can see, and each subscription's entry carries the names of every
+ * management group above it (`parentNameChain`, root first) even where the groups themselves are
+ * not visible. The monitor's role carries the listing's own action (MANAGEMENT_GROUP_ACCESS).
  *
  * A hierarchy that cannot be read is reported as a partial scope `managementGroups`: comparisons
  * that need it are then unknown, never "unrelated".
  */
 import { z } from 'zod';
+import type { RequiredAccess } from '../azure/access';
 import type { AzureClients } from '../azure/clients';
 import { trimEndpoint } from '../azure/endpoints';
 import type { ScopeCompleteness } from '../model/inventory';
@@ -106,3 +107,13 @@ async function readHierarchy(clients: AzureClients): Promise<ManagementGroupRead
     };
   }
 }
+
+export const MANAGEMENT_GROUP_ACCESS: RequiredAccess = {
+  by: 'shared/inventory/management-group-reader.ts',
+  why: 'list the management groups and subscriptions with their parents (access granted above applies below; environments may be management groups)',
+  grant: {
+    kind: 'customRoleActions',
+    actions: ['Microsoft.Management/getEntities/action'],
+    scope: 'each monitored subscription',
+  },
+};

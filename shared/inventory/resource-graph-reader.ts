@@ -30,7 +30,8 @@ export const MANAGED_IDENTITY_USE_QUERY = [
 const PAGE_SIZE = 1000;
 
 const rowSchema = z.object({
-  id: z.string(),
+  // Only shown ("used by …"): a row without one still says which identities are in use.
+  id: z.string().nullish(),
   userAssignedIdentities: z.array(z.string()).nullish(),
   kubeletIdentity: z.string().nullish(),
 });
@@ -79,8 +80,9 @@ export async function readManagedIdentityUse(
             `unexpected Resource Graph row ${i}: ${describeIssues(parsed.error.issues, '(the row)')}`,
           );
         const row = parsed.data;
-        for (const identityId of row.userAssignedIdentities ?? []) add(identityId, row.id);
-        if (row.kubeletIdentity) add(row.kubeletIdentity, row.id);
+        const resource = row.id ?? `(resource in row ${i}, no id)`;
+        for (const identityId of row.userAssignedIdentities ?? []) add(identityId, resource);
+        if (row.kubeletIdentity) add(row.kubeletIdentity, resource);
       }
       skipToken = page.skipToken;
     } while (skipToken);

@@ -218,6 +218,10 @@ describe('npm run demo (wimon demo)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${OPEN + SEEDED_DORMANCY.length} open findings, ${EXEMPTED} exempted`);
     expect(existsSync(path.join(out, 'findings.html'))).toBe(true);
+    // The SAML certificate's expiry goes to the app's owner (heidi), not to security operations only.
+    expect(readFileSync(path.join(out, 'emails', '03-owner-digest-heidi@contoso.com.txt'), 'utf8')).toContain(
+      "SAML token-signing certificate 'CN=Microsoft Azure Federated SSO Certificate' of hr-portal-sso",
+    );
     const report = JSON.parse(readFileSync(path.join(out, 'findings.json'), 'utf8')) as {
       findings: JsonFinding[];
     };

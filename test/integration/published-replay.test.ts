@@ -130,3 +130,39 @@ describe('published payloads replayed through the SDK clients and readers (emula
     });
   });
 });
+
+describe('Resource Graph rows are read for what the rule needs', () => {
+  const env = useContosoEmulator();
+  const answer = (data: unknown[]) =>
+    env.get().addFault({
+      api: 'arm',
+      path: 'Microsoft.ResourceGraph',
+      status: 200,
+      body: { totalRecords: data.length, count: data.length, resultTruncated: 'false', facets: [], data },
+      times: Infinity,
+    });
+  const UAMI =
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-a';
+  const read = () =>
+    readManagedIdentityUse(clientsFor(env.get()), { subscriptions: ['s'], managementGroups: [] });
+  beforeEach(() => env.get().clearFaults());
+
+  it('a row without an id still says which identity is in use', async () => {
+    answer([{ userAssignedIdentities: [UAMI], kubeletIdentity: '' }]);
+    const use = await read();
+    expect(use.completeness).toMatchObject({ complete: true });
+    expect(use.usedBy.get(UAMI.toLowerCase())).toEqual(['(resource in row 0, no id)']);
+  });
+
+  it('a row whose identities cannot be read makes the source partial, naming the row and field', async () => {
+    answer([
+      { id: '/subscriptions/s/x', userAssignedIdentities: [UAMI] },
+      { id: '/subscriptions/s/y', userAssignedIdentities: 42 },
+    ]);
+    const use = await read();
+    expect(use.completeness).toMatchObject({
+      complete: false,
+      error: expect.stringMatching(/^unexpected Resource Graph row 1: userAssignedIdentities: /),
+    });
+  });
+});
