@@ -10,6 +10,7 @@
 import { EXIT, MonitorError } from '../errors';
 import { z } from 'zod';
 import { federatedCredentialWireSchema } from './federated-credential-schema';
+import { describeIssues } from './errors';
 import { Quarantine } from './quarantine';
 import { credentialPurposes, thumbprintOf } from './credential-purpose';
 import type { Client } from '@microsoft/microsoft-graph-client';
@@ -137,6 +138,19 @@ const deltaPageSchema = z.object({
   '@odata.nextLink': z.string().optional(),
   '@odata.deltaLink': z.string().optional(),
 });
+
+/**
+ * A delta page, or a GraphReadError saying what was wrong: an item without an id cannot say what
+ * changed, so the round (not the next full reconcile) fails, in words a person can act on.
+ */
+function deltaPage(body: unknown, collection: DeltaCollection): z.output<typeof deltaPageSchema> {
+  const parsed = deltaPageSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new GraphReadError(
+    `unexpected ${collection} delta page: ${describeIssues(parsed.error.issues, '(the page)')}`,
+    200,
+  );
+}
 
 /** `$batch` items take paths relative to the version: https://graph…/v1.0/applications/delta?… → /applications/delta?… */
 function relativeGraphUrl(link: string): string {
@@ -365,7 +379,7 @@ export class GraphReader {
         removed: [],
         deltaLink: undefined,
       };
-      let page = deltaPageSchema.parse(body);
+      let page = deltaPage(body, r.collection);
       for (;;) {
         for (const item of page.value) {
           if (item['@removed']) round.removed.push(item.id.toLowerCase());
@@ -378,7 +392,7 @@ export class GraphReader {
         const next = page['@odata.nextLink'];
         if (!next) throw new GraphReadError(`Graph delta of ${r.collection} ended without a deltaLink`);
         try {
-          page = deltaPageSchema.parse(await this.graph.api(next).get());
+          page = deltaPage(await this.graph.api(next).get(), r.collection);
         } catch (error) {
           const status = (error as { statusCode?: number }).statusCode;
           if (status === 410 || status === 400) {

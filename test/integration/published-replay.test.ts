@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RoleDefinitionCache } from '../../shared/inventory/arm-reader';
+import { GraphReader } from '../../shared/inventory/graph-reader';
 import { readManagedIdentityUse } from '../../shared/inventory/resource-graph-reader';
 import { readSignInActivity } from '../../shared/inventory/sign-in-reader';
 import { clientsFor, useContosoEmulator } from '../support/emulator';
@@ -163,6 +164,26 @@ describe('Resource Graph rows are read for what the rule needs', () => {
     expect(use.completeness).toMatchObject({
       complete: false,
       error: expect.stringMatching(/^unexpected Resource Graph row 1: userAssignedIdentities: /),
+    });
+  });
+});
+
+describe('a Graph delta page with an item that has no id', () => {
+  const env = useContosoEmulator();
+  it('fails that round with what was wrong (not a validation dump), as a non-transient read error', async () => {
+    env
+      .get()
+      .addFault({
+        api: 'graph',
+        path: 'applications/delta',
+        status: 200,
+        body: { value: [{ appId: 'x' }] },
+        times: Infinity,
+      });
+    const graph = new GraphReader(clientsFor(env.get()).graph());
+    await expect(graph.delta([{ collection: 'applications', link: undefined }])).rejects.toMatchObject({
+      message: expect.stringMatching(/^unexpected applications delta page: value\.0\.id: /),
+      transient: false,
     });
   });
 });
