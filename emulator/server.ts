@@ -25,6 +25,13 @@ import { graphDeltaRoute, graphRelationRoute } from './graph';
 import { createEventGridTopic } from './event-grid-topic';
 import { answerLogsQuery } from './log-analytics';
 import { answerResourceQuery } from './resource-graph';
+import {
+  documentedLimits,
+  graphResourceUnits,
+  Throttler,
+  type Admission,
+  type ThrottlingLimits,
+} from './throttling';
 
 export interface FaultRule {
   api?: Api;
@@ -68,6 +75,16 @@ export interface RequestRecord {
   batchItem: boolean;
 }
 
+export interface ApiStats {
+  requests: number;
+  throttled: number;
+  retryAfterSeconds: number;
+  /** Graph only: resource units of the requests and $batch items served (throttling.ts). */
+  resourceUnits?: number;
+  /** Graph only: $batch items answered 429 by the documented limits. */
+  throttledItems?: number;
+}
+
 export interface EmulatorOptions {
   fixture: Fixture | string;
   latencyMs?: number;
@@ -78,6 +95,12 @@ export interface EmulatorOptions {
   capacity?: Partial<Record<Api, number>>;
   /** Every `every`-th HTTP request to ARM or Graph is answered 429 with this Retry-After (deterministic). */
   throttle?: { every: number; retryAfterSeconds: number };
+  /**
+   * Azure's documented token buckets (throttling.ts): Graph resource units per 10 s by tenant size,
+   * ARM reads/writes/deletes per subscription. `'documented'` sizes Graph's quota by the users the
+   * fixture lists.
+   */
+  limits?: 'documented' | ThrottlingLimits;
   faults?: FaultRule[];
   certificateDir?: string;
   /** Fixed ports per API (0 or absent: any free port), so a client can be configured once. */
@@ -101,8 +124,10 @@ export interface RunningEmulator {
   addFault(rule: FaultRule): void;
   clearFaults(): void;
   setLatency(ms: number): void;
+  /** Replaces the throttling limits (undefined: none); the buckets start full. */
+  setLimits(limits: EmulatorOptions['limits']): void;
   /** Per API: HTTP requests answered, of them throttled (429), and the Retry-After seconds asked for. */
-  stats(): Record<string, { requests: number; throttled: number; retryAfterSeconds: number }>;
+  stats(): Record<string, ApiStats>;
   /** Makes every Graph delta token issued so far invalid (as if it had expired). */
   expireDeltaTokens(): void;
   stop(): Promise<void>;
@@ -217,6 +242,29 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
     const responses = items.map((raw) => {
       const item = raw as { id?: string; method?: string; url?: string; body?: unknown };
+      const itemUrl = new URL(`/${String(item.url ?? '').replace(/^\//, '')}`, 'https://emulator');
+      const admission = admitGraph(
+        (item.method ?? 'GET').toUpperCase(),
+        decodeURIComponent(itemUrl.pathname),
+        itemUrl.searchParams,
+      );
+      if (!admission.ok) {
+        const c = counter('graph');
+        c.throttledItems = (c.throttledItems ?? 0) + 1;
+        c.retryAfterSeconds += admission.retryAfterSeconds;
+        return {
+          id: item.id,
+          status: 429,
+          headers: { 'Content-Type': 'application/json', 'Retry-After': String(admission.retryAfterSeconds) },
+          body: errorReply(
+            'graph',
+            429,
+            'TooManyRequests',
+            'Too many requests; retry after the time in the Retry-After header.',
+          ).body,
+        };
+      }
+      const units = admission.resourceUnits;
       const inner = handle(
         'graph',
         (item.method ?? 'GET').toUpperCase(),
@@ -227,7 +275,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return {
         id: item.id,
         status: inner.status,
-        headers: { 'Content-Type': 'application/json', ...(inner.headers ?? {}) },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(units !== undefined ? { 'x-ms-resource-unit': String(units) } : {}),
+          ...(inner.headers ?? {}),
+        },
         body: inner.body,
       };
     });
@@ -325,24 +377,61 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const inService: Partial<Record<Api, number>> = {};
   const waiting: Partial<Record<Api, Array<() => void>>> = {};
-  const counters: Record<string, { requests: number; throttled: number; retryAfterSeconds: number }> = {};
+  const counters: Record<string, ApiStats> = {};
+  const users = () => {
+    const list = fixture.get('graph', 'v1.0/users');
+    return hasValueArray(list) ? list.value.length : 0;
+  };
+  const throttlerFor = (limits: EmulatorOptions['limits']) =>
+    limits === undefined
+      ? undefined
+      : new Throttler(limits === 'documented' ? documentedLimits(users()) : limits);
+  let throttler = throttlerFor(options.limits);
+  /** Every Graph request and $batch item is costed (its answer says so); the limits, when set, throttle. */
+  const admitGraph = (method: string, path: string, search: URLSearchParams): Admission => {
+    const units = graphResourceUnits(method, path, search);
+    const admission = throttler ? throttler.admitGraph(units) : { ok: true as const };
+    if (!admission.ok) return admission;
+    const c = counter('graph');
+    c.resourceUnits = (c.resourceUnits ?? 0) + units;
+    return { ok: true, resourceUnits: units };
+  };
   const counter = (api: Api) => (counters[api] ??= { requests: 0, throttled: 0, retryAfterSeconds: 0 });
-  const throttleNext = (api: Api): boolean => {
+  /** `wait`: seconds to ask the client to wait when this request is throttled; `units`: what it cost. */
+  const throttleNext = (api: Api, req: IncomingMessage): { wait?: number; units?: number } => {
     const c = counter(api);
     c.requests += 1;
+    if (api !== 'arm' && api !== 'graph') return {};
+    let wait: number | undefined;
+    let units: number | undefined;
     const t = options.throttle;
-    if (!t || (api !== 'arm' && api !== 'graph') || c.requests % t.every !== 0) return false;
+    if (t && c.requests % t.every === 0) wait = t.retryAfterSeconds;
+    else {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const url = new URL((req.url ?? '/').replace(/^\/+/, '/'), 'https://emulator');
+      const path = decodeURIComponent(url.pathname);
+      // A $batch envelope costs nothing itself: its items are admitted one by one (batch below).
+      if (api === 'arm') {
+        const admission = throttler?.admitArm(method, path);
+        if (admission && !admission.ok) wait = admission.retryAfterSeconds;
+      } else if (!/\/\$batch$/.test(path)) {
+        const admission = admitGraph(method, path, url.searchParams);
+        if (!admission.ok) wait = admission.retryAfterSeconds;
+        else units = admission.resourceUnits;
+      }
+    }
+    if (wait === undefined) return { units };
     c.throttled += 1;
-    c.retryAfterSeconds += t.retryAfterSeconds;
-    return true;
+    c.retryAfterSeconds += wait;
+    return { wait };
   };
-  const respondThrottled = (api: Api, req: IncomingMessage, res: ServerResponse): void => {
+  const respondThrottled = (api: Api, req: IncomingMessage, res: ServerResponse, wait: number): void => {
     const reply = errorReply(
       api,
       429,
-      api === 'arm' ? 'TooManyRequests' : 'TooManyRequests',
+      'TooManyRequests',
       'Too many requests; retry after the time in the Retry-After header.',
-      { 'Retry-After': String(options.throttle!.retryAfterSeconds) },
+      { 'Retry-After': String(wait) },
     );
     requests.push({
       api,
@@ -359,7 +448,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const respond = (): void => {
+      const respond = (units?: number): void => {
         let reply: Reply;
         if (
           !/^Bearer \S+/.test(req.headers.authorization ?? '') &&
@@ -394,12 +483,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
               ? 'application/json;odata.metadata=minimal;charset=utf-8'
               : 'application/json; charset=utf-8',
           [api === 'arm' ? 'x-ms-request-id' : 'request-id']: randomUUID(),
+          ...(units !== undefined ? { 'x-ms-resource-unit': String(units) } : {}),
           ...(reply.headers ?? {}),
         });
         res.end(text);
       };
-      const throttled = throttleNext(api);
-      const run = throttled ? () => respondThrottled(api, req, res) : respond;
+      const { wait, units } = throttleNext(api, req);
+      const run = wait !== undefined ? () => respondThrottled(api, req, res, wait) : () => respond(units);
       const limit = options.capacity?.[api];
       if (!limit) {
         if (latencyMs > 0) setTimeout(run, latencyMs);
@@ -467,6 +557,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    setLimits: (limits) => {
+      throttler = throttlerFor(limits);
     },
     stats: () => structuredClone(counters),
     expireDeltaTokens: () => delta.expireTokens(),

@@ -46,6 +46,11 @@ export interface SyntheticTenant {
     distinctRoles: number;
     /** Entities the Management Groups API lists: the root group and the subscriptions. */
     managementGroupEntities: number;
+    /** Users in the directory (the owners). */
+    users: number;
+    /** App role grants to workload service principals, and the service principals that grant them. */
+    appRoleGrants: number;
+    grantingResources: number;
   };
 }
 
@@ -95,6 +100,7 @@ export function generateSyntheticTenant(options: SyntheticOptions): SyntheticTen
     `/subscriptions/${subs[i % S]}/resourcegroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-${i}`;
 
   const files = new Map<string, unknown>();
+  let grants = 0;
   const expected: string[] = [];
   const assignmentsBySub: unknown[][] = subs.map(() => []);
   const uamisBySub: unknown[][] = subs.map(() => []);
@@ -243,6 +249,7 @@ export function generateSyntheticTenant(options: SyntheticOptions): SyntheticTen
             },
           ],
         });
+      if (i % 100 === 0) grants += 1;
       if (i % 100 === 0)
         files.set(`graph/v1.0/servicePrincipals/${objectId(i)}/appRoleAssignments`, {
           '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('${objectId(i)}')/appRoleAssignments`,
@@ -311,6 +318,17 @@ export function generateSyntheticTenant(options: SyntheticOptions): SyntheticTen
     '@odata.context': `${GRAPH}servicePrincipals`,
     value: servicePrincipals,
   });
+  // The owners, as the directory's users: their number sizes Graph's throttling quota (throttling.ts).
+  files.set('graph/v1.0/users', {
+    '@odata.context': `${GRAPH}users`,
+    value: Array.from({ length: users }, (_, u) => ({
+      id: userId(u),
+      displayName: `Owner ${u}`,
+      mail: mail(u),
+      userPrincipalName: mail(u),
+      accountEnabled: true,
+    })),
+  });
   files.set('arm/providers/Microsoft.Authorization/roleDefinitions', {
     value: ROLE_POOL.map(([roleName, roleGuid]) => ({
       properties: {
@@ -369,6 +387,9 @@ export function generateSyntheticTenant(options: SyntheticOptions): SyntheticTen
       distinctRoles: ROLE_POOL.length,
       // getEntities: the tenant root group and every subscription (emulator/management-groups.ts).
       managementGroupEntities: 1 + subs.length,
+      users,
+      appRoleGrants: grants,
+      grantingResources: 1, // Microsoft Graph
     },
   };
 

@@ -3,8 +3,14 @@ import { reconcile } from '../shared/app/reconcile';
 import { describeGaps, runtime } from '../shared/app/runtime';
 
 export async function reconcileTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { tables, tenant, publish } = runtime();
-  const { run } = await reconcile({ tables, tenant: tenant(), evaluateAt: new Date(), publish });
+  const { tables, tenant, publish, settings } = runtime();
+  const { run } = await reconcile({
+    tables,
+    tenant: tenant(),
+    evaluateAt: new Date(),
+    publish,
+    resolvedRetentionDays: settings.WIMON_RESOLVED_RETENTION_DAYS,
+  });
   const open = Object.values(run.openBySeverity).reduce((a, b) => a + b, 0);
   const gaps = describeGaps(run);
   const line = `reconcile ${run.id} ${gaps ? 'PARTIAL' : 'complete'}: ${open} open (+${run.changes.opened} new, ${run.changes.resolved} resolved), ${run.requests.total} requests`;

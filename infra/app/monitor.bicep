@@ -158,6 +158,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WIMON_EMAIL_PER_MINUTE', value: string(emailPerMinute) }
         { name: 'WIMON_EMAIL_PER_HOUR', value: string(emailPerHour) }
         { name: 'WIMON_ALERT_COALESCE_MINUTES', value: '5' }
+        { name: 'WIMON_RESOLVED_RETENTION_DAYS', value: '90' }
         { name: 'WIMON_DIGEST_SCHEDULE', value: digestSchedule }
         { name: 'WIMON_ALERT_SCHEDULE', value: alertSchedule }
         { name: 'WIMON_PORTAL_ENDPOINT', value: portalEndpoint }

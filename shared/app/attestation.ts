@@ -148,7 +148,11 @@ export async function actOnLink(token: string, deps: LinkDeps): Promise<Attestat
     );
   }
   const snoozeUntil = new Date(deps.now.getTime() + claim.days! * DAY_MS).toISOString();
-  const snoozed = await new FindingStore(deps.tables).snooze(claim.key!, { until: snoozeUntil, by, at });
+  const snoozed = await new FindingStore(deps.tables).snooze(claim.key!, claim.oid, {
+    until: snoozeUntil,
+    by,
+    at,
+  });
   if (!snoozed) return refused('notOpen');
   await store.record({
     objectId: claim.oid,

@@ -51,7 +51,7 @@ export async function deltaSweep(input: {
   const clock = input.clock ?? (() => new Date());
   const startedAt = clock();
   const cursors = new CursorStore(input.tables);
-  const graph = new GraphReader(input.tenant.clients.graph());
+  const graph = new GraphReader(input.tenant.clients.graph(), { counter: input.tenant.clients.counter });
   const links = await Promise.all(COLLECTIONS.map((c) => cursors.get('delta', c)));
   const rounds = await graph.delta(COLLECTIONS.map((collection, i) => ({ collection, link: links[i] })));
   const purgedEvents = await new EventLedger(input.tables).purge(clock());

@@ -13,15 +13,15 @@ import { EXIT, MonitorError } from '../errors';
 import { ownerOf } from '../rules/finding-owner';
 import { keyVaultRules } from '../rules/keyvault-rules';
 import { FindingStore, type SyncResult } from '../findings/store';
-import type { Finding, FindingCandidate } from '../model/finding';
+import type { Finding } from '../model/finding';
 import { CursorStore } from '../events/cursors';
 import { EventLedger } from '../events/event-ledger';
 import { eventsOf, parseEvent, type DomainEvent } from '../events/incoming-event';
 import { describeApiError } from '../inventory/errors';
-import { statusOf, type Tables } from '../storage/tables';
+import type { Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';
 import type { Baseline } from '../baseline/schema';
-import { checkIdentities } from './check-identities';
+import { recheckFederatedCredentials, recheckRoleAssignment, type RecheckResult } from './event-recheck';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges, PublishResult } from '../notify/finding-events';
 
@@ -105,97 +105,58 @@ async function processEvent(event: DomainEvent, deps: EventDeps, clock: () => Da
       ? { assignmentId: event.assignmentId }
       : { identityResourceId: event.identityResourceId, credential: event.credentialName }),
   };
-  let objectIds: string[];
-  let relatesTo: (c: FindingCandidate) => boolean;
-  let note: string | undefined;
-  if (event.kind === 'roleAssignment') {
-    const scope = event.assignmentId.replace(
-      /\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i,
-      '',
-    );
-    objectIds = await principalsOfAssignment(event, scope, deps);
-    const id = event.assignmentId.toLowerCase();
-    relatesTo = (c) =>
-      String(c.evidence.assignmentId ?? '').toLowerCase() === id ||
-      (c.ruleId === 'role.missing' &&
-        String(c.evidence.declaredScope ?? '').toLowerCase() === scope.toLowerCase());
-    if (objectIds.length === 0)
-      note = 'the assignment is gone and neither the baseline nor any finding names a principal for it';
-  } else {
-    const principal = await principalOfManagedIdentity(event.identityResourceId, deps);
-    objectIds = principal ? [principal] : [];
-    relatesTo = (c) => c.ruleId.startsWith('fic.');
-    if (!principal) note = 'the managed identity no longer exists; the next reconcile resolves its findings';
-  }
-  if (objectIds.length === 0) return { ...base, status: 'processed', note, objectIds, changes: NO_CHANGES };
-  const result = await checkIdentities({
-    tables: deps.tables,
-    tenant: deps.tenant,
-    objectIds,
-    evaluateAt: clock(),
-    cause: { evidence, relatesTo },
-    clock,
-    publish: deps.publish,
-    baseline: deps.baseline,
-  });
-  if (!result.complete)
-    throw new TransientEventError(
-      `event ${event.id}: could not read ${result.inventory.scopes
-        .filter((s) => !s.complete)
-        .map((s) => `${s.scope} (${s.error})`)
-        .join('; ')}; findings seen were recorded, none resolved; Event Grid will redeliver`,
-    );
-  return { ...base, status: 'processed', objectIds, changes: result.sync, published: result.published };
-}
-
-async function principalsOfAssignment(
-  event: Extract<DomainEvent, { kind: 'roleAssignment' }>,
-  scope: string,
-  deps: EventDeps,
-): Promise<string[]> {
-  if (event.operation === 'write') {
-    try {
-      const a = await deps.tenant.clients
-        .authorizationFor(event.subscriptionId)
-        .roleAssignments.getById(event.assignmentId);
-      if (a.principalId) return [a.principalId.toLowerCase()];
-    } catch (error) {
-      if (statusOf(error) !== 404)
-        throw new TransientEventError(
-          `event ${event.id}: reading the assignment failed: ${describeApiError(error)}`,
-        );
-      // Gone already (a delete came first): handle it as the delete it now is.
-    }
-  }
-  // The assignment no longer exists to tell us its principal: use what we stored and declared.
-  const id = event.assignmentId.toLowerCase();
-  const fromFindings = (await new FindingStore(deps.tables).list())
-    .filter((f) => String(f.evidence.assignmentId ?? '').toLowerCase() === id)
-    .map((f) => f.identity.objectId);
   const { baseline } = await baselineForRun(deps.tables, deps.baseline);
-  const declaredHere = baseline.identities
-    .filter((i) => i.roles.some((r) => r.scope.toLowerCase() === scope.toLowerCase()))
-    .map((i) => i.objectId.toLowerCase());
-  return [...new Set([...fromFindings, ...declaredHere])];
-}
-
-async function principalOfManagedIdentity(resourceId: string, deps: EventDeps): Promise<string | undefined> {
-  const m =
-    /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)$/i.exec(
-      resourceId,
-    );
-  if (!m) return undefined;
+  const common = { tables: deps.tables, tenant: deps.tenant, baseline, now: clock(), evidence };
+  let result: RecheckResult | undefined;
   try {
-    const uami = await deps.tenant.clients
-      .managedIdentitiesFor(m[1]!)
-      .userAssignedIdentities.get(m[2]!, m[3]!);
-    return uami.principalId?.toLowerCase();
+    if (event.kind === 'roleAssignment') {
+      const id = event.assignmentId.toLowerCase();
+      const scope = event.assignmentId.replace(
+        /\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i,
+        '',
+      );
+      result = await recheckRoleAssignment(
+        event.assignmentId,
+        event.operation === 'write' ? 'write' : 'delete',
+        {
+          ...common,
+          relatesTo: (c) =>
+            String(c.evidence.assignmentId ?? '').toLowerCase() === id ||
+            (c.ruleId === 'role.missing' &&
+              String(c.evidence.declaredScope ?? '').toLowerCase() === scope.toLowerCase()),
+        },
+      );
+    } else {
+      result = await recheckFederatedCredentials(event.identityResourceId, {
+        ...common,
+        relatesTo: (c) => c.ruleId.startsWith('fic.'),
+      });
+      if (!result)
+        return {
+          ...base,
+          status: 'processed',
+          note: 'the managed identity no longer exists; the next reconcile resolves its findings',
+          objectIds: [],
+          changes: NO_CHANGES,
+        };
+    }
   } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw new TransientEventError(
-      `reading managed identity ${resourceId} failed: ${describeApiError(error)}`,
-    );
+    if (error instanceof MonitorError && !error.transient) throw error;
+    throw new TransientEventError(`event ${event.id}: reading live state failed: ${describeApiError(error)}`);
   }
+  if (result.gaps.length)
+    throw new TransientEventError(
+      `event ${event.id}: could not read ${result.gaps.join('; ')}; nothing it could not read was resolved; Event Grid will redeliver`,
+    );
+  const published = deps.publish ? await deps.publish(result.sync) : undefined;
+  return {
+    ...base,
+    status: 'processed',
+    ...(result.note ? { note: result.note } : {}),
+    objectIds: result.objectIds,
+    changes: result.sync,
+    published,
+  };
 }
 
 async function processKeyVault(

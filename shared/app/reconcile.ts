@@ -14,8 +14,11 @@ import type { Tables } from '../storage/tables';
 import { baselineForRun, runRecord } from './run-support';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges } from '../notify/finding-events';
+import { keepEventIndexes } from './event-indexes';
 
 export { NoBaselineError } from './run-support';
+
+export const DEFAULT_RESOLVED_RETENTION_DAYS = 90;
 
 export interface ReconcileInput {
   tables: Tables;
@@ -27,6 +30,8 @@ export interface ReconcileInput {
   clock?: () => Date;
   /** Sends the finding changes on (Event Grid topic), when configured. */
   publish?: PublishFindingChanges;
+  /** Resolved findings older than this many days are deleted (WIMON_RESOLVED_RETENTION_DAYS, default 90). */
+  resolvedRetentionDays?: number;
 }
 
 export interface ReconcileResult {
@@ -45,12 +50,17 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   const attested = await new AttestationStore(input.tables).attestedUntil();
   const candidates = evaluate(baseline, inventory, input.evaluateAt, attested);
   const store = new FindingStore(input.tables);
+  const retentionDays = input.resolvedRetentionDays ?? DEFAULT_RESOLVED_RETENTION_DAYS;
   const sync = await store.sync(candidates, clock(), {
     // Sign-in and Key Vault findings come from sources a tenant read does not see.
     inView: (f) => ownerOf(f) === 'tenant',
     readCompletely: (scope) => isScopeReadCompletely(scope, inventory),
     keep: keepQuarantined(inventory),
+    pruneResolvedBefore: new Date(startedAt.getTime() - retentionDays * 86_400_000),
   });
+  // What the event path looks up instead of reading the tenant (event-recheck.ts): kept from
+  // complete reads only, so a partial read never makes the indexes forget what it did not see.
+  await keepEventIndexes(input.tables, inventory);
   const current = await store.current();
   const run = runRecord({
     kind: 'reconcile',

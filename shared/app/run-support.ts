@@ -3,7 +3,7 @@ import { EXIT, MonitorError } from '../errors';
 import { randomUUID } from 'node:crypto';
 import { contentHash } from '../baseline/canonical';
 import type { Baseline } from '../baseline/schema';
-import { BaselineStore } from '../baseline/store';
+import { BaselineStore, type AppliedBaseline } from '../baseline/store';
 import { UNREADABLE_KEPT, type RunRecord } from '../findings/runs';
 import type { SyncResult } from '../findings/store';
 import type { Finding } from '../model/finding';
@@ -19,6 +19,8 @@ export class NoBaselineError extends MonitorError {
   }
 }
 
+const parsedBaselines = new Map<string, AppliedBaseline>();
+
 /** The given baseline (the stored one is not changed), or the stored current one. */
 export async function baselineForRun(
   tables: Tables,
@@ -29,8 +31,11 @@ export async function baselineForRun(
       baseline: given.baseline,
       info: { sequence: null, contentHash: contentHash(given.baseline), source: given.source },
     };
-  const stored = await new BaselineStore(tables).current();
+  // Parsed once per process and storage, reused while the version in force is the same one.
+  const key = `${tables.prefix}|${tables.target.endpoint ?? ''}`;
+  const stored = await new BaselineStore(tables).current(parsedBaselines.get(key));
   if (!stored) throw new NoBaselineError();
+  parsedBaselines.set(key, stored);
   return {
     baseline: stored.baseline,
     info: { sequence: stored.sequence, contentHash: stored.contentHash, source: 'stored' },

@@ -13,11 +13,14 @@ import {
   MiddlewareFactory,
   type AuthenticationProvider,
   type Middleware,
+  RetryHandler,
+  RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
 import { PUBLIC_CLOUD, trimEndpoint, type CloudEndpoints } from './endpoints';
 import { nodeHttpMessageHandler } from './graph-transport';
 import { logsErrorDetailPolicy } from './logs-error-detail';
 import { RequestCounter } from './request-counter';
+import { armThrottlePolicy } from './throttle-policy';
 
 /** Stand-in subscription for ARM calls whose path has none (management groups, role definitions by id). */
 const NO_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -43,7 +46,11 @@ export class AzureClients {
       endpoint,
       credentialScopes: [`${endpoint}/.default`],
       retryOptions: this.retry,
-      additionalPolicies: [{ policy: this.counter.armPolicy(), position: 'perRetry' as const }],
+      // The throttling policy sits outside the counter, so every 429 it waits out is counted.
+      additionalPolicies: [
+        { policy: armThrottlePolicy(), position: 'perRetry' as const },
+        { policy: this.counter.armPolicy(), position: 'perRetry' as const },
+      ],
     };
   }
 
@@ -110,6 +117,10 @@ export class AzureClients {
         },
       };
       const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
+      // Graph's identity throttling is a resource-unit bucket a large read drains on purpose: wait
+      // out up to 10 429s (the most the SDK allows, Retry-After honoured) instead of its default 3.
+      const retry = chain.findIndex((m) => m instanceof RetryHandler);
+      if (retry >= 0) chain.splice(retry, 1, new RetryHandler(new RetryHandlerOptions(3, 10)));
       // The SDK's last handler sends with fetch; ours sends with node:https (see graph-transport.ts).
       chain.splice(
         chain.length - 1,

@@ -28,6 +28,11 @@ export class RequestCounter {
   arm = 0;
   graph = 0;
   logs = 0;
+  /**
+   * Microsoft Graph resource units, as Graph reports them (`x-ms-resource-unit` on each answer and
+   * each `$batch` item): what its identity-and-access throttling charges this application.
+   */
+  graphResourceUnits = 0;
   /** Set by `wimon record`: every exchange is handed to it (off otherwise, at no cost). */
   recorder: ((exchange: Exchange) => void) | undefined;
 
@@ -62,6 +67,10 @@ export class RequestCounter {
         this.graph += 1;
         if (!nextHandler) throw new Error('request counter middleware has no next handler');
         await nextHandler.execute(context);
+        const units = (
+          context as { response?: { headers?: { get(name: string): string | null } } }
+        ).response?.headers?.get('x-ms-resource-unit');
+        if (units) this.addResourceUnits(units);
         if (this.recorder) {
           const c = context as {
             request: string | { url: string };
@@ -85,8 +94,18 @@ export class RequestCounter {
     };
   }
 
+  /** Adds a `x-ms-resource-unit` value (ignored unless it is a positive number). */
+  addResourceUnits(header: string | number | undefined): void {
+    const n = Number(header);
+    if (Number.isFinite(n) && n > 0) this.graphResourceUnits += n;
+  }
+
   snapshot(): RequestCounts {
-    const base = { arm: this.arm, graph: this.graph };
+    const base = {
+      arm: this.arm,
+      graph: this.graph,
+      ...(this.graphResourceUnits ? { graphResourceUnits: this.graphResourceUnits } : {}),
+    };
     return this.logs
       ? { ...base, logs: this.logs, total: this.arm + this.graph + this.logs }
       : { ...base, total: this.arm + this.graph };

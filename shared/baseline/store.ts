@@ -99,11 +99,16 @@ export class BaselineStore {
     }
   }
 
-  /** The baseline in force, or undefined when none was ever applied. */
-  async current(): Promise<AppliedBaseline | undefined> {
+  /**
+   * The baseline in force, or undefined when none was ever applied. With `known` (a baseline this
+   * process already parsed), one small read of the pointer: `known` is returned as it is while the
+   * version in force is still that one, and the new version is read only when it changed.
+   */
+  async current(known?: AppliedBaseline): Promise<AppliedBaseline | undefined> {
     const table = await this.table();
     const pointer = await this.pointer(table);
     if (!pointer) return undefined;
+    if (known && known.version === pointer.version && known.contentHash === pointer.contentHash) return known;
     const baseline = await this.readVersion(table, pointer.version, pointer.contentHash);
     return {
       baseline,

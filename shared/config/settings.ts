@@ -92,6 +92,12 @@ export const settingsSchema = z.object({
   WIMON_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** How long a security operations alert waits for more findings before it goes out (a burst becomes one email). */
   WIMON_ALERT_COALESCE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
+  /** Resolved findings are kept this many days after they were resolved, then deleted by the reconcile. */
+  WIMON_RESOLVED_RETENTION_DAYS: z.coerce
+    .number({ error: 'WIMON_RESOLVED_RETENTION_DAYS must be a whole number of days' })
+    .int({ error: 'WIMON_RESOLVED_RETENTION_DAYS must be a whole number of days' })
+    .min(1, { error: 'WIMON_RESOLVED_RETENTION_DAYS must be at least 1' })
+    .default(90),
   /** NCRONTAB schedules (UTC): daily digests, and alerts plus outbox delivery. */
   WIMON_DIGEST_SCHEDULE: z.string().default('0 0 7 * * *'),
   WIMON_ALERT_SCHEDULE: z.string().default('0 */1 * * * *'),

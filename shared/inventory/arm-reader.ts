@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { LiveFederatedCredential, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
 import type { RolePermission } from '../model/role-permissions';
-import { describeApiError } from './errors';
+import { describeApiError, describeIssues } from './errors';
+import { statusOf } from '../storage/tables';
 import { IncompleteReadError } from '../errors';
 import { mapLimit } from './concurrency';
 import {
@@ -145,6 +146,63 @@ export async function readManagedIdentityFederatedCredentials(
   }))
     for (const f of page) list.push(toFederatedCredential(f));
   return list;
+}
+
+/**
+ * One principal's role assignments at, above and below one scope (ARM's `principalId eq` filter
+ * on that scope), or with `principalId` undefined the assignments at and above it (`atScope()`):
+ * what an event about an assignment at that scope needs, in one server-side filtered read.
+ */
+export async function readAssignmentsAt(
+  clients: AzureClients,
+  scope: string,
+  principalId: string | undefined,
+  quarantine: Quarantine = new Quarantine(),
+): Promise<ArmScopeRead> {
+  const subscription = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
+  const kind = subscription ? ('subscription' as const) : ('managementGroup' as const);
+  const assignments: ArmScopeRead['assignments'] = [];
+  try {
+    const pages = clients.authorizationFor(subscription).roleAssignments.listForScope(scope, {
+      filter: principalId ? `principalId eq '${principalId}'` : 'atScope()',
+    });
+    for await (const raw of pages) {
+      const a = quarantine.parse(roleAssignmentSchema, raw, {
+        api: 'arm',
+        source: `${scope}/providers/Microsoft.Authorization/roleAssignments`,
+        scope,
+        objectIdOf: (r) => r.principalId,
+      });
+      if (a) assignments.push(toAssignment(a));
+    }
+    return { completeness: { scope, kind, complete: true }, assignments, managedIdentities: [] };
+  } catch (error) {
+    return {
+      completeness: { scope, kind, complete: false, error: describeApiError(error) },
+      assignments,
+      managedIdentities: [],
+    };
+  }
+}
+
+/** One role assignment by id; undefined when it does not exist (404). Other failures throw. */
+export async function readAssignment(
+  clients: AzureClients,
+  id: string,
+): Promise<ArmScopeRead['assignments'][number] | undefined> {
+  const subscription = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
+  try {
+    const raw = await clients.authorizationFor(subscription).roleAssignments.getById(id);
+    const parsed = roleAssignmentSchema.safeParse(raw);
+    if (!parsed.success)
+      throw new IncompleteReadError(
+        `role assignment ${id} cannot be read: ${describeIssues(parsed.error.issues)}`,
+      );
+    return toAssignment(parsed.data);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
 }
 
 /**

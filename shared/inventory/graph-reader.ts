@@ -23,6 +23,7 @@ import type {
 } from '../model/inventory';
 import { limiter, mapLimit } from './concurrency';
 import type { RequiredAccess } from '../azure/access';
+import type { RequestCounter } from '../azure/request-counter';
 
 export const GRAPH_ACCESS: RequiredAccess = {
   by: 'shared/inventory/graph-reader.ts',
@@ -37,6 +38,8 @@ export const GRAPH_ACCESS: RequiredAccess = {
 const MAX_BATCH = 20;
 /** Twelve $batch requests (240 lookups) at once: what the three lookups used to run side by side. */
 const DEFAULT_BATCH_CONCURRENCY = 12;
+/** Rounds of a $batch with throttled items waited out before an item is given up as unreadable. */
+const MAX_THROTTLED_ROUNDS = 12;
 const PAGE = 999;
 
 const passwordSchema = z.object({
@@ -64,6 +67,11 @@ const applicationSchema = z.object({
   keyCredentials: z.array(keySchema).default([]),
   tokenEncryptionKeyId: z.string().nullish(),
 });
+const appRoleSchema = z.object({
+  id: z.string(),
+  value: z.string().nullish(),
+  allowedMemberTypes: z.array(z.string()).nullish(),
+});
 const servicePrincipalSchema = z.object({
   id: z.string(),
   appId: z.string(),
@@ -76,6 +84,8 @@ const servicePrincipalSchema = z.object({
   keyCredentials: z.array(keySchema).default([]),
   tokenEncryptionKeyId: z.string().nullish(),
   preferredTokenSigningKeyThumbprint: z.string().nullish(),
+  // The app roles it defines: a resource others are granted (read from the granting side).
+  appRoles: z.array(appRoleSchema).nullish(),
 });
 const ownerSchema = z.object({
   '@odata.type': z.string().optional(),
@@ -89,6 +99,10 @@ const appRoleAssignmentSchema = z.object({
   resourceId: z.string(),
   resourceDisplayName: z.string().nullish(),
   createdDateTime: z.string().nullish(),
+});
+const appRoleAssignedToSchema = appRoleAssignmentSchema.extend({
+  principalId: z.string(),
+  principalType: z.string().nullish(),
 });
 const resourceSchema = z.object({
   id: z.string(),
@@ -175,7 +189,7 @@ export class GraphReadError extends MonitorError {
 const APP_SELECT =
   'id,appId,displayName,createdDateTime,passwordCredentials,keyCredentials,tokenEncryptionKeyId';
 const SP_SELECT =
-  'id,appId,displayName,servicePrincipalType,accountEnabled,alternativeNames,createdDateTime,passwordCredentials,keyCredentials,tokenEncryptionKeyId,preferredTokenSigningKeyThumbprint';
+  'id,appId,displayName,servicePrincipalType,accountEnabled,alternativeNames,createdDateTime,passwordCredentials,keyCredentials,tokenEncryptionKeyId,preferredTokenSigningKeyThumbprint,appRoles';
 
 export class GraphReader {
   /** Every $batch request of this reader takes one of these slots (see batchConcurrency). */
@@ -191,6 +205,8 @@ export class GraphReader {
       sleep?: (ms: number) => Promise<void>;
       /** Where items that do not validate are set aside (one unreadable object never fails a list). */
       quarantine?: Quarantine;
+      /** Counts the resource units Graph reports on each $batch item (the envelope's are counted by the client). */
+      counter?: Pick<RequestCounter, 'addResourceUnits'>;
     } = {},
   ) {
     this.concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
@@ -253,7 +269,11 @@ export class GraphReader {
    * The same as batchLists, fed one URL at a time: every 20 go out as one $batch at once (within
    * the reader's shared budget), so lookups start while the objects are still being listed.
    */
-  lists<T>(schema: z.ZodType<T>): { add(url: string): void; finish(): Promise<Map<string, T[]>> } {
+  lists<T>(
+    schema: z.ZodType<T>,
+    /** The service principal an unreadable item is about (default: the object the list belongs to). */
+    objectIdOf?: (raw: Record<string, unknown>) => unknown,
+  ): { add(url: string): void; finish(): Promise<Map<string, T[]>> } {
     const results = new Map<string, T[]>();
     const seen = new Set<string>();
     const sent: Promise<void>[] = [];
@@ -261,7 +281,7 @@ export class GraphReader {
     const send = (): void => {
       const chunk = pending;
       pending = [];
-      const work = this.readLists(chunk, schema, results);
+      const work = this.readLists(chunk, schema, results, objectIdOf);
       // Awaited by finish(); until then a failure must not surface as an unhandled rejection.
       work.catch(() => undefined);
       sent.push(work);
@@ -285,6 +305,7 @@ export class GraphReader {
     chunk: string[],
     schema: z.ZodType<T>,
     results: Map<string, T[]>,
+    objectIdOf?: (raw: Record<string, unknown>) => unknown,
   ): Promise<void> {
     const bodies = await this.batchGet(chunk);
     for (const [url, body] of bodies) {
@@ -293,7 +314,7 @@ export class GraphReader {
         api: 'graph' as const,
         source: url,
         scope: 'directory',
-        objectIdOf: () => ownerOfList(url),
+        objectIdOf: objectIdOf ?? (() => ownerOfList(url)),
       };
       const items = this.quarantine.parseAll(schema, page.value, where);
       let next = page['@odata.nextLink'];
@@ -437,13 +458,24 @@ export class GraphReader {
     missingOk = false,
     passStatuses: readonly number[] = [],
   ): Promise<Map<string, unknown>> {
+    // The slot is held through Retry-After waits: a throttled reader slows down instead of letting
+    // ever more batches join the queue for the same refilling bucket.
+    return this.slot(() => this.batchGetHoldingSlot(urls, missingOk, passStatuses));
+  }
+
+  private async batchGetHoldingSlot(
+    urls: readonly string[],
+    missingOk: boolean,
+    passStatuses: readonly number[],
+  ): Promise<Map<string, unknown>> {
     const done = new Map<string, unknown>();
     let pending = [...urls];
     const maxAttempts = this.options.maxItemAttempts ?? 5;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    let throttledRounds = 0;
     for (let attempt = 1; pending.length > 0; attempt++) {
       const requests = pending.map((url, i) => ({ id: String(i), method: 'GET', url }));
-      const response = (await this.slot(() => this.graph.api('/$batch').post({ requests }))) as {
+      const response = (await this.graph.api('/$batch').post({ requests })) as {
         responses?: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }>;
       };
       const retry: string[] = [];
@@ -451,17 +483,20 @@ export class GraphReader {
       for (const item of response.responses ?? []) {
         const url = pending[Number(item.id)];
         if (url === undefined) continue;
+        this.options.counter?.addResourceUnits(headerOf(item.headers, 'x-ms-resource-unit'));
         if (item.status >= 200 && item.status < 300) {
           done.set(url, item.body);
         } else if (item.status === 404 && missingOk) {
           done.set(url, MISSING);
         } else if (passStatuses.includes(item.status)) {
           done.set(url, { [REJECTED]: item.status });
-        } else if ([429, 503, 504].includes(item.status) && attempt < maxAttempts) {
+        } else if (
+          // Throttling is waited out longer than a failing server: the bucket refills.
+          (item.status === 429 && throttledRounds < MAX_THROTTLED_ROUNDS) ||
+          ([503, 504].includes(item.status) && attempt < maxAttempts)
+        ) {
           retry.push(url);
-          const header = Object.entries(item.headers ?? {}).find(
-            ([k]) => k.toLowerCase() === 'retry-after',
-          )?.[1];
+          const header = headerOf(item.headers, 'retry-after');
           waitSeconds = Math.max(waitSeconds, Number(header) || 2 ** attempt);
         } else {
           const code = (item.body as { error?: { code?: string } } | undefined)?.error?.code ?? '';
@@ -472,6 +507,7 @@ export class GraphReader {
       if (missing.length)
         throw new GraphReadError(`Graph $batch returned no response for ${missing.length} request(s)`);
       pending = retry;
+      if (response.responses?.some((r) => r.status === 429)) throttledRounds += 1;
       if (pending.length) await sleep(waitSeconds * 1000);
     }
     return done;
@@ -537,18 +573,54 @@ export class GraphReader {
         for (const r of resources.values())
           for (const role of r.appRoles)
             if (role.value) roleNames.set(`${r.id.toLowerCase()}|${role.id.toLowerCase()}`, role.value);
-        return (grants) =>
-          grants.map((a) => ({
-            id: a.id,
-            resourceId: a.resourceId.toLowerCase(),
-            resourceDisplayName: a.resourceDisplayName ?? a.resourceId,
-            appRoleId: a.appRoleId.toLowerCase(),
-            permission:
-              roleNames.get(`${a.resourceId.toLowerCase()}|${a.appRoleId.toLowerCase()}`) ?? a.appRoleId,
-            createdDateTime: a.createdDateTime ?? null,
-          }));
+        return (grants) => grants.map((a) => toGrant(a, roleNames));
       },
     );
+  }
+
+  /**
+   * App role grants read from the granting side: `appRoleAssignedTo` of each service principal
+   * that defines an app role an application can hold (20 to a $batch, following nextLinks), instead
+   * of one lookup per service principal that might hold one. Fed the listed service principals page
+   * by page, and the ids of any that could not be read (they may grant too: they are asked as well,
+   * their permissions then named by app role id). Grants to users and groups are left out.
+   */
+  grantingSideLookups(): {
+    addResources(page: readonly GraphServicePrincipal[]): void;
+    addUnreadable(servicePrincipalId: string): void;
+    finish(): Promise<Map<string, AppRoleGrant[]>>;
+  } {
+    const lists = this.lists(appRoleAssignedToSchema, (raw) => raw.principalId);
+    const roleNames = new Map<string, string>();
+    const ask = (id: string) => lists.add(`/servicePrincipals/${id}/appRoleAssignedTo?$top=${PAGE}`);
+    return {
+      addResources: (page) => {
+        for (const sp of page) {
+          const roles = sp.appRoles ?? [];
+          // A role without allowedMemberTypes is read as grantable: unknown is not "users only".
+          if (
+            !roles.some((r) => !r.allowedMemberTypes?.length || r.allowedMemberTypes.includes('Application'))
+          )
+            continue;
+          for (const role of roles)
+            if (role.value) roleNames.set(`${sp.id.toLowerCase()}|${role.id.toLowerCase()}`, role.value);
+          ask(sp.id);
+        }
+      },
+      addUnreadable: ask,
+      finish: async () => {
+        const grants = new Map<string, AppRoleGrant[]>();
+        for (const list of (await lists.finish()).values())
+          for (const a of list) {
+            if (a.principalType && a.principalType !== 'ServicePrincipal') continue;
+            const principal = a.principalId.toLowerCase();
+            const held = grants.get(principal);
+            if (held) held.push(toGrant(a, roleNames));
+            else grants.set(principal, [toGrant(a, roleNames)]);
+          }
+        return grants;
+      },
+    };
   }
 
   /**
@@ -574,6 +646,25 @@ export class GraphReader {
       },
     };
   }
+}
+
+function toGrant(
+  a: z.output<typeof appRoleAssignmentSchema>,
+  roleNames: ReadonlyMap<string, string>,
+): AppRoleGrant {
+  return {
+    id: a.id,
+    resourceId: a.resourceId.toLowerCase(),
+    resourceDisplayName: a.resourceDisplayName ?? a.resourceId,
+    appRoleId: a.appRoleId.toLowerCase(),
+    permission: roleNames.get(`${a.resourceId.toLowerCase()}|${a.appRoleId.toLowerCase()}`) ?? a.appRoleId,
+    createdDateTime: a.createdDateTime ?? null,
+  };
+}
+
+/** A header of a $batch item (their names come in any case). */
+function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
+  return Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
 /** Per-object lookups fed as the objects become known; `finish` waits for all and maps key → result. */

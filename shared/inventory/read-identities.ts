@@ -27,7 +27,7 @@ export async function readIdentities(
 ): Promise<Inventory> {
   const ids = [...new Set(objectIds.map((id) => id.toLowerCase()))];
   const quarantine = new Quarantine();
-  const graph = new GraphReader(clients.graph(), { quarantine });
+  const graph = new GraphReader(clients.graph(), { quarantine, counter: clients.counter });
   const armReads = await mapLimit(armScopesOf(scope), 4, (s) =>
     readAssignmentsOf(clients, s, ids, quarantine),
   );

@@ -54,7 +54,10 @@ export async function readInventory(
   options: ReadOptions = {},
 ): Promise<Inventory> {
   const quarantine = new Quarantine();
-  const graph = new GraphReader(clients.graph(), { ...options.graph, quarantine });
+  const graph = new GraphReader(clients.graph(), { ...options.graph, quarantine, counter: clients.counter });
+  // App role grants come from the granting side (a few resources' appRoleAssignedTo), not from
+  // one lookup per service principal: a tenant's grants, in a fraction of the resource units.
+  const grantingSide = graph.grantingSideLookups();
   const armWork = mapLimit(armScopesOf(scope), options.scopeConcurrency ?? 8, (s) =>
     s.kind === 'subscription'
       ? readSubscription(clients, s.id, quarantine)
@@ -63,14 +66,25 @@ export async function readInventory(
   const early = new EarlyLookups(graph);
   const directoryWork = Promise.all([
     graph.listApplications((page) => early.applications(page)),
-    graph.listServicePrincipals((page) => early.servicePrincipals(page)),
-  ]).then(
-    ([applications, servicePrincipals]) => ({
-      applications,
-      servicePrincipals,
-      early: early.listed() as ListedEarly | undefined,
-      error: undefined as string | undefined,
+    graph.listServicePrincipals((page) => {
+      early.servicePrincipals(page);
+      grantingSide.addResources(page);
     }),
+  ]).then(
+    ([applications, servicePrincipals]) => {
+      for (const u of quarantine.objects)
+        if (u.api === 'graph' && u.source.startsWith('/servicePrincipals') && u.id)
+          grantingSide.addUnreadable(u.id);
+      const grants = grantingSide.finish();
+      // Awaited with the other lookups; a failure is reported then, not as an unhandled rejection now.
+      grants.catch(() => undefined);
+      return {
+        applications,
+        servicePrincipals,
+        early: { ...early.listed(), grants } as ListedEarly | undefined,
+        error: undefined as string | undefined,
+      };
+    },
     (error: unknown) => ({
       applications: [] as GraphApplication[],
       servicePrincipals: [] as GraphServicePrincipal[],
@@ -222,6 +236,8 @@ type GraphDetails = {
 export interface ListedEarly {
   servicePrincipalIds: Set<string>;
   details: Promise<GraphDetails>;
+  /** Every service principal's app role grants, read from the granting side. */
+  grants: Promise<Map<string, AppRoleGrant[]>>;
 }
 
 /** Owners and federated credentials of the apps behind these service principals, and their app role grants ($batch). */
@@ -229,8 +245,9 @@ function graphDetails(
   graph: GraphReader,
   servicePrincipals: readonly GraphServicePrincipal[],
   appsByAppId: ReadonlyMap<string, GraphApplication>,
+  grantsKnown: boolean,
 ): Promise<GraphDetails> {
-  const lookups = new DetailLookups(graph);
+  const lookups = new DetailLookups(graph, grantsKnown);
   for (const sp of servicePrincipals) lookups.add(sp, appsByAppId.get(sp.appId.toLowerCase()));
   return lookups.finish();
 }
@@ -238,23 +255,26 @@ function graphDetails(
 class DetailLookups {
   private readonly owners: Lookups<LiveOwner[]>;
   private readonly appFics: Lookups<LiveFederatedCredential[]>;
-  private readonly grants: Lookups<AppRoleGrant[]>;
-  constructor(graph: GraphReader) {
+  private readonly grants: Lookups<AppRoleGrant[]> | undefined;
+  /** `grantsKnown`: the grants are read from the granting side, not per service principal here. */
+  constructor(graph: GraphReader, grantsKnown: boolean) {
     this.owners = graph.ownerLookups();
     this.appFics = graph.applicationFederatedCredentialLookups();
-    this.grants = graph.appRoleGrantLookups();
+    this.grants = grantsKnown ? undefined : graph.appRoleGrantLookups();
   }
   add(sp: GraphServicePrincipal, app: GraphApplication | undefined): void {
     if (app) {
       this.owners.add(`/applications/${app.id}`);
       this.appFics.add(app.id);
     }
-    this.grants.add(sp.id);
+    this.grants?.add(sp.id);
   }
   finish(): Promise<GraphDetails> {
-    return Promise.all([this.owners.finish(), this.appFics.finish(), this.grants.finish()]).then(
-      ([owners, appFics, grants]) => ({ owners, appFics, grants }),
-    );
+    return Promise.all([
+      this.owners.finish(),
+      this.appFics.finish(),
+      this.grants?.finish() ?? Promise.resolve(new Map<string, AppRoleGrant[]>()),
+    ]).then(([owners, appFics, grants]) => ({ owners, appFics, grants }));
   }
 }
 
@@ -271,7 +291,7 @@ class EarlyLookups {
   private readonly waitingForApp = new Map<string, GraphServicePrincipal[]>();
 
   constructor(graph: GraphReader) {
-    this.lookups = new DetailLookups(graph);
+    this.lookups = new DetailLookups(graph, true);
   }
 
   applications(page: readonly GraphApplication[]): void {
@@ -293,7 +313,7 @@ class EarlyLookups {
   }
 
   /** Both lists are complete: send what is still queued and hand over the pending results. */
-  listed(): ListedEarly {
+  listed(): Omit<ListedEarly, 'grants'> {
     const details = this.lookups.finish();
     // Awaited after the ARM reads; a failure is reported then, not as an unhandled rejection now.
     details.catch(() => undefined);
@@ -327,40 +347,57 @@ export async function buildIdentities(
   );
   // What was looked up early (before the ARM reads ended) is not looked up again.
   const rest = early ? workload.filter((sp) => !early.servicePrincipalIds.has(sp.id)) : workload;
-  const [before, now] = await Promise.all([
+  const [before, now, grantedSide] = await Promise.all([
     early?.details ?? Promise.resolve(undefined),
-    graphDetails(graph, rest, appsByAppId),
+    graphDetails(graph, rest, appsByAppId, early !== undefined),
+    early?.grants,
   ]);
   const owners = new Map([...(before?.owners ?? []), ...now.owners]);
   const appFics = new Map([...(before?.appFics ?? []), ...now.appFics]);
-  const grants = new Map([...(before?.grants ?? []), ...now.grants]);
-  return workload.map((sp): LiveIdentity => {
+  const grants = grantedSide ?? now.grants;
+  return workload.map((sp) => {
     const app = appsByAppId.get(sp.appId.toLowerCase());
-    const objectId = sp.id.toLowerCase();
-    const mi = managedIdentities.get(objectId);
-    const isManaged = sp.servicePrincipalType === 'ManagedIdentity';
-    return {
-      objectId,
-      appId: sp.appId.toLowerCase(),
-      displayName: sp.displayName ?? app?.displayName ?? sp.appId,
-      kind: isManaged ? 'managedIdentity' : 'application',
-      servicePrincipalType: sp.servicePrincipalType ?? 'Unknown',
-      accountEnabled: sp.accountEnabled ?? true,
-      applicationObjectId: app ? app.id.toLowerCase() : null,
-      managedIdentityResourceId:
-        mi?.resourceId ?? sp.alternativeNames.find((n) => n.startsWith('/subscriptions/')) ?? null,
-      createdDateTime: sp.createdDateTime ?? app?.createdDateTime ?? null,
-      credentials: [
-        ...(app ? credentialsOf(app, 'application') : []),
-        ...credentialsOf(sp, 'servicePrincipal'),
-      ],
-      preferredTokenSigningKeyThumbprint: sp.preferredTokenSigningKeyThumbprint?.toUpperCase() ?? null,
-      federatedCredentials: [
-        ...(app ? (appFics.get(app.id) ?? []) : []),
-        ...(mi?.federatedCredentials ?? []),
-      ],
+    return toLiveIdentity(sp, app, {
+      managedIdentity: managedIdentities.get(sp.id.toLowerCase()),
+      applicationFederatedCredentials: app ? (appFics.get(app.id) ?? []) : [],
       owners: app ? (owners.get(`/applications/${app.id}`) ?? []) : [],
-      appRoleGrants: grants.get(sp.id) ?? [],
-    };
+      appRoleGrants: grants.get(sp.id) ?? grants.get(sp.id.toLowerCase()) ?? [],
+    });
   });
+}
+
+/** The rules' view of one workload identity: its service principal, its app registration (if any) and what was looked up for them. */
+export function toLiveIdentity(
+  sp: GraphServicePrincipal,
+  app: GraphApplication | undefined,
+  details: {
+    managedIdentity: ManagedIdentityResource | undefined;
+    applicationFederatedCredentials: LiveFederatedCredential[];
+    owners: LiveOwner[];
+    appRoleGrants: AppRoleGrant[];
+  },
+): LiveIdentity {
+  const objectId = sp.id.toLowerCase();
+  const mi = details.managedIdentity;
+  const isManaged = sp.servicePrincipalType === 'ManagedIdentity';
+  return {
+    objectId,
+    appId: sp.appId.toLowerCase(),
+    displayName: sp.displayName ?? app?.displayName ?? sp.appId,
+    kind: isManaged ? 'managedIdentity' : 'application',
+    servicePrincipalType: sp.servicePrincipalType ?? 'Unknown',
+    accountEnabled: sp.accountEnabled ?? true,
+    applicationObjectId: app ? app.id.toLowerCase() : null,
+    managedIdentityResourceId:
+      mi?.resourceId ?? sp.alternativeNames.find((n) => n.startsWith('/subscriptions/')) ?? null,
+    createdDateTime: sp.createdDateTime ?? app?.createdDateTime ?? null,
+    credentials: [
+      ...(app ? credentialsOf(app, 'application') : []),
+      ...credentialsOf(sp, 'servicePrincipal'),
+    ],
+    preferredTokenSigningKeyThumbprint: sp.preferredTokenSigningKeyThumbprint?.toUpperCase() ?? null,
+    federatedCredentials: [...details.applicationFederatedCredentials, ...(mi?.federatedCredentials ?? [])],
+    owners: details.owners,
+    appRoleGrants: details.appRoleGrants,
+  };
 }

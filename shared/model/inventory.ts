@@ -186,6 +186,8 @@ export interface RequestCounts {
   graph: number;
   /** Log Analytics queries (absent where none were sent). */
   logs?: number;
+  /** Microsoft Graph resource units charged, where Graph reported them (x-ms-resource-unit). */
+  graphResourceUnits?: number;
   total: number;
 }
 

@@ -5,11 +5,22 @@
 import type { RequiredAccess } from '../azure/access';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Settings } from '../config/settings';
 import { ConfigurationError } from '../errors';
 
 export type TableName =
-  'baseline' | 'findings' | 'runs' | 'outbox' | 'ledger' | 'cursors' | 'events' | 'attestations' | 'owners';
+  | 'baseline'
+  | 'findings'
+  | 'runs'
+  | 'outbox'
+  | 'ledger'
+  | 'cursors'
+  | 'events'
+  | 'attestations'
+  | 'owners'
+  | 'assignmentindex'
+  | 'identityindex';
 
 export interface TableSource {
   connectionString?: string;
@@ -18,8 +29,34 @@ export interface TableSource {
   prefix: string;
 }
 
+/** Table Storage traffic per table: HTTP requests (transactions), and the rows they wrote. */
+export type TableTraffic = Partial<Record<TableName, { requests: number; rowsWritten: number }>>;
+
+const WRITE_METHODS = /^(PUT|MERGE|PATCH|POST|DELETE)$/;
+
+/**
+ * Counts each table's requests and the rows they write (an entity-group transaction's body holds
+ * one request line per row), so "what did this run write" is measured on the wire, not claimed.
+ */
+function trafficPolicy(traffic: TableTraffic, name: TableName): PipelinePolicy {
+  return {
+    name: 'wimonTableTraffic',
+    sendRequest: (request, next) => {
+      const t = (traffic[name] ??= { requests: 0, rowsWritten: 0 });
+      t.requests += 1;
+      if (/\$batch$/.test(new URL(request.url).pathname) && typeof request.body === 'string')
+        t.rowsWritten += (request.body.match(/^(PUT|MERGE|PATCH|POST|DELETE) https?:\/\//gm) ?? []).length;
+      else if (WRITE_METHODS.test(request.method) && !/\/Tables(\(|$)/.test(new URL(request.url).pathname))
+        t.rowsWritten += 1;
+      return next(request);
+    },
+  };
+}
+
 export class Tables {
   private readonly created = new Map<string, Promise<void>>();
+  /** Requests and rows written per table since this object was made. */
+  readonly traffic: TableTraffic = {};
   constructor(private readonly source: TableSource) {}
 
   static fromSettings(settings: Settings, credential: TokenCredential): Tables {
@@ -56,7 +93,7 @@ export class Tables {
 
   /** A client for one of our tables; the table is created on first use. */
   async table(name: TableName): Promise<TableClient> {
-    const client = this.client(`${this.source.prefix}${name}`);
+    const client = this.client(`${this.source.prefix}${name}`, name);
     let creating = this.created.get(name);
     if (!creating) {
       creating = client.createTable().catch((error: unknown) => {
@@ -69,9 +106,11 @@ export class Tables {
     return client;
   }
 
-  private client(tableName: string): TableClient {
+  private client(tableName: string, name: TableName): TableClient {
     const { connectionString, endpoint, credential } = this.source;
-    const options: TableServiceClientOptions = {};
+    const options: TableServiceClientOptions = {
+      additionalPolicies: [{ policy: trafficPolicy(this.traffic, name), position: 'perRetry' }],
+    };
     if (connectionString) {
       const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString);
       return TableClient.fromConnectionString(connectionString, tableName, {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readInventory } from '../../shared/inventory/read-inventory';
+import { readIdentities } from '../../shared/inventory/read-identities';
 import { inventorySummary } from '../../shared/cli/inventory-commands';
 import { clientsFor, contosoScope, useContosoEmulator } from '../support/emulator';
 import { CONTOSO } from '../support/sample';
@@ -89,6 +90,7 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
   });
 
   it('makes exactly the minimum number of requests for the fixture’s page sizes and batching', async () => {
+    const unitsBefore = env.get().stats().graph?.resourceUnits ?? 0;
     const inv = await read();
     const manifest = JSON.parse(readFileSync(path.join(CONTOSO, 'fixture.json'), 'utf8'));
     const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
@@ -125,18 +127,39 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
     const workload = sps.filter(
       (s) => s.servicePrincipalType === 'ManagedIdentity' || apps.some((a) => a.appId === s.appId),
     );
+    // The grants come from the granting side: each service principal that defines an app role an
+    // application can hold lists its appRoleAssignedTo (first pages 20 to a $batch, the rest GETs).
+    const resources = sps.filter((sp) =>
+      (sp.appRoles ?? []).some((r: { allowedMemberTypes?: string[] }) =>
+        (r.allowedMemberTypes ?? ['Application']).includes('Application'),
+      ),
+    );
+    const grants = env
+      .get()
+      .fixture.collections('graph', 'appRoleAssignments')
+      .flatMap((c) => c.items as Array<{ resourceId: string }>);
+    const grantPages = resources.map((r) => pages(grants.filter((g) => g.resourceId === r.id).length, graph));
     const expectedGraph =
       pages(apps.length, graph) +
       pages(sps.length, graph) +
       Math.ceil(apps.length / 20) + // owners of each app, 20 per $batch
       Math.ceil(apps.length / 20) + // federated credentials of each app
-      Math.ceil(workload.length / 20) + // app role assignments of each workload service principal
-      1; // the resource service principals (Microsoft Graph) whose appRoles name the permissions
+      Math.ceil(resources.length / 20) +
+      grantPages.reduce((n, p) => n + p - 1, 0);
+    // Resource units from Microsoft's table: every list here costs 1 with $select (applications 2 - 1),
+    // and each $batch item counts on its own.
+    const expectedUnits =
+      pages(apps.length, graph) +
+      pages(sps.length, graph) +
+      2 * apps.length +
+      grantPages.reduce((n, p) => n + p, 0);
     expect(inv.requests).toEqual({
       arm: expectedArm,
       graph: expectedGraph,
+      graphResourceUnits: expectedUnits,
       total: expectedArm + expectedGraph,
     });
+    expect((env.get().stats().graph?.resourceUnits ?? 0) - unitsBefore).toBe(expectedUnits);
     expect(env.get().requestCount('arm')).toBe(expectedArm);
     expect(env.get().requestCount('graph')).toBe(expectedGraph);
   });
@@ -192,6 +215,31 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
     });
   });
 
+  it("reads app role grants from the granting side, and they equal each principal's own appRoleAssignments", async () => {
+    const inv = await read();
+    const routes = env.get().requestsByRoute();
+    // No lookup per service principal: only the resources that define app roles are asked.
+    expect(Object.keys(routes).filter((r) => r.endsWith('/appRoleAssignments'))).toEqual([]);
+    const resources = json('graph/v1.0/servicePrincipals.json').value.filter((sp) =>
+      (sp.appRoles ?? []).some((r: { allowedMemberTypes?: string[] }) =>
+        (r.allowedMemberTypes ?? ['Application']).includes('Application'),
+      ),
+    );
+    expect(resources.length).toBeGreaterThan(0);
+    expect(routes['BATCH-ITEM graph /v1.0/servicePrincipals/{id}/appRoleAssignedTo']).toBe(resources.length);
+    const ids = inv.identities.map((i) => i.objectId);
+    const perPrincipal = await readIdentities(clientsFor(env.get()), contosoScope(env.get()), ids, NOW);
+    const grantsOf = (list: typeof inv.identities) =>
+      Object.fromEntries(
+        list.map((i) => [
+          i.objectId,
+          i.appRoleGrants.map((g) => `${g.id}|${g.resourceId}|${g.appRoleId}|${g.permission}`).sort(),
+        ]),
+      );
+    expect(Object.values(grantsOf(inv.identities)).flat().length).toBeGreaterThan(0);
+    expect(grantsOf(inv.identities)).toEqual(grantsOf(perPrincipal.identities));
+  });
+
   it('marks the directory incomplete when Graph denies access', async () => {
     env.get().addFault({ api: 'graph', path: '/v1.0/servicePrincipals', status: 403, times: Infinity });
     const inv = await read();
@@ -203,7 +251,8 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
   });
 
   it('marks the directory incomplete when a $batch item keeps failing', async () => {
-    env.get().addFault({ api: 'graph', path: '/appRoleAssignments', status: 503, times: Infinity });
+    // The grants are read from the granting side ($batch items of appRoleAssignedTo).
+    env.get().addFault({ api: 'graph', path: '/appRoleAssignedTo', status: 503, times: Infinity });
     const inv = await readInventory(clientsFor(env.get()), contosoScope(env.get()), NOW, {
       graph: { sleep: async () => undefined, maxItemAttempts: 2 },
     });

@@ -172,7 +172,7 @@ describe('one-click attestation links (digest → attest function → state), em
       clock: () => SAMPLE_NOW,
     });
     const [hrFinding] = await new FindingStore(fresh).list({ objectId: HR_SYNC });
-    await new FindingStore(fresh).snooze(hrFinding!.key, {
+    await new FindingStore(fresh).snooze(hrFinding!.key, hrFinding!.identity.objectId, {
       until: '2026-12-30T00:00:00.000Z',
       by: 'judy@contoso.com',
       at: SAMPLE_NOW.toISOString(),
