@@ -26,7 +26,16 @@ const record = (fields: Partial<Parameters<typeof runRecord>[0]>) =>
     requests: { arm: 0, graph: 0, total: 0 },
     baseline: { sequence: 1, contentHash: 'h', source: 'stored' },
     current: [],
-    sync: { opened: [], reopened: [], resolved: [], exempted: [], unchanged: 0, keptUnverified: 0 },
+    sync: {
+      opened: [],
+      reopened: [],
+      resolved: [],
+      exempted: [],
+      unchanged: 0,
+      keptUnverified: 0,
+      written: 0,
+      deleted: 0,
+    },
     ...fields,
   });
 
