@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../shared/findings/store';
 import { RunStore } from '../../shared/findings/runs';
 import type { Tables } from '../../shared/storage/tables';
-import { reconcileContoso, useContosoEmulator } from '../support/emulator';
+import { reconcile } from '../../shared/app/reconcile';
+import { reconcileContoso, tenantFor, useContosoEmulator } from '../support/emulator';
+import { SAMPLE_NOW } from '../support/sample';
 import { tablesWithSampleBaseline } from '../support/tables';
 
 const PROD = '11111111-1111-4111-8111-111111111111';
@@ -89,5 +91,94 @@ describe('reconcile lifecycle (emulator + Azurite)', () => {
     expect(second.sync.resolved.map((f) => `${f.ruleId} ${f.readScope}`)).toEqual([]);
     expect(second.sync.keptUnverified).toBeGreaterThan(0);
     expect(new Set(second.findings.map((f) => f.key))).toEqual(new Set(first.findings.map((f) => f.key)));
+  });
+
+  it('a second reconcile with no change writes no finding row (counted on the wire) and its run record says what it saw', async () => {
+    const first = await run();
+    expect(first.findings.length).toBeGreaterThan(10);
+    const before = { ...tables.traffic.findings! };
+    const second = await run();
+    expect(tables.traffic.findings!.rowsWritten - before.rowsWritten).toBe(0);
+    expect(second.sync.written).toBe(0);
+    expect(second.sync.unchanged).toBe(first.findings.length);
+    expect(second.run.openBySeverity).toEqual(first.run.openBySeverity);
+    // Rows keep the time they were last written; the run record is the proof they were seen again.
+    const stored = await new FindingStore(tables).current();
+    expect(new Set(stored.map((f) => f.lastSeen))).toEqual(new Set(first.findings.map((f) => f.lastSeen)));
+  });
+
+  it('resolved findings older than the retention are deleted by the reconcile; younger ones stay', async () => {
+    const store = new FindingStore(tables);
+    const first = await run();
+    // Two findings about an identity that is gone from the tenant, resolved 10 and 100 days ago.
+    const gone = 'f0000000-0000-4000-8000-0000000000ff';
+    const template = first.findings.find((f) => f.ruleId === 'role.unexpected')!;
+    const candidates = ['/subscriptions/a', '/subscriptions/b'].map((target) => ({
+      ruleId: template.ruleId,
+      severity: template.severity,
+      identity: { ...template.identity, objectId: gone },
+      target,
+      message: template.message,
+      evidence: template.evidence,
+      readScope: template.readScope,
+    }));
+    const opened = await store.sync(candidates, new Date(), { stored: [], readCompletely: () => true });
+    await store.sync([], new Date(), { stored: opened.opened, readCompletely: () => true });
+    const table = await tables.table('findings');
+    const [young, old] = opened.opened;
+    for (const [f, days] of [
+      [young!, 10],
+      [old!, 100],
+    ] as const)
+      await table.updateEntity(
+        {
+          partitionKey: gone,
+          rowKey: f.key,
+          resolvedAt: new Date(SAMPLE_NOW.getTime() - days * 86_400_000).toISOString(),
+        },
+        'Merge',
+      );
+    const second = await reconcile({
+      tables,
+      tenant: tenantFor(env.get()),
+      evaluateAt: SAMPLE_NOW,
+      clock: () => SAMPLE_NOW,
+      resolvedRetentionDays: 90,
+    });
+    expect(second.sync.deleted).toBe(1);
+    const keys = new Set((await store.list({ objectId: gone })).map((f) => f.key));
+    expect([keys.has(young!.key), keys.has(old!.key)]).toEqual([true, false]);
+  });
+
+  it("rows of the earlier layout (partitioned by key) move to their identity's partition, without loss or duplicates", async () => {
+    const first = await run();
+    const table = await tables.table('findings');
+    // Put every finding back where the earlier layout kept it.
+    for (const f of first.findings) {
+      const row = await table.getEntity<Record<string, unknown>>(f.identity.objectId, f.key);
+      await table.deleteEntity(f.identity.objectId, f.key);
+      const {
+        etag: _etag,
+        timestamp: _timestamp,
+        ...rest
+      } = row as Record<string, unknown> & {
+        etag: string;
+        timestamp: string;
+      };
+      await table.createEntity({ ...rest, partitionKey: f.key.slice(0, 2), rowKey: f.key });
+    }
+    const second = await run();
+    expect(second.sync.opened).toEqual([]);
+    expect(second.sync.resolved).toEqual([]);
+    const rows: Array<{ partitionKey: string; rowKey: string }> = [];
+    for await (const e of table.listEntities())
+      rows.push({ partitionKey: e.partitionKey!, rowKey: e.rowKey! });
+    expect(rows).toHaveLength(first.findings.length);
+    for (const f of second.findings)
+      expect(rows).toContainEqual({ partitionKey: f.identity.objectId, rowKey: f.key });
+    // Firsts seen survive the move.
+    expect(second.findings.map((f) => f.firstSeen).sort()).toEqual(
+      first.findings.map((f) => f.firstSeen).sort(),
+    );
   });
 });
