@@ -6,7 +6,6 @@
  *   2. Delta sweep vs full read: HTTP requests to find one changed app registration.
  * Run by bench/index.ts. Numbers are this machine's, this run's.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startAzurite } from '../emulator/azurite';
@@ -205,7 +204,7 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-export async function runEventsBench(jsonFile: string | undefined): Promise<void> {
+export async function runEventsBench(): Promise<Record<string, unknown>> {
   const azurite = await startAzurite();
   const fixture = Fixture.load(CONTOSO);
   // contoso pages tiny (3/4 items) to exercise paging in tests; measure with the real APIs' page sizes.
@@ -231,7 +230,7 @@ export async function runEventsBench(jsonFile: string | undefined): Promise<void
     console.table(rows);
     console.log('Delta sweep vs full read (contoso, one app registration changed)');
     console.table([delta]);
-    if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ eventLatency: rows, deltaSweep: delta }, null, 2));
+    return { eventLatency: rows, deltaSweep: delta };
   } finally {
     await emulator.stop();
     await azurite.stop();

@@ -1,14 +1,16 @@
 /**
- * `npm run bench [-- --json FILE] [-- --sizes 1000,10000]`: the scale benchmark (full reconciles of
- * synthetic tenants), then the event benchmark (event-to-finding latency, delta sweep vs full read),
- * in one process and one run. With --json, FILE gets the scale table as an array of rows and
- * FILE's name with `.events.json` the event figures, `.record.json` the recording figures
- * (`--record-size N`, default 10,000 identities: `wimon record` against a scan).
+ * `npm run bench [-- --json FILE] [-- --sizes 10000,50000,200000] [-- --runs 3] [-- --events-at 50000]
+ * [-- --model documented|capacity] [-- --record-size 10000]`, all in one process and one run:
+ *   1. full reconciles of synthetic tenants under Azure's documented throttling (scale-bench.ts),
+ *      and on the `--events-at` tenant, rounds of mixed events (scale-events.ts);
+ *   2. event-to-finding latency and the delta sweep on the contoso sample (events-bench.ts);
+ *   3. `wimon record` against a scan of the same tenant (record-bench.ts).
+ * With --json, FILE gets every figure: {"reconcile": [...], "events": {...}, "contoso": {...}, "record": {...}}.
  */
 import { writeFileSync } from 'node:fs';
 import { rerunTrustingEmulator } from '../shared/cli/emulator-trust';
 import { runEventsBench } from './events-bench';
-import { runScaleBench, SCALE_SETTINGS } from './scale-bench';
+import { runScaleBench, SCALE_SETTINGS, type ThrottleModel } from './scale-bench';
 import { runRecordBench } from './record-bench';
 
 async function main(): Promise<void> {
@@ -16,9 +18,24 @@ async function main(): Promise<void> {
   const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const jsonFile = option('--json');
   const sizes = option('--sizes')?.split(',').map(Number) ?? SCALE_SETTINGS.sizes;
-  const rows = await runScaleBench(sizes);
-  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(rows, null, 2)}\n`);
-  await runEventsBench(jsonFile ? jsonFile.replace(/(\.json)?$/, '.events.json') : undefined);
+  const model = (option('--model') ?? 'documented') as ThrottleModel;
+  if (model !== 'documented' && model !== 'capacity') throw new Error('--model is documented or capacity');
+  const { rows, events } = await runScaleBench(sizes, {
+    model,
+    runs: Number(option('--runs') ?? SCALE_SETTINGS.runs),
+    eventsAt: Number(option('--events-at') ?? SCALE_SETTINGS.eventsAt),
+  });
+  if (events) {
+    console.log(
+      `Events on the ${events.identities}-identity tenant (${events.subscriptions} subscriptions, ${events.latencyMs} ms a request, documented throttling): ${events.count} events; medians of the rounds' medians and 95th percentiles`,
+    );
+    console.table({
+      write: events.write,
+      delete: events.delete,
+      federatedCredential: events.federatedCredential,
+    });
+  }
+  const contoso = await runEventsBench();
   // wimon record against a scan of the same tenant (issue 20: at most 1.2x the requests).
   const recordSize = Number(option('--record-size') ?? 10_000);
   const record = await runRecordBench(recordSize);
@@ -27,7 +44,10 @@ async function main(): Promise<void> {
   );
   console.table([record]);
   if (jsonFile)
-    writeFileSync(jsonFile.replace(/(\.json)?$/, '.record.json'), `${JSON.stringify(record, null, 2)}\n`);
+    writeFileSync(
+      jsonFile,
+      `${JSON.stringify({ reconcile: rows, events: events ?? null, contoso, record }, null, 2)}\n`,
+    );
 }
 
 rerunTrustingEmulator(process.argv.slice(2), process.env)

@@ -75,7 +75,9 @@ const ROLE_POOL: Array<[string, string]> = [
 const hex12 = (n: number) => n.toString(16).padStart(12, '0');
 const guid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${hex12(n)}`;
 export const syntheticSubscription = (s: number) => guid('5b000000', s + 1);
-const objectId = (i: number) => guid('10000000', i);
+/** Identity i's service principal object id; every fifth identity (i mod 5 = 4) is a user-assigned managed identity. */
+export const syntheticObjectId = (i: number) => guid('10000000', i);
+const objectId = syntheticObjectId;
 const appIdOf = (i: number) => guid('20000000', i);
 const appObjectId = (i: number) => guid('30000000', i);
 const userId = (u: number) => guid('40000000', u);
@@ -341,7 +343,22 @@ export function generateSyntheticTenant(options: SyntheticOptions): SyntheticTen
       id: `/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`,
       type: 'Microsoft.Authorization/roleDefinitions',
       name: roleGuid,
-    })),
+    })).concat([
+      // Not held by anyone here; events in the benchmark grant it (every tenant defines it).
+      {
+        properties: {
+          roleName: 'Owner',
+          type: 'BuiltInRole',
+          description:
+            'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
+          assignableScopes: ['/'],
+          permissions: [{ actions: ['*'], notActions: [], dataActions: [], notDataActions: [] }],
+        },
+        id: '/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+        type: 'Microsoft.Authorization/roleDefinitions',
+        name: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+      },
+    ]),
   });
   subs.forEach((s, k) => {
     files.set(`arm/subscriptions/${s}/providers/Microsoft.Authorization/roleAssignments`, {

@@ -124,7 +124,10 @@ const PERMISSIONS = {
   'Key Vault Secrets User': P(
     [],
     [],
-    ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+    [
+      'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+      'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
+    ],
   ),
   'Key Vault Secrets Officer': P(
     [
@@ -226,7 +229,11 @@ const PERMISSIONS = {
     ['Microsoft.OperationalInsights/workspaces/sharedKeys/read'],
   ),
   'Monitoring Metrics Publisher': P(
-    ['Microsoft.Insights/Register/Action', 'Microsoft.Support/*', 'Microsoft.Resources/subscriptions/resourceGroups/read'],
+    [
+      'Microsoft.Insights/Register/Action',
+      'Microsoft.Support/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+    ],
     [],
     ['Microsoft.Insights/Metrics/Write', 'Microsoft.Insights/Telemetry/Write'],
   ),

@@ -31,16 +31,15 @@ export async function keepEventIndexes(tables: Tables, inventory: Inventory): Pr
     .every((s) => s.complete);
   if (armComplete)
     await assignmentIndex(tables).replaceAll(
-      (function* () {
-        for (const a of inventory.roleAssignments)
-          yield [a.id, { principalId: a.principalId, roleDefinitionId: a.roleDefinitionId, scope: a.scope }];
-      })(),
+      inventory.roleAssignments,
+      (a) => a.id,
+      (a) => ({ principalId: a.principalId, roleDefinitionId: a.roleDefinitionId, scope: a.scope }),
     );
   const directoryComplete = inventory.scopes.some((s) => s.kind === 'directory' && s.complete);
   if (directoryComplete && (inventory.unreadable ?? []).length === 0 && isComplete(inventory))
     await identityIndex(tables).replaceAll(
-      (function* () {
-        for (const i of inventory.identities) yield [i.objectId, i];
-      })(),
+      inventory.identities,
+      (i) => i.objectId,
+      (i) => i,
     );
 }

@@ -6,7 +6,12 @@
  */
 import { BUILT_IN_ROLE_IDS } from '../model/role-permissions';
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import { isClientCredential, type Inventory, type LiveIdentity, type LiveRoleAssignment } from '../model/inventory';
+import {
+  isClientCredential,
+  type Inventory,
+  type LiveIdentity,
+  type LiveRoleAssignment,
+} from '../model/inventory';
 import { grantKey } from '../rules/approle-rules';
 import { OWNER_PLACEHOLDER, STANDARD_FIC_AUDIENCE } from './schema';
 

@@ -13,10 +13,10 @@
  * complete; two concurrent applies cannot both flip (the loser gets BaselineConflictError).
  */
 import { EXIT, MonitorError } from '../errors';
-import { randomBytes } from 'node:crypto';
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { baselineSchema, type Baseline } from './schema';
-import { canonicalJson, contentHash } from './canonical';
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalJson, contentHash, parseJsonSharingStrings } from './canonical';
 import { assertEntityWithinLimits, chunkText, planBatches } from '../storage/limits';
 import { statusOf, type Tables } from '../storage/tables';
 import { todayUtc } from './parse';
@@ -138,8 +138,15 @@ export class BaselineStore {
         `stored baseline version ${version} is incomplete (${chunks.length} of ${meta?.chunks ?? '?'} pieces)`,
       );
     }
-    const value: unknown = JSON.parse(chunks.join(''));
-    if (contentHash(value) !== expectedHash || meta.contentHash !== expectedHash) {
+    const text = chunks.join('');
+    chunks.length = 0;
+    // The stored text is the canonical JSON the hash was taken of: hashing it needs no second copy.
+    const textHash = createHash('sha256').update(text).digest('hex');
+    const value = parseJsonSharingStrings(text);
+    if (
+      (textHash !== expectedHash && contentHash(value) !== expectedHash) ||
+      meta.contentHash !== expectedHash
+    ) {
       throw new StoredBaselineCorruptError(
         `stored baseline version ${version} does not match its content hash`,
       );

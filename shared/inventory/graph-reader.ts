@@ -22,6 +22,7 @@ import type {
   UnreadableObject,
 } from '../model/inventory';
 import { limiter, mapLimit } from './concurrency';
+import { GraphPacer } from './graph-pacer';
 import type { RequiredAccess } from '../azure/access';
 import type { RequestCounter } from '../azure/request-counter';
 
@@ -212,8 +213,13 @@ export class GraphReader {
     this.concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.slot = limiter(this.concurrency);
     this.quarantine = options.quarantine ?? new Quarantine();
+    this.pacer = new GraphPacer(undefined, options.sleep);
   }
   private readonly quarantine: Quarantine;
+  /** Shared by every $batch of this reader: the pace Graph's throttling allows (graph-pacer.ts). */
+  private readonly pacer: GraphPacer;
+  /** Resource units a $batch item has cost on average so far (what a batch is expected to cost). */
+  private unitsPerItem = 1;
 
   /** What this reader has set aside so far (objects it could not read). */
   unreadable(): readonly UnreadableObject[] {
@@ -474,16 +480,24 @@ export class GraphReader {
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     let throttledRounds = 0;
     for (let attempt = 1; pending.length > 0; attempt++) {
+      await this.pacer.acquire(pending.length * this.unitsPerItem);
       const requests = pending.map((url, i) => ({ id: String(i), method: 'GET', url }));
       const response = (await this.graph.api('/$batch').post({ requests })) as {
         responses?: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }>;
       };
       const retry: string[] = [];
       let waitSeconds = 0;
+      let admitted = 0;
+      let admittedItems = 0;
       for (const item of response.responses ?? []) {
         const url = pending[Number(item.id)];
         if (url === undefined) continue;
-        this.options.counter?.addResourceUnits(headerOf(item.headers, 'x-ms-resource-unit'));
+        const units = Number(headerOf(item.headers, 'x-ms-resource-unit'));
+        this.options.counter?.addResourceUnits(units);
+        if (item.status !== 429) {
+          admitted += Number.isFinite(units) && units > 0 ? units : 1;
+          admittedItems += 1;
+        }
         if (item.status >= 200 && item.status < 300) {
           done.set(url, item.body);
         } else if (item.status === 404 && missingOk) {
@@ -507,7 +521,10 @@ export class GraphReader {
       if (missing.length)
         throw new GraphReadError(`Graph $batch returned no response for ${missing.length} request(s)`);
       pending = retry;
-      if (response.responses?.some((r) => r.status === 429)) throttledRounds += 1;
+      const throttled = (response.responses ?? []).filter((r) => r.status === 429).length;
+      if (admittedItems) this.unitsPerItem = 0.9 * this.unitsPerItem + (0.1 * admitted) / admittedItems;
+      this.pacer.report(admitted, throttled, waitSeconds);
+      if (throttled) throttledRounds += 1;
       if (pending.length) await sleep(waitSeconds * 1000);
     }
     return done;

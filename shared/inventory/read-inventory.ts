@@ -45,6 +45,11 @@ export interface ReadOptions {
   /** ARM scopes read at once; ARM throttles per subscription and per principal. */
   scopeConcurrency?: number;
   graph?: ConstructorParameters<typeof GraphReader>[1];
+  /**
+   * Where app role grants are read: from the granting side (default), or the earlier plan of one
+   * lookup per workload service principal, kept so `npm run bench` can measure what it cost.
+   */
+  grantsFrom?: 'grantingSide' | 'eachServicePrincipal';
 }
 
 export async function readInventory(
@@ -57,27 +62,28 @@ export async function readInventory(
   const graph = new GraphReader(clients.graph(), { ...options.graph, quarantine, counter: clients.counter });
   // App role grants come from the granting side (a few resources' appRoleAssignedTo), not from
   // one lookup per service principal: a tenant's grants, in a fraction of the resource units.
-  const grantingSide = graph.grantingSideLookups();
+  const grantingSide =
+    options.grantsFrom === 'eachServicePrincipal' ? undefined : graph.grantingSideLookups();
   const armWork = mapLimit(armScopesOf(scope), options.scopeConcurrency ?? 8, (s) =>
     s.kind === 'subscription'
       ? readSubscription(clients, s.id, quarantine)
       : readManagementGroup(clients, s.id, quarantine),
   );
-  const early = new EarlyLookups(graph);
+  const early = new EarlyLookups(graph, grantingSide !== undefined);
   const directoryWork = Promise.all([
     graph.listApplications((page) => early.applications(page)),
     graph.listServicePrincipals((page) => {
       early.servicePrincipals(page);
-      grantingSide.addResources(page);
+      grantingSide?.addResources(page);
     }),
   ]).then(
     ([applications, servicePrincipals]) => {
       for (const u of quarantine.objects)
         if (u.api === 'graph' && u.source.startsWith('/servicePrincipals') && u.id)
-          grantingSide.addUnreadable(u.id);
-      const grants = grantingSide.finish();
+          grantingSide?.addUnreadable(u.id);
+      const grants = grantingSide?.finish();
       // Awaited with the other lookups; a failure is reported then, not as an unhandled rejection now.
-      grants.catch(() => undefined);
+      grants?.catch(() => undefined);
       return {
         applications,
         servicePrincipals,
@@ -236,8 +242,8 @@ type GraphDetails = {
 export interface ListedEarly {
   servicePrincipalIds: Set<string>;
   details: Promise<GraphDetails>;
-  /** Every service principal's app role grants, read from the granting side. */
-  grants: Promise<Map<string, AppRoleGrant[]>>;
+  /** Every service principal's app role grants, read from the granting side (absent: looked up per principal). */
+  grants: Promise<Map<string, AppRoleGrant[]>> | undefined;
 }
 
 /** Owners and federated credentials of the apps behind these service principals, and their app role grants ($batch). */
@@ -290,8 +296,8 @@ class EarlyLookups {
   private readonly appsByAppId = new Map<string, GraphApplication>();
   private readonly waitingForApp = new Map<string, GraphServicePrincipal[]>();
 
-  constructor(graph: GraphReader) {
-    this.lookups = new DetailLookups(graph, true);
+  constructor(graph: GraphReader, grantsKnown: boolean) {
+    this.lookups = new DetailLookups(graph, grantsKnown);
   }
 
   applications(page: readonly GraphApplication[]): void {
@@ -349,12 +355,12 @@ export async function buildIdentities(
   const rest = early ? workload.filter((sp) => !early.servicePrincipalIds.has(sp.id)) : workload;
   const [before, now, grantedSide] = await Promise.all([
     early?.details ?? Promise.resolve(undefined),
-    graphDetails(graph, rest, appsByAppId, early !== undefined),
+    graphDetails(graph, rest, appsByAppId, early?.grants !== undefined),
     early?.grants,
   ]);
   const owners = new Map([...(before?.owners ?? []), ...now.owners]);
   const appFics = new Map([...(before?.appFics ?? []), ...now.appFics]);
-  const grants = grantedSide ?? now.grants;
+  const grants = grantedSide ?? new Map([...(before?.grants ?? []), ...now.grants]);
   return workload.map((sp) => {
     const app = appsByAppId.get(sp.appId.toLowerCase());
     return toLiveIdentity(sp, app, {

@@ -4,7 +4,7 @@
  * identity looked like), at a handful of transactions whatever the tenant's size. One row per key
  * would be a million rows at 200,000 identities, rewritten or re-read by every reconcile.
  *
- *   PK = first 2 hex characters of sha1(key)          (256 partitions)
+ *   PK = 2 hex characters of the key's FNV-1a hash     (256 partitions)
  *   RK `manifest`   hash (sha256 of the partition's lines), rows, count
  *   RK `part-NNN`   d0…d14: the gzip of the partition's sorted `key\tJSON` lines, 60,000 bytes each
  *
@@ -24,8 +24,16 @@ const SLICE_BYTES = 60_000;
 const SLICES_PER_ROW = 15;
 const MANIFEST = 'manifest';
 
-export const partitionOfKey = (key: string): string =>
-  createHash('sha1').update(key.toLowerCase()).digest('hex').slice(0, 2);
+/** FNV-1a over the lower-cased key: cheap enough for a million keys a run, and evenly spread. */
+export function partitionOfKey(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    let c = key.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return ((h >>> 24) & 0xff).toString(16).padStart(2, '0');
+}
 
 interface Manifest {
   partitionKey: string;
@@ -56,16 +64,21 @@ export class PackedIndex<V> {
   }
 
   /**
-   * Makes the stored index exactly `entries` (keys compared without case), writing only the
-   * partitions whose content changed. Returns how many partitions were written.
+   * Makes the stored index exactly one entry per item (`keyOf`, compared without case → `valueOf`),
+   * writing only the partitions whose content changed. Values are made a partition at a time, so
+   * a million items never exist twice. Returns how many partitions were written.
    */
-  async replaceAll(entries: Iterable<[string, V]>): Promise<{ partitionsWritten: number }> {
-    const byPartition = new Map<string, Array<[string, V]>>();
-    for (const [key, value] of entries) {
-      const pk = partitionOfKey(key);
+  async replaceAll<T>(
+    items: readonly T[],
+    keyOf: (item: T) => string,
+    valueOf: (item: T) => V,
+  ): Promise<{ partitionsWritten: number }> {
+    const byPartition = new Map<string, T[]>();
+    for (const item of items) {
+      const pk = partitionOfKey(keyOf(item));
       const list = byPartition.get(pk);
-      if (list) list.push([key.toLowerCase(), value]);
-      else byPartition.set(pk, [[key.toLowerCase(), value]]);
+      if (list) list.push(item);
+      else byPartition.set(pk, [item]);
     }
     const table = await this.table();
     const stored = new Map<string, Manifest>();
@@ -80,7 +93,9 @@ export class PackedIndex<V> {
     }
     let written = 0;
     await mapLimit(work, 8, async (pk) => {
-      const lines = packLines(byPartition.get(pk) ?? []);
+      const lines = packLines(
+        (byPartition.get(pk) ?? []).map((item) => [keyOf(item).toLowerCase(), valueOf(item)]),
+      );
       // Only the lines of this partition are ever held serialised at once.
       byPartition.delete(pk);
       const hash = createHash('sha256').update(lines).digest('hex');

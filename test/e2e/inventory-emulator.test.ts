@@ -124,9 +124,6 @@ describe('inventory through the real SDK clients against the emulator (HTTPS)', 
       pages(json('arm/providers/Microsoft.Management/getEntities.json').value.length, arm); // the management-group hierarchy
     const apps = json('graph/v1.0/applications.json').value;
     const sps = json('graph/v1.0/servicePrincipals.json').value;
-    const workload = sps.filter(
-      (s) => s.servicePrincipalType === 'ManagedIdentity' || apps.some((a) => a.appId === s.appId),
-    );
     // The grants come from the granting side: each service principal that defines an app role an
     // application can hold lists its appRoleAssignedTo (first pages 20 to a $batch, the rest GETs).
     const resources = sps.filter((sp) =>

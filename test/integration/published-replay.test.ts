@@ -171,15 +171,13 @@ describe('Resource Graph rows are read for what the rule needs', () => {
 describe('a Graph delta page with an item that has no id', () => {
   const env = useContosoEmulator();
   it('fails that round with what was wrong (not a validation dump), as a non-transient read error', async () => {
-    env
-      .get()
-      .addFault({
-        api: 'graph',
-        path: 'applications/delta',
-        status: 200,
-        body: { value: [{ appId: 'x' }] },
-        times: Infinity,
-      });
+    env.get().addFault({
+      api: 'graph',
+      path: 'applications/delta',
+      status: 200,
+      body: { value: [{ appId: 'x' }] },
+      times: Infinity,
+    });
     const graph = new GraphReader(clientsFor(env.get()).graph());
     await expect(graph.delta([{ collection: 'applications', link: undefined }])).rejects.toMatchObject({
       message: expect.stringMatching(/^unexpected applications delta page: value\.0\.id: /),

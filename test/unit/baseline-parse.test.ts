@@ -20,7 +20,9 @@ describe('baseline parsing and validation', () => {
       'api://AzureADTokenExchange',
     ]);
     expect(b.identities.find((i) => i.name === 'orders-worker')?.status).toBe('active');
-    expect(b.policy.environments.prod).toEqual(['/providers/Microsoft.Management/managementGroups/contoso-prod']);
+    expect(b.policy.environments.prod).toEqual([
+      '/providers/Microsoft.Management/managementGroups/contoso-prod',
+    ]);
   });
 
   // Each case breaks the sample in one place; the expected position is computed from the
