@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --json FILE] [-- --sizes 10000,50000,200000] [-- --runs 3] [-- --events-at 50000]
- * [-- --model documented|capacity] [-- --record-size 10000]`, all in one process and one run:
+ * [-- --model documented|capacity] [-- --latency 30] [-- --record-size 10000]`, all in one process and one run:
  *   1. full reconciles of synthetic tenants under Azure's documented throttling (scale-bench.ts),
  *      and on the `--events-at` tenant, rounds of mixed events (scale-events.ts);
  *   2. event-to-finding latency and the delta sweep on the contoso sample (events-bench.ts);
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const jsonFile = option('--json');
   const sizes = option('--sizes')?.split(',').map(Number) ?? SCALE_SETTINGS.sizes;
   const model = (option('--model') ?? 'documented') as ThrottleModel;
+  // Per-request latency the emulator adds (default 30 ms, like a real API's round trip).
+  if (option('--latency') !== undefined) SCALE_SETTINGS.latencyMs = Number(option('--latency'));
   if (model !== 'documented' && model !== 'capacity') throw new Error('--model is documented or capacity');
   const { rows, events } = await runScaleBench(sizes, {
     model,

@@ -32,7 +32,10 @@ import type { ChildMessage, StartMessage } from './scale-emulator';
 import { startAzurite } from '../emulator/azurite';
 import { reconcile } from '../shared/app/reconcile';
 import { AzureClients, emulatorCredential } from '../shared/azure/clients';
-import { baselineForRun } from '../shared/app/run-support';
+import { baselineSchema } from '../shared/baseline/schema';
+import { parseJsonSharingStrings } from '../shared/baseline/canonical';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readInventory } from '../shared/inventory/read-inventory';
 import { evaluate } from '../shared/rules/evaluate';
 import { Tables } from '../shared/storage/tables';
@@ -169,11 +172,7 @@ export interface TenantProcess {
   stop(): void;
 }
 
-function startTenant(
-  size: number,
-  model: ThrottleModel,
-  store: StartMessage['store'],
-): Promise<TenantProcess> {
+function startTenant(size: number, model: ThrottleModel, baselineFile: string): Promise<TenantProcess> {
   const child: ChildProcess = fork(path.join(__dirname, 'scale-emulator.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // The emulator stands in for Azure's servers, which do not share this machine's two cores: a
@@ -187,7 +186,7 @@ function startTenant(
       : { latencyMs: SCALE_SETTINGS.latencyMs, ...SCALE_SETTINGS.capacityModel };
   const start: StartMessage = {
     type: 'start',
-    store,
+    baselineFile,
     tenant: {
       identities: size,
       subscriptions: SCALE_SETTINGS.subscriptions,
@@ -224,10 +223,18 @@ async function measure(
   events: boolean,
 ): Promise<{ row: ScaleRow; events?: EventFigures }> {
   const prefix = `scale${size}`;
-  const tenant = await startTenant(size, model, { connectionString, prefix });
+  const baselineFile = path.join(tmpdir(), `wimon-bench-baseline-${process.pid}-${size}.json`);
+  const tenant = await startTenant(size, model, baselineFile);
   try {
     const { ready } = tenant;
     const now = new Date(ready.manifest.recordedAt);
+    // Parsed as the baseline store parses its stored text (strings shared), then validated.
+    let text: string | undefined = readFileSync(baselineFile, 'utf8');
+    rmSync(baselineFile, { force: true });
+    const baseline = baselineSchema(ready.manifest.recordedAt.slice(0, 10)).parse(
+      parseJsonSharingStrings(text),
+    );
+    text = undefined;
     const endpoints = { ...ready.endpoints, authorityHost: 'https://127.0.0.1' };
     const scope = { subscriptions: ready.manifest.subscriptions, managementGroups: [] };
     const tables = new Tables({ connectionString, prefix });
@@ -253,8 +260,12 @@ async function measure(
       const clients = new AzureClients(emulatorCredential, endpoints);
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
-      // The stored baseline, as the Function reads it (parsed by the first run, then reused).
-      result = await reconcile({ tables, tenant: { clients, scope }, evaluateAt: now });
+      result = await reconcile({
+        tables,
+        tenant: { clients, scope },
+        baseline: { baseline, source: `synthetic ${size}` },
+        evaluateAt: now,
+      });
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       const stats = (await tenant.ask<{ stats: Stats }>({ type: 'stats' })).stats;
@@ -264,7 +275,7 @@ async function measure(
       const units = diff('graph', 'resourceUnits');
       if (result.run.requests.graphResourceUnits !== units)
         throw new Error(
-          `${size}: the monitor counted ${result.run.requests.graphResourceUnits} resource units, the emulator charged ${units}`,
+          `${size}: the monitor counted ${result.run.requests.graphResourceUnits} resource units, the emulator charged ${units} (${JSON.stringify(result.run.requests)}, ${JSON.stringify(result.run.scopes.filter((s) => !s.complete))})`,
         );
       const found = result.findings.map((f) => `${f.ruleId}|${f.identity.objectId}`).sort();
       if (!result.run.complete)
@@ -296,19 +307,19 @@ async function measure(
       });
     }
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    const { baseline } = await baselineForRun(tables, undefined);
-    const inventory = result!.inventory;
+    let inventory: Awaited<ReturnType<typeof reconcile>>['inventory'] | undefined = result!.inventory;
     const assignments = inventory.roleAssignments.length;
     const evalMs: number[] = [];
     // The reconcile's garbage is collected and two untimed rounds run first (compiler warm-up).
     global.gc?.();
-    for (let k = 0; k < 2; k++) evaluate(baseline, inventory, now);
+    for (let k = 0; k < 2; k++) evaluate(baseline, inventory!, now);
     for (let k = 0; k < 5; k++) {
       const t = performance.now();
-      evaluate(baseline, inventory, now);
+      evaluate(baseline, inventory!, now);
       evalMs.push(performance.now() - t);
     }
     result = undefined;
+    inventory = undefined;
     global.gc?.();
     let findingRows = 0;
     for await (const _ of (await tables.table('findings')).listEntities({

@@ -1,7 +1,7 @@
 /**
- * Child process of the scale benchmark: generates the synthetic tenant, applies its baseline to the
- * benchmark's Azurite and serves the tenant through the emulator, so neither the generator's nor
- * the emulator's memory and CPU are counted as the monitor's (which reads the stored baseline). Talks to the
+ * Child process of the scale benchmark: generates the synthetic tenant, writes its baseline to a
+ * file (canonical JSON, as the baseline store keeps it) and serves the tenant through the emulator,
+ * so neither the generator's nor the emulator's memory and CPU are counted as the monitor's. Talks to the
  * benchmark over the IPC channel:
  *   start → ready (endpoints, baseline, expected drift, counts)
  *   stats → request counts per API          requests → HTTP requests since the last call
@@ -13,14 +13,14 @@ import { Fixture, hasValueArray } from '../emulator/fixture';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server';
 import { generateSyntheticTenant, type SyntheticOptions } from '../emulator/synthetic-tenant';
 import { baselineSchema } from '../shared/baseline/schema';
-import { BaselineStore } from '../shared/baseline/store';
-import { Tables } from '../shared/storage/tables';
+import { canonicalJson } from '../shared/baseline/canonical';
+import { writeFileSync } from 'node:fs';
 
 export interface StartMessage {
   type: 'start';
   tenant: SyntheticOptions;
-  /** Where the tenant's baseline is applied (as `wimon baseline apply` would), for the monitor to read. */
-  store: { connectionString: string; prefix: string };
+  /** Where the tenant's baseline is written (JSON), for the monitor to read and parse itself. */
+  baselineFile: string;
   emulator: Pick<EmulatorOptions, 'latencyMs' | 'capacity' | 'throttle' | 'limits'>;
 }
 
@@ -36,10 +36,9 @@ process.on('message', (message: ChildMessage) => {
   void (async () => {
     if (message.type === 'start') {
       const tenant = generateSyntheticTenant(message.tenant);
-      const now = new Date(tenant.manifest.recordedAt);
-      await new BaselineStore(new Tables(message.store)).apply(
-        baselineSchema(tenant.manifest.recordedAt.slice(0, 10)).parse(tenant.baseline),
-        { actor: 'bench', now, summary: `synthetic tenant of ${message.tenant.identities} identities` },
+      writeFileSync(
+        message.baselineFile,
+        canonicalJson(baselineSchema(tenant.manifest.recordedAt.slice(0, 10)).parse(tenant.baseline)),
       );
       emulator = await startEmulator({
         fixture: new Fixture(tenant.manifest, tenant.files),

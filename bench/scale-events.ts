@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Baseline } from '../shared/baseline/schema';
 import { handleEvents } from '../shared/app/handle-events';
+import { BaselineStore } from '../shared/baseline/store';
 import { AzureClients, emulatorCredential } from '../shared/azure/clients';
 import { syntheticObjectId } from '../emulator/synthetic-tenant';
 import type { Tables } from '../shared/storage/tables';
@@ -92,6 +93,11 @@ export async function runScaleEvents(
   const apps = baseline.identities.filter((i) => i.type === 'application').map((i) => index(i.name));
   const mis = baseline.identities.filter((i) => i.type === 'managedIdentity').map((i) => index(i.name));
   // The events read the stored baseline as the Function does (parsed once, then one small read each).
+  await new BaselineStore(tables).apply(baseline, {
+    actor: 'bench',
+    now: new Date(),
+    summary: 'bench events',
+  });
   const clients = new AzureClients(emulatorCredential, endpoints);
   const deps = { tables, tenant: { clients, scope } };
   const samples: Record<Kind, Array<{ requests: number; ms: number; table: number }>>[] = [];

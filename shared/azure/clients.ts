@@ -20,13 +20,15 @@ import { PUBLIC_CLOUD, trimEndpoint, type CloudEndpoints } from './endpoints';
 import { nodeHttpMessageHandler } from './graph-transport';
 import { logsErrorDetailPolicy } from './logs-error-detail';
 import { RequestCounter } from './request-counter';
-import { armThrottlePolicy } from './throttle-policy';
+import { ArmBudget, armThrottlePolicy } from './throttle-policy';
 
 /** Stand-in subscription for ARM calls whose path has none (management groups, role definitions by id). */
 const NO_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 
 export class AzureClients {
   readonly counter = new RequestCounter();
+  /** ARM's per-subscription request budget, shared by every ARM client of this connection. */
+  private readonly armBudget = new ArmBudget();
   private readonly authorization = new Map<string, AuthorizationManagementClient>();
   private readonly msi = new Map<string, ManagedServiceIdentityClient>();
   private graphClient: Client | undefined;
@@ -48,7 +50,7 @@ export class AzureClients {
       retryOptions: this.retry,
       // The throttling policy sits outside the counter, so every 429 it waits out is counted.
       additionalPolicies: [
-        { policy: armThrottlePolicy(), position: 'perRetry' as const },
+        { policy: armThrottlePolicy({ budget: this.armBudget }), position: 'perRetry' as const },
         { policy: this.counter.armPolicy(), position: 'perRetry' as const },
       ],
     };

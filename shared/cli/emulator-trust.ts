@@ -21,7 +21,8 @@ export async function rerunTrustingEmulator(
   if (env.NODE_EXTRA_CA_CERTS === certPath) return undefined;
   const script = process.argv[1];
   if (!script) return undefined;
-  const child = spawn(process.execPath, [script, ...argv], {
+  // Node's own flags (e.g. the benchmark's --expose-gc, a heap limit) go to the re-run as well.
+  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
     stdio: 'inherit',
     env: { ...env, NODE_EXTRA_CA_CERTS: certPath },
   });

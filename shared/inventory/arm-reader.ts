@@ -411,15 +411,18 @@ async function* listRoleAssignmentsWire(
     yield page.map(({ id, properties: p }) => ({
       id,
       scope: intern(p.scope),
-      principalId: p.principalId.toLowerCase(),
+      // A principal holds several assignments, and assignments are created in bulk: one copy each.
+      principalId: intern(p.principalId.toLowerCase()),
       principalType: p.principalType ? intern(p.principalType) : null,
       roleDefinitionId: roleDefinitionGuid(p.roleDefinitionId),
       roleDefinitionRef: intern(p.roleDefinitionId),
       condition: p.condition || null,
-      createdOn: isoTime(p.createdOn),
+      createdOn: internTime(isoTime(p.createdOn)),
       createdBy: p.createdBy ? intern(p.createdBy) : null,
     }));
 }
+
+const internTime = (value: string | null): string | null => (value === null ? null : intern(value));
 
 /** An ISO 8601 time as ARM writes it (7 fractional digits) in the form Date writes (3); unreadable → null. */
 function isoTime(value: string | null | undefined): string | null {
@@ -435,7 +438,7 @@ const interned = new Map<string, string>();
 function intern(value: string): string {
   const known = interned.get(value);
   if (known !== undefined) return known;
-  if (interned.size >= 100_000) interned.clear();
+  if (interned.size >= 400_000) interned.clear();
   interned.set(value, value);
   return value;
 }

@@ -166,22 +166,18 @@ export async function resolveAssignments(
   // Assignments above a subscription (management group, root) show up in every subscription
   // below them and in the management group's own read: keep one of each. Those at or below a
   // subscription come only from that subscription's read (each scope is read once).
-  const unique: Array<ArmScopeRead['assignments'][number]> = [];
   const above = new Set<string>();
-  for (const read of reads)
-    for (const a of read.assignments) {
-      if (SUBSCRIPTION_SCOPE.test(a.scope)) {
-        unique.push(a);
-        continue;
-      }
-      const key = a.id.toLowerCase();
-      if (above.has(key)) continue;
-      above.add(key);
-      unique.push(a);
-    }
+  const isFirst = (a: ArmScopeRead['assignments'][number]): boolean => {
+    if (SUBSCRIPTION_SCOPE.test(a.scope)) return true;
+    const key = a.id.toLowerCase();
+    if (above.has(key)) return false;
+    above.add(key);
+    return true;
+  };
   // One lookup per distinct role definition, then a plain pass: no promise per assignment.
   const refs = new Map<string, string>();
-  for (const a of unique) refs.set(a.roleDefinitionId, a.roleDefinitionRef);
+  for (const read of reads)
+    for (const a of read.assignments) refs.set(a.roleDefinitionId, a.roleDefinitionRef);
   const names = new Map<
     string,
     { roleName: string | null; roleType: string; permissions: readonly RolePermission[] | null }
@@ -213,8 +209,16 @@ export async function resolveAssignments(
       });
     }
   // A literal with every field in one order: the rules read these objects hundreds of thousands
-  // of times, and objects made by rest/spread can end up in V8's slow dictionary mode.
-  return unique.map((a): LiveRoleAssignment => {
+  // of times, and objects made by rest/spread can end up in V8's slow dictionary mode. Each read's
+  // list is emptied once converted: a million assignments never exist in both forms at once.
+  const out: LiveRoleAssignment[] = [];
+  for (const read of reads) {
+    for (const a of read.assignments) if (isFirst(a)) out.push(toLive(a));
+    read.assignments.length = 0;
+  }
+  return out;
+
+  function toLive(a: ArmScopeRead['assignments'][number]): LiveRoleAssignment {
     const role = names.get(a.roleDefinitionId)!;
     return {
       id: a.id,
@@ -229,7 +233,7 @@ export async function resolveAssignments(
       createdOn: a.createdOn,
       createdBy: a.createdBy,
     };
-  });
+  }
 }
 
 type GraphDetails = {
@@ -358,18 +362,35 @@ export async function buildIdentities(
     graphDetails(graph, rest, appsByAppId, early?.grants !== undefined),
     early?.grants,
   ]);
-  const owners = new Map([...(before?.owners ?? []), ...now.owners]);
-  const appFics = new Map([...(before?.appFics ?? []), ...now.appFics]);
-  const grants = grantedSide ?? new Map([...(before?.grants ?? []), ...now.grants]);
-  return workload.map((sp) => {
+  // The early lookups hold nearly everything: the few looked up now join them (no copy of either).
+  const merged = <V>(into: Map<string, V> | undefined, more: Map<string, V>) => {
+    if (!into) return more;
+    for (const [k, v] of more) into.set(k, v);
+    return into;
+  };
+  const owners = merged(before?.owners, now.owners);
+  const appFics = merged(before?.appFics, now.appFics);
+  const grants = grantedSide ?? merged(before?.grants, now.grants);
+  // The Graph objects are let go of as their identities are made, so a large tenant's directory
+  // never exists in both forms at once (the caller's lists are emptied too: nothing reads them after).
+  applications.length = 0;
+  servicePrincipals.length = 0;
+  const out: LiveIdentity[] = [];
+  for (let i = 0; i < workload.length; i++) {
+    const sp = workload[i]!;
+    workload[i] = undefined as unknown as GraphServicePrincipal;
     const app = appsByAppId.get(sp.appId.toLowerCase());
-    return toLiveIdentity(sp, app, {
-      managedIdentity: managedIdentities.get(sp.id.toLowerCase()),
-      applicationFederatedCredentials: app ? (appFics.get(app.id) ?? []) : [],
-      owners: app ? (owners.get(`/applications/${app.id}`) ?? []) : [],
-      appRoleGrants: grants.get(sp.id) ?? grants.get(sp.id.toLowerCase()) ?? [],
-    });
-  });
+    if (app && sp.servicePrincipalType !== 'ManagedIdentity') appsByAppId.delete(sp.appId.toLowerCase());
+    out.push(
+      toLiveIdentity(sp, app, {
+        managedIdentity: managedIdentities.get(sp.id.toLowerCase()),
+        applicationFederatedCredentials: app ? (appFics.get(app.id) ?? []) : [],
+        owners: app ? (owners.get(`/applications/${app.id}`) ?? []) : [],
+        appRoleGrants: grants.get(sp.id) ?? grants.get(sp.id.toLowerCase()) ?? [],
+      }),
+    );
+  }
+  return out;
 }
 
 /** The rules' view of one workload identity: its service principal, its app registration (if any) and what was looked up for them. */

@@ -173,6 +173,20 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     ],
     ['Node 20', 'app/monitor.bicep', "version: '22'", "version: '20'", /Node 22/],
     [
+      'a heap limit other than the one the benchmark measures with',
+      'app/monitor.bicep',
+      '--max-old-space-size=1280',
+      '--max-old-space-size=4096',
+      /languageWorkers__node__arguments does not pass --max-old-space-size=1280/,
+    ],
+    [
+      'a smaller instance than the heap limit is sized for',
+      'app/monitor.bicep',
+      'instanceMemoryMB: 2048',
+      'instanceMemoryMB: 512',
+      /2,048 MB instances/,
+    ],
+    [
       'a role the sign-in reader declares, no longer granted',
       'app/workspace-reader.bicep',
       /resource reader 'Microsoft.Authorization\/roleAssignments@2022-04-01' = \{[^]*?\n\}/,

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { settingsSchema } from '../../shared/config/settings';
+import { MONITOR_NODE_ARGUMENTS } from '../../shared/config/runtime-limits';
 import { graphPermissions, REQUIRED_ACCESS } from '../../shared/azure/required-access';
 import type { Grant } from '../../shared/azure/access';
 import {
@@ -52,6 +53,7 @@ const HOST_SETTINGS = new Set([
   'AzureWebJobsStorage__accountName',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+  'languageWorkers__node__arguments',
 ]);
 
 export function readInfra(dir: string): Map<string, string> {
@@ -305,6 +307,13 @@ export function checkInfra(dir: string): string[] {
       problems.push(`app setting ${name} is set but no code reads it`);
   for (const name of Object.keys(NOT_SET_IN_AZURE))
     if (set.has(name)) problems.push(`app setting ${name} must not be set in Azure`);
+
+  // The Node worker's heap limit is the one the benchmark measures memory with, on a 2,048 MB instance.
+  const nodeArguments = appSettings.find((x) => x.name === 'languageWorkers__node__arguments');
+  if (!nodeArguments || !nodeArguments.value.includes(MONITOR_NODE_ARGUMENTS))
+    problems.push(`app setting languageWorkers__node__arguments does not pass ${MONITOR_NODE_ARGUMENTS}`);
+  if (!/instanceMemoryMB:\s*2048\b/.test(monitor))
+    problems.push('the monitor does not run on 2,048 MB instances (the heap limit is sized for them)');
 
   // 5. The platform the code is built for.
   if (!/runtime:\s*\{\s*name:\s*'node',\s*version:\s*'22'\s*\}/.test(monitor))

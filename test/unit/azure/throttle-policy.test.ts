@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
-import { armThrottlePolicy, retryAfterSeconds } from '../../../shared/azure/throttle-policy';
+import { ArmBudget, armThrottlePolicy, retryAfterSeconds } from '../../../shared/azure/throttle-policy';
 
 const answer = (status: number, retryAfter?: string): PipelineResponse => ({
   status,
@@ -43,5 +43,27 @@ describe('ARM throttling policy', () => {
     expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:05 GMT', Date.parse('2026-10-21T07:28:00Z'))).toBe(5);
     expect(retryAfterSeconds('soon')).toBeUndefined();
     expect(retryAfterSeconds(null)).toBeUndefined();
+  });
+});
+
+describe("ARM's documented budget, kept on the client side", () => {
+  it('lets 250 reads of a subscription go at once, then 25 a second; other subscriptions and writes have their own', async () => {
+    let now = 0;
+    const budget = new ArmBudget(
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+    );
+    const sub = 'https://management.azure.com/subscriptions/A/providers/x?api-version=1';
+    for (let i = 0; i < 250; i++) await budget.take(sub, 'GET');
+    expect(now).toBe(0);
+    for (let i = 0; i < 50; i++) await budget.take(sub, 'GET');
+    expect(now).toBeCloseTo(2000, -1);
+    const before = now;
+    await budget.take('https://management.azure.com/subscriptions/B/x', 'GET');
+    await budget.take(sub, 'PUT');
+    await budget.take('https://management.azure.com/providers/Microsoft.Management/getEntities', 'POST');
+    expect(now).toBe(before);
   });
 });
