@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startAzurite } from '../emulator/azurite';
+import { resourceEvent } from './resource-event';
 import { Fixture } from '../emulator/fixture';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { handleEvents } from '../shared/app/handle-events';
@@ -43,36 +44,15 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function resourceEvent(id: string, assignmentId: string, operation: 'write' | 'delete') {
-  // Shape of Microsoft's published ResourceWriteSuccess/ResourceDeleteSuccess sample (test/fixtures/events).
-  const kind = operation === 'write' ? 'Write' : 'Delete';
-  return {
+function assignmentEvent(id: string, assignmentId: string, operation: 'write' | 'delete') {
+  return resourceEvent({
     id,
-    subject: assignmentId,
-    eventType: `Microsoft.Resources.Resource${kind}Success`,
-    eventTime: new Date().toISOString(),
-    topic: `/subscriptions/${SUB}`,
-    dataVersion: '2',
-    metadataVersion: '1',
-    data: {
-      authorization: {
-        scope: assignmentId,
-        action: `Microsoft.Authorization/roleAssignments/${operation}`,
-        evidence: { role: 'Owner' },
-      },
-      claims: {
-        name: 'Bench Runner',
-        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': 'bench@contoso.com',
-      },
-      correlationId: id,
-      resourceProvider: 'Microsoft.Authorization',
-      resourceUri: assignmentId,
-      operationName: `Microsoft.Authorization/roleAssignments/${operation}`,
-      status: 'Succeeded',
-      subscriptionId: SUB,
-      tenantId: 'c0ffee00-0000-4000-8000-000000000001',
-    },
-  };
+    subscription: SUB,
+    resourceUri: assignmentId,
+    operationName: `Microsoft.Authorization/roleAssignments/${operation}`,
+    kind: operation === 'write' ? 'Write' : 'Delete',
+    tenantId: 'c0ffee00-0000-4000-8000-000000000001',
+  });
 }
 
 const OWNER_FINDINGS = ['role.privileged-broad', 'role.secret-manager-on-runtime', 'role.unexpected'];
@@ -114,7 +94,7 @@ async function latency(emulator: RunningEmulator, tables: Tables, latencyMs: num
     emulator.resetRequests();
     const started = performance.now();
     const [outcome] = await handleEvents(
-      resourceEvent(`bench-${latencyMs}-${i}`, id, write ? 'write' : 'delete'),
+      assignmentEvent(`bench-${latencyMs}-${i}`, id, write ? 'write' : 'delete'),
       {
         tables,
         tenant: tenant(emulator),

@@ -16,6 +16,7 @@ import { handleEvents } from '../shared/app/handle-events';
 import { BaselineStore } from '../shared/baseline/store';
 import { AzureClients, emulatorCredential } from '../shared/azure/clients';
 import { syntheticObjectId } from '../emulator/synthetic-tenant';
+import { resourceEvent } from './resource-event';
 import type { Tables } from '../shared/storage/tables';
 import type { TenantProcess } from './scale-bench';
 
@@ -47,38 +48,9 @@ const median = (values: number[]) =>
     50,
   );
 
-/** Microsoft's published ResourceWriteSuccess/ResourceDeleteSuccess shape (test/fixtures/events). */
-function resourceEvent(
-  subscription: string,
-  resourceUri: string,
-  operationName: string,
-  kind: 'Write' | 'Delete',
-) {
-  const id = randomUUID();
-  return {
-    id,
-    subject: resourceUri,
-    eventType: `Microsoft.Resources.Resource${kind}Success`,
-    eventTime: new Date().toISOString(),
-    topic: `/subscriptions/${subscription}`,
-    dataVersion: '2',
-    metadataVersion: '1',
-    data: {
-      authorization: { scope: resourceUri, action: operationName, evidence: { role: 'Owner' } },
-      claims: {
-        name: 'Bench Runner',
-        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': 'bench@contoso.example',
-      },
-      correlationId: id,
-      resourceProvider: operationName.split('/')[0],
-      resourceUri,
-      operationName,
-      status: 'Succeeded',
-      subscriptionId: subscription,
-      tenantId: 'c0ffee00-0000-4000-8000-0000000000aa',
-    },
-  };
-}
+const TENANT = 'c0ffee00-0000-4000-8000-0000000000aa';
+const event = (subscription: string, resourceUri: string, operationName: string, kind: 'Write' | 'Delete') =>
+  resourceEvent({ subscription, resourceUri, operationName, kind, tenantId: TENANT });
 
 export async function runScaleEvents(
   tenant: TenantProcess,
@@ -155,14 +127,14 @@ export async function runScaleEvents(
       await deliver(
         'write',
         round,
-        resourceEvent(sub, id, 'Microsoft.Authorization/roleAssignments/write', 'Write'),
+        event(sub, id, 'Microsoft.Authorization/roleAssignments/write', 'Write'),
         (o) => has([...o.changes.opened, ...o.changes.reopened], 'role.privileged-broad', 'role.unexpected'),
       );
       await tenant.ask({ type: 'edit', path, removeId: id });
       await deliver(
         'delete',
         round,
-        resourceEvent(sub, id, 'Microsoft.Authorization/roleAssignments/delete', 'Delete'),
+        event(sub, id, 'Microsoft.Authorization/roleAssignments/delete', 'Delete'),
         (o) => has(o.changes.resolved, 'role.privileged-broad', 'role.unexpected'),
       );
       const mi = mis[(n * 104729) % mis.length]!;
@@ -186,7 +158,7 @@ export async function runScaleEvents(
       await deliver(
         'federatedCredential',
         round,
-        resourceEvent(
+        event(
           miSub,
           `${uami}/federatedIdentityCredentials/${name}`,
           'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write',

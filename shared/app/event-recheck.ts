@@ -19,7 +19,7 @@
  * list), the rest of the identity from the index; only its fic.* findings are brought in line.
  */
 import type { Baseline } from '../baseline/schema';
-import { FindingStore, type SyncResult } from '../findings/store';
+import { emptySyncResult, FindingStore, type SyncResult } from '../findings/store';
 import {
   readAssignment,
   readAssignmentsAt,
@@ -60,16 +60,7 @@ export interface RecheckResult {
   note?: string;
 }
 
-const empty = (): SyncResult => ({
-  opened: [],
-  reopened: [],
-  resolved: [],
-  exempted: [],
-  unchanged: 0,
-  keptUnverified: 0,
-  written: 0,
-  deleted: 0,
-});
+const empty = emptySyncResult;
 
 /** The scope a role finding is about: its target, or for an orphaned assignment (target: its id) the assignment's scope. */
 function scopeOfRoleFinding(f: Pick<Finding, 'ruleId' | 'target' | 'evidence'>): string {

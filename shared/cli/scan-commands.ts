@@ -39,7 +39,7 @@ export function registerScanCommands(program: Command, io: CliIo): void {
         io.out(renderFindingsTable(result.findings, io.isTty && !io.env.NO_COLOR));
         const c = result.run.changes;
         io.out(
-          `\n${result.findings.filter((f) => f.state === 'open').length} open, ${result.run.exempted} exempted · this run: ${c.opened} new, ${c.reopened} reopened, ${c.resolved} resolved · ${result.run.requests.total} API requests` +
+          `\n${result.findings.filter((f) => f.state === 'open').length} open, ${result.run.exempted} exempted · this run: ${c.opened} new, ${c.reopened} reopened, ${c.resolved} resolved · ${result.run.requests.total} API requests${result.run.requests.graphResourceUnits ? ` (${result.run.requests.graphResourceUnits} Graph resource units)` : ''}` +
             (opts.fixture ? ` · evaluated as of ${result.run.evaluatedAt}` : ''),
         );
         const partial = partialRunNotice(result.run);
@@ -119,7 +119,17 @@ export function registerScanCommands(program: Command, io: CliIo): void {
           return;
         }
         const table = new Table({
-          head: ['started (UTC)', 'took', 'read', 'open', 'new', 'reopened', 'resolved', 'requests'],
+          head: [
+            'started (UTC)',
+            'took',
+            'read',
+            'open',
+            'new',
+            'reopened',
+            'resolved',
+            'requests',
+            'Graph RU',
+          ],
           style: { head: [], border: [] },
         });
         for (const r of runs) {
@@ -133,10 +143,11 @@ export function registerScanCommands(program: Command, io: CliIo): void {
             String(r.changes.reopened),
             String(r.changes.resolved),
             String(r.requests.total),
+            String(r.requests.graphResourceUnits ?? ''),
           ]);
         }
         io.out(
-          `${table.toString()}\nread: complete, or PARTIAL with how many scopes or objects could not be read (nothing there was resolved). open: findings open after the run; new/reopened/resolved: what the run changed.`,
+          `${table.toString()}\nread: complete, or PARTIAL with how many scopes or objects could not be read (nothing there was resolved). open: findings open after the run; new/reopened/resolved: what the run changed. Graph RU: the resource units Microsoft Graph charged the run (its throttling budget).`,
         );
       });
     });

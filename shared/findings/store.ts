@@ -54,6 +54,20 @@ export interface SyncResult {
   keptUnverified: number;
 }
 
+/** A sync that changed nothing (fresh lists each call: callers append to them). */
+export function emptySyncResult(): SyncResult {
+  return {
+    opened: [],
+    reopened: [],
+    resolved: [],
+    exempted: [],
+    unchanged: 0,
+    keptUnverified: 0,
+    written: 0,
+    deleted: 0,
+  };
+}
+
 const EVIDENCE_LIMIT = 30_000;
 
 function toEntity(f: Finding): FindingEntity {
@@ -228,16 +242,7 @@ export class FindingStore {
       }
       stored.set(f.key, f);
     }
-    const result: SyncResult = {
-      opened: [],
-      reopened: [],
-      resolved: [],
-      exempted: [],
-      unchanged: 0,
-      keptUnverified: 0,
-      written: 0,
-      deleted: 0,
-    };
+    const result = emptySyncResult();
     const writes = new Map<string, Finding>();
     const seen = new Set<string>();
     for (const c of candidates) {

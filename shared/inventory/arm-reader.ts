@@ -166,15 +166,7 @@ export async function readAssignmentsAt(
     const pages = clients.authorizationFor(subscription).roleAssignments.listForScope(scope, {
       filter: principalId ? `principalId eq '${principalId}'` : 'atScope()',
     });
-    for await (const raw of pages) {
-      const a = quarantine.parse(roleAssignmentSchema, raw, {
-        api: 'arm',
-        source: `${scope}/providers/Microsoft.Authorization/roleAssignments`,
-        scope,
-        objectIdOf: (r) => r.principalId,
-      });
-      if (a) assignments.push(toAssignment(a));
-    }
+    for await (const raw of pages) addListed(assignments, raw, scope, quarantine);
     return { completeness: { scope, kind, complete: true }, assignments, managedIdentities: [] };
   } catch (error) {
     return {
@@ -183,6 +175,22 @@ export async function readAssignmentsAt(
       managedIdentities: [],
     };
   }
+}
+
+/** A listed assignment of `scope`, kept when it reads; set aside (about its principal) when not. */
+function addListed(
+  into: ArmScopeRead['assignments'],
+  raw: unknown,
+  scope: string,
+  quarantine: Quarantine,
+): void {
+  const a = quarantine.parse(roleAssignmentSchema, raw, {
+    api: 'arm',
+    source: `${scope}/providers/Microsoft.Authorization/roleAssignments`,
+    scope,
+    objectIdOf: (r) => r.principalId,
+  });
+  if (a) into.push(toAssignment(a));
 }
 
 /** One role assignment by id; undefined when it does not exist (404). Other failures throw. */
@@ -230,15 +238,7 @@ export async function readAssignmentsOf(
           : clients.authorizationFor().roleAssignments.listForScope(armScope, {
               filter: `principalId eq '${principalId}'`,
             });
-      for await (const raw of pages) {
-        const a = quarantine.parse(roleAssignmentSchema, raw, {
-          api: 'arm',
-          source: `${armScope}/providers/Microsoft.Authorization/roleAssignments`,
-          scope: armScope,
-          objectIdOf: (r) => r.principalId,
-        });
-        if (a) assignments.push(toAssignment(a));
-      }
+      for await (const raw of pages) addListed(assignments, raw, armScope, quarantine);
     }
     return {
       completeness: { scope: armScope, kind: scope.kind, complete: true },
@@ -264,15 +264,8 @@ export async function readManagementGroup(
   try {
     for await (const raw of clients
       .authorizationFor()
-      .roleAssignments.listForScope(scope, { filter: 'atScope()' })) {
-      const a = quarantine.parse(roleAssignmentSchema, raw, {
-        api: 'arm',
-        source: `${scope}/providers/Microsoft.Authorization/roleAssignments`,
-        scope,
-        objectIdOf: (r) => r.principalId,
-      });
-      if (a) assignments.push(toAssignment(a));
-    }
+      .roleAssignments.listForScope(scope, { filter: 'atScope()' }))
+      addListed(assignments, raw, scope, quarantine);
     return {
       completeness: { scope, kind: 'managementGroup', complete: true },
       assignments,

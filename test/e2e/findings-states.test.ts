@@ -42,7 +42,9 @@ describe('wimon runs', () => {
       wimon(['scan', '--fixture', 'examples/contoso', '--faults', 'arm:getEntities:500:always'], env).code,
     ).toBe(EXIT.incomplete);
     const out = wimon(['runs'], env).stdout;
-    expect(out).toMatch(/started \(UTC\).*took.*read.*open.*new.*reopened.*resolved.*requests/);
+    expect(out).toMatch(/started \(UTC\).*took.*read.*open.*new.*reopened.*resolved.*requests.*Graph RU/);
+    // The complete run's resource units, as Graph reported them (the emulator costs every request).
+    expect(out).toMatch(/complete.*│ \d+ +│ [1-9]\d* +│/);
     const rows = out.split('\n').filter((l) => /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(l));
     expect(rows).toHaveLength(2);
     // Newest first: the partial one, with its gap counted; then the complete one.

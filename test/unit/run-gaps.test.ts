@@ -1,4 +1,5 @@
 /** What a run did not see, as the CLI (exit 4) and the Functions' warning say it. */
+import { emptySyncResult } from '../../shared/findings/store';
 import { describe, expect, it } from 'vitest';
 import { gapsOf } from '../../shared/findings/runs';
 import { endOfRun, partialRunNotice } from '../../shared/cli/run-options';
@@ -26,16 +27,7 @@ const record = (fields: Partial<Parameters<typeof runRecord>[0]>) =>
     requests: { arm: 0, graph: 0, total: 0 },
     baseline: { sequence: 1, contentHash: 'h', source: 'stored' },
     current: [],
-    sync: {
-      opened: [],
-      reopened: [],
-      resolved: [],
-      exempted: [],
-      unchanged: 0,
-      keptUnverified: 0,
-      written: 0,
-      deleted: 0,
-    },
+    sync: emptySyncResult(),
     ...fields,
   });
 
