@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { rerunTrustingEmulator } from '../shared/cli/emulator-trust';
+import { MONITOR_NODE_ARGUMENTS } from '../shared/config/runtime-limits';
 import { runEventsBench } from './events-bench';
 import { runScaleBench, SCALE_SETTINGS, type ThrottleModel } from './scale-bench';
 import { runRecordBench } from './record-bench';
@@ -17,6 +18,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const jsonFile = option('--json');
+  // Memory and CPU are the deployed configuration's only with the Node flags the deployment passes.
+  const missing = MONITOR_NODE_ARGUMENTS.split(' ').filter((flag) => !process.execArgv.includes(flag));
+  if (missing.length)
+    console.warn(
+      `Note: not run with ${missing.join(' ')} (the deployed Node flags): memory and CPU differ from Azure's.`,
+    );
   const sizes = option('--sizes')?.split(',').map(Number) ?? SCALE_SETTINGS.sizes;
   const model = (option('--model') ?? 'documented') as ThrottleModel;
   // Per-request latency the emulator adds (default 30 ms, like a real API's round trip).
