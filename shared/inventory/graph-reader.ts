@@ -68,8 +68,10 @@ const applicationSchema = z.object({
   keyCredentials: z.array(keySchema).default([]),
   tokenEncryptionKeyId: z.string().nullish(),
 });
+// Only read to name permissions and find the services that grant them: a role missing a field
+// leaves that one role unnamed, never the whole service principal unreadable.
 const appRoleSchema = z.object({
-  id: z.string(),
+  id: z.string().nullish(),
   value: z.string().nullish(),
   allowedMemberTypes: z.array(z.string()).nullish(),
 });
@@ -620,7 +622,8 @@ export class GraphReader {
           )
             continue;
           for (const role of roles)
-            if (role.value) roleNames.set(`${sp.id.toLowerCase()}|${role.id.toLowerCase()}`, role.value);
+            if (role.value && role.id)
+              roleNames.set(`${sp.id.toLowerCase()}|${role.id.toLowerCase()}`, role.value);
           ask(sp.id);
         }
       },

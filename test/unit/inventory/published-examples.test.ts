@@ -189,4 +189,17 @@ describe('the published-examples corpus parses completely', () => {
     expect([...checked].sort()).toEqual(publishedFiles().sort());
     for (const file of checked) expect(sources).toContain(`\`${file}\``);
   });
+
+  it('a service principal whose app role lacks an id or member types is still read (the role only names a permission)', () => {
+    const sp = {
+      id: '0f000000-0000-4000-8000-000000000009',
+      appId: '00000003-0000-0000-c000-000000000000',
+      appRoles: [
+        { value: 'User.Read.All' },
+        { id: 'df021288-bdef-4463-88db-98f22de89214', allowedMemberTypes: null },
+      ],
+    };
+    expect(GRAPH_WIRE.servicePrincipal.safeParse(sp).success).toBe(true);
+    expect(GRAPH_WIRE.servicePrincipal.safeParse({ ...sp, appRoles: [{ id: 7 }] }).success).toBe(false);
+  });
 });
