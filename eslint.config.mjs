@@ -75,7 +75,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['examples/**/*.js', 'test/fixtures/**/*.js'],
+    files: ['examples/**/*.js', 'test/fixtures/**/*.js', 'test/support/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -19,7 +19,7 @@ import { refusal } from './conformance';
 import { Fixture, hasValueArray, type Api } from './fixture';
 import { GraphDelta } from './graph-delta';
 import { errorReply, filterItems, select, selectFields, type ApiContext, type Reply } from './replies';
-import { createEmailApi } from './communication-email';
+import { createEmailApi, HELD, type EmailHold } from './communication-email';
 import { armListRoute, armObjectRoute } from './arm';
 import { graphDeltaRoute, graphRelationRoute } from './graph';
 import { createEventGridTopic } from './event-grid-topic';
@@ -109,8 +109,10 @@ export interface EmulatorOptions {
 
 export interface RunningEmulator {
   endpoints: { arm: string; graph: string; logs: string; eventgrid: string; email: string };
-  /** Emails accepted by the Communication Services endpoint (one per operation id), in order. */
+  /** Emails accepted by the Communication Services endpoint, every send (a repeated operation id too), in order. */
   readonly receivedEmails: ReceivedEmail[];
+  /** A crash drill for the email sender (see EmailHold); undefined ends it. Counts sends from now. */
+  holdEmails(drill: EmailHold | undefined): void;
   /** CloudEvents received on the Event Grid topic endpoint (POST /api/events), in order. */
   readonly receivedEvents: unknown[];
   fixture: Fixture;
@@ -476,6 +478,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
           }
           reply = handle(api, (req.method ?? 'GET').toUpperCase(), req.url ?? '/', body, false, req.headers);
         }
+        if (reply === HELD) return; // a crash drill: this answer never comes
         const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
         res.writeHead(reply.status, {
           'content-type':
@@ -552,6 +555,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       requests.length = 0;
     },
     addFault: (rule) => faults.push(activate(rule)),
+    holdEmails: mail.holdEmails,
     clearFaults: () => {
       faults.length = 0;
     },

@@ -15,6 +15,7 @@ import type { AzureClients } from '../azure/clients';
 import type { Baseline } from '../baseline/schema';
 import type { Finding } from '../model/finding';
 import { GraphReader } from '../inventory/graph-reader';
+import { resolveLinks, type LinkConfig } from '../attest/links';
 import { OwnerAccountStore, type OwnerAccounts } from '../notify/owner-accounts';
 import { normaliseAddress } from '../notify/recipients';
 
@@ -44,8 +45,8 @@ export interface NotifyInput {
   portal: string;
   /** Where to send; without it notices are planned and stored but not sent. */
   email?: { transport: EmailTransport; perMinute: number; perHour: number };
-  /** Attestation links in owner digests. */
-  links?: { baseUrl: string; key: string };
+  /** Attestation links in owner digests, signed as each notice is sent. */
+  links?: LinkConfig;
   /**
    * Microsoft Graph, to check the owners' Entra accounts (disabled or gone → their manager).
    * Without it the last known state of each account is used.
@@ -112,7 +113,7 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     digests: input.digests,
     coalesceMinutes: input.coalesceMinutes,
     portal: input.portal,
-    links: input.links,
+    links: Boolean(input.links),
   });
   const result: NotifyResult = { planned, stored: 0, sent: [], queued: 0, retrying: [], failed: [], owners };
   if (input.dryRun) return result;
@@ -132,22 +133,61 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     }
     const claimed = await outbox.claim(notice, clock());
     if (!claimed) continue; // another run has it
-    const outcome = await transport(claimed);
+    // Tried before (a crash between send and mark, or a send that failed): the provider may have
+    // it already. Ask; resend with the same id only when it does not know the operation.
+    if (notice.attempts > 0) {
+      const known = await transport.status(claimed.id);
+      if (known.state === 'succeeded') {
+        await outbox.markSent(claimed, clock());
+        result.sent.push(claimed);
+        continue;
+      }
+      if (known.state === 'failed') {
+        await outbox.markFailed(claimed, known.error);
+        result.failed.push({ id: claimed.id, error: known.error });
+        continue;
+      }
+      if (known.state === 'running' || known.state === 'error') {
+        const why =
+          known.state === 'error'
+            ? `its state at Communication Services could not be read: ${known.error}`
+            : 'Communication Services is still sending it';
+        await retryOrFail(outbox, claimed, why, true, clock(), result);
+        continue;
+      }
+    }
+    // Links are signed now, for this send only: the stored notice holds placeholders.
+    const outcome = await transport.send({
+      ...claimed,
+      html: resolveLinks(claimed.html, input.links, true),
+      text: resolveLinks(claimed.text, input.links, false),
+    });
     if (outcome.ok) {
       await outbox.markSent(claimed, clock());
       result.sent.push(claimed);
       minuteBudget -= 1;
       hourBudget -= 1;
-    } else if (outcome.transient && claimed.attempts < MAX_ATTEMPTS) {
-      const backoffMinutes = 2 ** claimed.attempts;
-      await outbox.markRetry(claimed, outcome.error, new Date(clock().getTime() + backoffMinutes * 60_000));
-      result.retrying.push({ id: claimed.id, error: outcome.error });
-    } else {
-      await outbox.markFailed(claimed, outcome.error);
-      result.failed.push({ id: claimed.id, error: outcome.error });
-    }
+    } else await retryOrFail(outbox, claimed, outcome.error, outcome.transient, clock(), result);
   }
   return result;
+}
+
+/** A transient failure is retried with backoff (2, 4, 8… minutes) until MAX_ATTEMPTS; then, or at once, failed. */
+async function retryOrFail(
+  outbox: Outbox,
+  claimed: StoredNotice,
+  error: string,
+  transient: boolean,
+  now: Date,
+  result: NotifyResult,
+): Promise<void> {
+  if (transient && claimed.attempts < MAX_ATTEMPTS) {
+    await outbox.markRetry(claimed, error, new Date(now.getTime() + 2 ** claimed.attempts * 60_000));
+    result.retrying.push({ id: claimed.id, error });
+  } else {
+    await outbox.markFailed(claimed, error);
+    result.failed.push({ id: claimed.id, error });
+  }
 }
 
 /** Every address the chain may start from: baseline owners, Entra owners and Key Vault owners named in open findings. */

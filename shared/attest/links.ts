@@ -53,11 +53,18 @@ export function signClaim(claim: AttestationClaim, key: string): string {
 export type Verified =
   { ok: true; claim: AttestationClaim } | { ok: false; reason: 'malformed' | 'tampered' | 'expired' };
 
+/** Unpadded base64url, as `b64` writes it: the only encoding a token may use. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 export function verifyToken(token: string, key: string, now: Date): Verified {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-  const expected = mac(payload, key);
+  // Node decodes base64url leniently (padding, '+' and '/', stray bits in the last character):
+  // only the one encoding that re-encodes to itself is a signature, so one link has one spelling.
+  if (!BASE64URL.test(payload) || !BASE64URL.test(signature)) return { ok: false, reason: 'malformed' };
   const given = Buffer.from(signature, 'base64url');
+  if (b64(given) !== signature) return { ok: false, reason: 'malformed' };
+  const expected = mac(payload, key);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: 'tampered' };
   let parsed;
@@ -69,6 +76,41 @@ export function verifyToken(token: string, key: string, now: Date): Verified {
   if (!parsed.success) return { ok: false, reason: 'malformed' };
   if (parsed.data.exp * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, claim: parsed.data };
+}
+
+/**
+ * Stored notices carry a link as this placeholder: the claim, unsigned (useless without the key).
+ * The signed link is made only when the notice is sent (`resolveLinks`), so whoever reads the
+ * outbox holds no link that works. Its characters survive HTML escaping unchanged.
+ */
+const PLACEHOLDER = /\{\{wimon-link:([A-Za-z0-9_-]+)\}\}/g;
+
+export function linkPlaceholder(claim: AttestationClaim): string {
+  return `{{wimon-link:${b64(Buffer.from(JSON.stringify(claim), 'utf8'))}}}`;
+}
+
+export interface LinkConfig {
+  baseUrl: string;
+  key: string;
+}
+
+/**
+ * Replaces every placeholder with its signed link (escaped for HTML when `html`). Without the link
+ * configuration (or with a placeholder that is not a claim) the link is left out and says so.
+ */
+export function resolveLinks(body: string, config: LinkConfig | undefined, html: boolean): string {
+  return body.replace(PLACEHOLDER, (_, encoded: string) => {
+    const parsed = (() => {
+      try {
+        return claimSchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!config || !parsed?.success) return '#link-unavailable';
+    const url = `${config.baseUrl}?t=${signClaim(parsed.data, config.key)}`;
+    return html ? url.replace(/&/g, '&#38;').replace(/"/g, '&#34;').replace(/</g, '&#60;') : url;
+  });
 }
 
 export const ATTESTATION_KEY_ACCESS: RequiredAccess = {

@@ -5,8 +5,10 @@
  *   RK `l:<entry>`       a ledger row: this (recipient, finding, stage) is planned
  * A notice and its ledger rows are written in one transaction, so a crash cannot leave a
  * planned-but-unstored notice or a stored-but-unledgered one. A notice is marked sent only
- * after Communication Services accepted it; the notice id is the idempotent operation id, so
- * resending after a crash between send and mark delivers it once.
+ * after Communication Services accepted it. The notice id is the operation id: a notice tried
+ * before (a crash between send and mark, a failed send) is looked up at the provider first and
+ * resent only when the provider does not know it (app/notify.ts), so it is delivered once.
+ * Stored bodies hold link placeholders, never a signed link (attest/links.ts `resolveLinks`).
  */
 import { createHash } from 'node:crypto';
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
@@ -162,7 +164,7 @@ export class Outbox {
 
   /**
    * Notices to send now: pending and due, or claimed by a run that did not finish (it may have
-   * crashed between sending and marking; resending is safe, the operation id is the same).
+   * crashed between sending and marking: the sender asks the provider before any resend).
    */
   async due(now: Date, staleClaimMs = 120_000): Promise<StoredNotice[]> {
     return (await this.notices()).filter(

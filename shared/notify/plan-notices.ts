@@ -13,7 +13,7 @@ import type { Baseline } from '../baseline/schema';
 import type { Finding } from '../model/finding';
 import { dateOf, DAY_MS } from '../rules/context';
 import { escalationDue, ownerStage } from './cadence';
-import { newClaim, signClaim, type AttestationClaim } from '../attest/links';
+import { linkPlaceholder, newClaim } from '../attest/links';
 import { normaliseAddress, routeFinding } from './recipients';
 import type { OwnerAccounts } from './owner-accounts';
 import {
@@ -68,8 +68,8 @@ export interface PlanInput {
   digests: boolean;
   coalesceMinutes: number;
   portal: string;
-  /** Attestation links in owner digests (signed with this key, pointing at this URL); none without. */
-  links?: { baseUrl: string; key: string };
+  /** Attestation links in owner digests (placeholders until sent, see `resolveLinks`); none without. */
+  links?: boolean;
 }
 
 /** At most this many findings in one email (the ledger rows go in one Table Storage transaction). */
@@ -83,22 +83,19 @@ export function noticeId(...parts: string[]): string {
 
 export const SNOOZE_DAYS = 7;
 
-function digestLinks(
-  config: { baseUrl: string; key: string },
-  recipient: string,
-  baseline: Baseline,
-  now: Date,
-): DigestLinks {
-  const url = (claim: AttestationClaim) => `${config.baseUrl}?t=${signClaim(claim, config.key)}`;
+/** Links as placeholders: they are signed only when the notice is sent (nothing usable at rest). */
+function digestLinks(recipient: string, baseline: Baseline, now: Date): DigestLinks {
+  const url = linkPlaceholder;
   const until = dateOf(new Date(now.getTime() + baseline.policy.maxAttestationDays * DAY_MS));
   const perIdentity = new Map<string, { url: string; until: string } | undefined>();
   return {
     stillNeeded: (f) => {
       if (!perIdentity.has(f.identity.objectId)) {
-        const declared = baseline.identities.some((i) => i.objectId.toLowerCase() === f.identity.objectId);
+        // Only an identity declared active can be "still needed": a retired one is to be removed.
+        const declared = baseline.identities.find((i) => i.objectId.toLowerCase() === f.identity.objectId);
         perIdentity.set(
           f.identity.objectId,
-          declared
+          declared && declared.status !== 'retired'
             ? {
                 url: url(newClaim({ act: 'attest', oid: f.identity.objectId, rcpt: recipient, until }, now)),
                 until,
@@ -160,7 +157,7 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
           slot.known + (slot.fresh.length - items.length),
           input.portal,
           now,
-          input.links ? digestLinks(input.links, recipient, baseline, now) : undefined,
+          input.links ? digestLinks(recipient, baseline, now) : undefined,
           snoozedFor.get(recipient) ?? 0,
         ),
       });

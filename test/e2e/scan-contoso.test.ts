@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { contosoBaselineApplied, wimon } from '../support/cli';
 import { testPrefix } from '../support/tables';
+import { secretsAtRest, workingTokens } from '../support/secrets-at-rest';
+import { randomBytes } from 'node:crypto';
 import { resourceEvent } from '../support/events';
 import { ruleIds } from '../../shared/rules/catalogue';
 const RULE_IDS = ruleIds();
@@ -211,6 +213,44 @@ describe('wimon event FILE --fixture examples/contoso', () => {
 });
 
 describe('npm run demo (wimon demo)', () => {
+  it('leaves no working attestation link and no attestation key in any table it wrote (--keep-tables)', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'wimon-demo-'));
+    const key = `demo-key-${randomBytes(16).toString('hex')}`;
+    const env = {
+      WIMON_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      WIMON_TABLE_PREFIX: testPrefix(),
+      WIMON_ATTESTATION_KEY: key,
+    };
+    const r = wimon(['demo', '--out', out, '--keep-tables'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // The emails it sent hold working links (signed with this key): the scan can find them.
+    const sent = readdirSync(path.join(out, 'emails'))
+      .map((f) => readFileSync(path.join(out, 'emails', f), 'utf8'))
+      .join('\n');
+    expect(workingTokens(sent, key, new Date()).length).toBeGreaterThan(0);
+    const atRest = await secretsAtRest(
+      env.WIMON_STORAGE_CONNECTION_STRING,
+      env.WIMON_TABLE_PREFIX,
+      key,
+      new Date(),
+    );
+    for (const t of ['outbox', 'findings', 'runs', 'baseline'])
+      expect(atRest.tables).toContain(`${env.WIMON_TABLE_PREFIX}${t}`);
+    expect(atRest.rows).toBeGreaterThan(50);
+    expect(atRest.tokens).toEqual([]);
+    expect(atRest.keyFound).toEqual([]);
+  }, 120_000);
+
+  it('--keep-tables without configured Table Storage is a configuration error (exit 2)', () => {
+    const r = wimon(['demo', '--keep-tables'], {
+      WIMON_STORAGE_CONNECTION_STRING: '',
+      WIMON_TABLE_ENDPOINT: '',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--keep-tables .*WIMON_STORAGE_CONNECTION_STRING/);
+  });
+
   it('runs on the embedded default and leaves the reports in the output folder', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'wimon-demo-'));
     const r = wimon(['demo', '--out', out], { WIMON_STORAGE_CONNECTION_STRING: '' });

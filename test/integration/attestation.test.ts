@@ -1,9 +1,11 @@
 import { HttpRequest } from '@azure/functions';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { actOnLink, attestFromCli } from '../../shared/app/attestation';
 import { notify } from '../../shared/app/notify';
 import { reconcile } from '../../shared/app/reconcile';
-import { newClaim, signClaim } from '../../shared/attest/links';
+import { newClaim, signClaim, verifyToken } from '../../shared/attest/links';
+import { Outbox } from '../../shared/notify/outbox';
+import { secretsAtRest, workingTokens } from '../support/secrets-at-rest';
 import { AttestationStore } from '../../shared/attest/store';
 import { FindingStore } from '../../shared/findings/store';
 import type { Tables } from '../../shared/storage/tables';
@@ -93,6 +95,44 @@ describe('one-click attestation links (digest → attest function → state), em
     expect(after.sync.resolved.map((f) => `${f.ruleId} ${f.identity.name}`)).toEqual([
       'identity.review-overdue hr-sync',
     ]);
+  });
+
+  it('no table holds a working link or the key: links are signed only as the notice is sent', async () => {
+    const { attest, snooze, mail } = await judysLinks();
+    // The scanner finds the links where they belong (the sent email): it can find them.
+    expect(workingTokens(mail.html + mail.text, KEY, new Date()).length).toBeGreaterThanOrEqual(2);
+    expect(workingTokens(`${attest} ${snooze}`, KEY, new Date())).toHaveLength(2);
+    const atRest = await secretsAtRest(inject('azuriteConnectionString'), tables.prefix, KEY, new Date());
+    expect(atRest.tables).toEqual(expect.arrayContaining([`${tables.prefix}outbox`]));
+    expect(atRest.rows).toBeGreaterThan(0);
+    expect(atRest.tokens).toEqual([]);
+    expect(atRest.keyFound).toEqual([]);
+    // The stored notice still says where each link goes (a placeholder holding the unsigned claim).
+    const [stored] = (await new Outbox(tables).notices()).filter((n) => n.recipient === 'judy@contoso.com');
+    expect(stored!.text).toMatch(/Still needed until \d{4}-\d{2}-\d{2}: \{\{wimon-link:[A-Za-z0-9_-]+\}\}/);
+  });
+
+  it('a link has one spelling: padded, base64 or re-bitted signatures are refused', async () => {
+    const { attest } = await judysLinks();
+    const token = new URL(attest).searchParams.get('t')!;
+    const [payload, signature] = token.split('.') as [string, string];
+    const raw = Buffer.from(signature, 'base64url');
+    const last = signature.slice(-1);
+    // 32 bytes: the last of 43 characters carries 4 bits, the other 2 are free; flip them.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const rebitted = alphabet[alphabet.indexOf(last) ^ 1]!;
+    const variants = [
+      `${payload}.${signature}=`,
+      `${payload}.${raw.toString('base64')}`,
+      `${payload}.${signature.slice(0, -1)}${rebitted}`,
+      `${payload}=.${signature}`,
+      ` ${payload}.${signature}`,
+    ];
+    expect(new Set(variants.map((v) => Buffer.from(v.split('.')[1]!, 'base64url').toString('hex')))).toEqual(
+      new Set([raw.toString('hex')]),
+    ); // each decodes to the same signature bytes
+    for (const v of variants) expect(verifyToken(v, KEY, new Date()).ok, v).toBe(false);
+    expect(verifyToken(token, KEY, new Date()).ok).toBe(true);
   });
 
   it('a tampered link is refused and changes nothing', async () => {

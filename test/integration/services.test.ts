@@ -113,7 +113,7 @@ async function exercise(services: Services): Promise<void> {
     .catch(ignore);
   await clients.resourceGraph().resources({ query: 'Resources | take 1' }).catch(ignore);
   await services.tables.table('runs').catch(ignore);
-  await services.email!.transport({
+  await services.email!.transport.send({
     id: '3f1e0c55-1111-4222-8333-444444444444',
     recipient: 'a@example.us',
     subject: 's',
