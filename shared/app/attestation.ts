@@ -12,7 +12,7 @@ import type { Baseline } from '../baseline/schema';
 import { FindingStore } from '../findings/store';
 import { normaliseAddress, reachOwners, routeFinding } from '../notify/recipients';
 import { OwnerAccountStore } from '../notify/owner-accounts';
-import { escapeHtml } from '../report/findings-report';
+import { escapeHtml } from '../report/safe-text';
 import { dateOf, DAY_MS } from '../rules/context';
 import type { Tables } from '../storage/tables';
 import { baselineForRun } from './run-support';

@@ -1,9 +1,9 @@
 /** One line per handled event, for function logs and the CLI: ids, rule ids and counts, never tenant text. */
 import type { EventOutcome } from './handle-events';
-import { terminalSafe } from '../report/findings-report';
+import { visibleText } from '../report/safe-text';
 
-/** One line: control characters (CR, LF, ESC…) and bidi overrides made visible as U+FFFD. */
-const safe = (text: string) => terminalSafe(text).replace(/[\u2028\u2029]/g, '\ufffd');
+/** One line: control characters (CR, LF, ESC…), bidi and invisible characters made visible as U+FFFD. */
+const safe = visibleText;
 
 export function describeOutcome(o: EventOutcome): string {
   // Ids, types and notes come from the sender: no control characters, so no forged log lines.

@@ -14,6 +14,7 @@ import {
 } from '../model/inventory';
 import { grantKey } from '../rules/approle-rules';
 import { OWNER_PLACEHOLDER, STANDARD_FIC_AUDIENCE } from './schema';
+import { visibleText } from '../report/safe-text';
 
 const DAY_MS = 86_400_000;
 const UNASSIGNED = 'unassigned';
@@ -97,7 +98,8 @@ export function draftBaselineYaml(
           ? 'managed identities have no Entra owner: name one'
           : 'no Entra owner with a mail address: name one',
       );
-    item.commentBefore = ` ${live.displayName} (${live.kind === 'managedIdentity' ? 'managed identity' : 'application'}) TODO: ${todo.join('; ')}`;
+    // The name is tenant text: shown with its deceptive characters made visible.
+    item.commentBefore = ` ${visibleText(live.displayName)} (${live.kind === 'managedIdentity' ? 'managed identity' : 'application'}) TODO: ${todo.join('; ')}`;
     const ownerSeq = item.get('owners', true);
     if (isSeq(ownerSeq)) ownerSeq.flow = true;
   });

@@ -1,7 +1,8 @@
 /** `wimon dormancy`: the sign-in log check, the same code the daily function runs. */
 import type { Command } from 'commander';
 import { checkDormancy } from '../app/dormancy';
-import { findingsJson, renderFindingsTable, terminalSafe } from '../report/findings-report';
+import { findingsJson, renderFindingsTable } from '../report/findings-report';
+import { visibleText } from '../report/safe-text';
 import type { CliIo } from './io';
 import {
   addRunOptions,
@@ -36,7 +37,7 @@ export function registerDormancyCommand(program: Command, io: CliIo): void {
           `\n${findings.filter((f) => f.state === 'open').length} open · ${d.checked} identities holding access checked against ${d.windowDays} days of sign-in logs` +
             ` (records from ${d.logsCoverFrom?.slice(0, 10) ?? 'none'}) · this run: ${run.changes.opened} new, ${run.changes.resolved} resolved · ${run.requests.total} API requests`,
         );
-        for (const u of d.undetermined) io.out(`undetermined: ${terminalSafe(u.name)}: ${u.reason}`);
+        for (const u of d.undetermined) io.out(`undetermined: ${visibleText(u.name)}: ${u.reason}`);
         const partial = partialRunNotice(run);
         if (partial) io.out(partial);
         endOfRun(run, findings, failOn);

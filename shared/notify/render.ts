@@ -5,7 +5,7 @@
  * only, never from tenant text, so nothing from the tenant reaches a header.
  */
 import type { Finding } from '../model/finding';
-import { escapeHtml, terminalSafe } from '../report/findings-report';
+import { escapeHtml, visibleText } from '../report/safe-text';
 import { ruleDefinition } from '../rules/catalogue';
 import { dueText } from './cadence';
 
@@ -28,8 +28,8 @@ const SEVERITY_COLOUR: Record<string, string> = {
   low: '#605e5c',
 };
 
-/** One line of plain text: no control characters, no line breaks from the tenant. */
-const plain = (s: string) => terminalSafe(s).replace(/[\r\n\u2028\u2029]+/g, ' ');
+/** One line of plain text: no control, bidi or invisible characters, no line breaks from the tenant. */
+const plain = visibleText;
 
 export function identityLabel(f: Finding): string {
   return f.identity.name ?? f.identity.displayName ?? f.identity.objectId;

@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import type { Finding } from '../model/finding';
 import type { RunRecord } from '../findings/runs';
 import { SEVERITIES, type Severity } from '../rules/rule';
+import { escapeHtml, visibleText } from './safe-text';
 
 const ORDER = new Map(SEVERITIES.map((s, i) => [s, i]));
 
@@ -18,12 +19,6 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 }
 
 export const name = (f: Finding): string => f.identity.name ?? f.identity.displayName ?? f.identity.objectId;
-
-/** Strips control characters so hostile display names cannot move the cursor or rewrite the terminal. */
-export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
-}
 
 export function renderFindingsTable(findings: readonly Finding[], color: boolean): string {
   const c = color ? pc : pc.createColors(false);
@@ -64,15 +59,11 @@ export function renderFindingsTable(findings: readonly Finding[], color: boolean
           : f.snooze
             ? `${f.message} [snoozed until ${f.snooze.until.slice(0, 10)} by ${f.snooze.by}]`
             : f.message;
-      table.push([f.ruleId, terminalSafe(name(f)), terminalSafe(text)]);
+      table.push([f.ruleId, visibleText(name(f)), visibleText(text)]);
     }
     out.push(table.toString());
   }
   return out.join('\n');
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 export function renderFindingsHtml(run: RunRecord, findings: readonly Finding[]): string {

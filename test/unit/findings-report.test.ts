@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  escapeHtml,
-  renderFindingsHtml,
-  renderFindingsTable,
-  terminalSafe,
-} from '../../shared/report/findings-report';
+import { renderFindingsHtml, renderFindingsTable } from '../../shared/report/findings-report';
+import { escapeHtml, visibleText } from '../../shared/report/safe-text';
 import type { Finding } from '../../shared/model/finding';
 import type { RunRecord } from '../../shared/findings/runs';
 
@@ -40,7 +36,7 @@ describe('findings report', () => {
     expect(escapeHtml(`"'\`&`)).toBe('&#34;&#39;&#96;&#38;');
   });
   it('removes control characters before printing to a terminal', () => {
-    expect([...terminalSafe(hostile)].some((ch) => ch.charCodeAt(0) < 0x20)).toBe(false);
+    expect([...visibleText(hostile)].some((ch) => ch.charCodeAt(0) < 0x20)).toBe(false);
     expect(renderFindingsTable([finding], false)).not.toContain('\u001b');
   });
 });

@@ -20,7 +20,12 @@ import { renderFindingsHtml, renderFindingsTable } from '../../../shared/report/
 
 const NOW = new Date('2026-11-22T09:00:00Z');
 /** Markup, a header injection and terminal escapes; the slot's name makes each one distinct. */
-const hostile = (slot: string) => `<b data-slot="${slot}">x</b>\r\nBcc: ${slot}@evil.example\u001b[2J\u202e`;
+const hostile = (slot: string) =>
+  `<b data-slot="${slot}">x</b>\r\nBcc: ${slot}@evil.example\u001b[2J\u202e\u2067cod.exe\u2069\u200b\u200d\ufeff\u061c\u2028`;
+/** What must not reach a reader anywhere: controls (but white space in HTML), bidi, zero-width. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const DECEPTIVE_IN_HTML =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const RAW = (slot: string) => `<b data-slot="${slot}">`;
 
 function finding(over: Partial<Finding> = {}): Finding {
@@ -108,7 +113,9 @@ function emails(slot: string, make: Slot[1]): [string, RenderedEmail][] {
 
 function expectSafeText(text: string, slot: string): void {
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+  expect(text).not.toMatch(
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/,
+  );
   // The hostile CR/LF must not start a line of its own ("Bcc: …" as a forged header or log line).
   expect(text.split('\n').some((l) => l.startsWith(`Bcc: ${slot}`))).toBe(false);
 }
@@ -120,6 +127,7 @@ describe('hostile tenant text in every notice slot', () => {
       (_kind, email) => {
         const raw = RAW(slot);
         expect(email.html).not.toContain(raw);
+        expect(email.html).not.toMatch(DECEPTIVE_IN_HTML);
         expect(email.subject).not.toContain(slot);
         expect(email.subject).not.toMatch(/[\r\n]/);
         expectSafeText(email.text, slot);
@@ -165,6 +173,7 @@ describe('hostile tenant text in the report and the terminal', () => {
     const f = make(hostile(slot));
     const html = renderFindingsHtml(run, [f]);
     expect(html).not.toContain(RAW(slot));
+    expect(html).not.toMatch(DECEPTIVE_IN_HTML);
     const table = renderFindingsTable([f], false);
     expectSafeText(table, slot);
   });
