@@ -14,7 +14,7 @@ import { AttestationStore } from '../attest/store';
 import { isScopeReadCompletely } from '../rules/read-scope';
 import { keepQuarantined } from '../rules/inventory-rules';
 import type { Tables } from '../storage/tables';
-import { baselineForRun } from './run-support';
+import { baselineForRun, seenAt } from './run-support';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges, PublishResult } from '../notify/finding-events';
 
@@ -58,7 +58,7 @@ export async function checkIdentities(input: IdentityCheckInput): Promise<Identi
   const candidates = evaluate(scoped, inventory, input.evaluateAt, attested).map((c) =>
     input.cause?.relatesTo(c) ? { ...c, evidence: { ...c.evidence, event: input.cause.evidence } } : c,
   );
-  const sync = await new FindingStore(input.tables).sync(candidates, clock(), {
+  const sync = await new FindingStore(input.tables).sync(candidates, seenAt(clock(), input.evaluateAt), {
     inView: (f) => ids.has(f.identity.objectId) && ownerOf(f) === 'tenant',
     readCompletely: (scope) => isScopeReadCompletely(scope, inventory),
     keep: keepQuarantined(inventory),

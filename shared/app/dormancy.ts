@@ -17,7 +17,7 @@ import { evaluateDormancy, isSignInFinding, signInWindowDays } from '../rules/do
 import { DAY_MS } from '../rules/context';
 import { isScopeReadCompletely, SIGN_IN_LOGS } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
-import { baselineForRun, runRecord } from './run-support';
+import { baselineForRun, runRecord, seenAt } from './run-support';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges } from '../notify/finding-events';
 
@@ -61,7 +61,7 @@ export async function checkDormancy(input: DormancyInput): Promise<DormancyResul
     : { candidates: [], undetermined: [], checked: 0 };
   const undetermined = new Set(evaluation.undetermined.map((u) => u.objectId));
   const store = new FindingStore(input.tables);
-  const sync = await store.sync(evaluation.candidates, clock(), {
+  const sync = await store.sync(evaluation.candidates, seenAt(clock(), input.evaluateAt), {
     // An identity the logs cannot speak for keeps whatever finding it had.
     inView: (f) => isSignInFinding(f) && !undetermined.has(f.identity.objectId),
     readCompletely: (scope) => isScopeReadCompletely(scope, { scopes }),

@@ -5,7 +5,6 @@
  * backoff; after MAX_ATTEMPTS a notice is marked failed and stays visible (`wimon notices`).
  */
 import { FindingStore } from '../findings/store';
-import { DAY_MS } from '../rules/context';
 import type { EmailTransport } from '../notify/email-transport';
 import { Outbox, type StoredNotice } from '../notify/outbox';
 import { planNotices, type PlannedNotice } from '../notify/plan-notices';
@@ -100,12 +99,11 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
       }).length;
     }
   } else accounts = await ownerStore.load();
-  const dayAgo = input.now.getTime() - DAY_MS;
   const planned = planNotices({
     accounts,
     monitor: input.tables.prefix,
     open,
-    resolvedLastDay: resolved.filter((f) => f.resolvedAt && Date.parse(f.resolvedAt) >= dayAgo).length,
+    resolved,
     baseline,
     ledger,
     waitingAlerts,

@@ -11,7 +11,7 @@ import { AttestationStore } from '../attest/store';
 import { isScopeReadCompletely } from '../rules/read-scope';
 import { keepQuarantined } from '../rules/inventory-rules';
 import type { Tables } from '../storage/tables';
-import { baselineForRun, runRecord } from './run-support';
+import { baselineForRun, runRecord, seenAt } from './run-support';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges } from '../notify/finding-events';
 import { keepEventIndexes } from './event-indexes';
@@ -51,7 +51,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   const candidates = evaluate(baseline, inventory, input.evaluateAt, attested);
   const store = new FindingStore(input.tables);
   const retentionDays = input.resolvedRetentionDays ?? DEFAULT_RESOLVED_RETENTION_DAYS;
-  const sync = await store.sync(candidates, clock(), {
+  const sync = await store.sync(candidates, seenAt(clock(), input.evaluateAt), {
     // Sign-in and Key Vault findings come from sources a tenant read does not see.
     inView: (f) => ownerOf(f) === 'tenant',
     readCompletely: (scope) => isScopeReadCompletely(scope, inventory),

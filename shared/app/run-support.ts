@@ -89,3 +89,11 @@ export function runRecord(fields: {
     },
   };
 }
+
+/**
+ * When a finding is seen: the wall clock, or the evaluation time when that is earlier (a
+ * recorded tenant replayed later), so "first seen" is never after "evaluated at".
+ */
+export function seenAt(clock: Date, evaluateAt: Date): Date {
+  return evaluateAt.getTime() < clock.getTime() ? evaluateAt : clock;
+}

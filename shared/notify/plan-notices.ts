@@ -55,8 +55,8 @@ export interface PlanInput {
    */
   monitor: string;
   open: readonly Finding[];
-  /** Resolved in the last day (for the security operations digest). */
-  resolvedLastDay: number;
+  /** Resolved findings still kept (the security operations digest's counts and 14-day trend). */
+  resolved: readonly Finding[];
   baseline: Baseline;
   /** What is known of the owners' Entra accounts (owner resolution chain); none: route as declared. */
   accounts?: OwnerAccounts;
@@ -115,6 +115,32 @@ function digestLinks(recipient: string, baseline: Baseline, now: Date): DigestLi
       days: SNOOZE_DAYS,
     }),
   };
+}
+
+export const TREND_DAYS = 14;
+
+/**
+ * Findings open at the end of each of the last `days` days (today: at `now`), oldest first:
+ * first seen by then and not resolved by then. Exempted findings are not counted.
+ */
+export function openTrend(
+  findings: readonly Finding[],
+  now: Date,
+  days: number,
+): Array<{ date: string; open: number }> {
+  const out: Array<{ date: string; open: number }> = [];
+  const today = Date.parse(`${dateOf(now)}T00:00:00Z`);
+  for (let i = days - 1; i >= 0; i--) {
+    const end = i === 0 ? now.getTime() : today - (i - 1) * DAY_MS;
+    const open = findings.filter(
+      (f) =>
+        f.state !== 'exempted' &&
+        Date.parse(f.firstSeen) <= end &&
+        (f.resolvedAt === null || Date.parse(f.resolvedAt) > end),
+    ).length;
+    out.push({ date: dateOf(new Date(today - i * DAY_MS)), open });
+  }
+  return out;
 }
 
 export function planNotices(input: PlanInput): PlannedNotice[] {
@@ -209,7 +235,9 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
         {
           newLastDay: open.filter((f) => Date.parse(f.firstSeen) >= dayAgo).length,
           open: openBySeverity,
-          resolvedLastDay: input.resolvedLastDay,
+          resolvedLastDay: input.resolved.filter((f) => f.resolvedAt && Date.parse(f.resolvedAt) >= dayAgo)
+            .length,
+          trend: openTrend([...input.open, ...input.resolved], now, TREND_DAYS),
         },
         escalated,
         severe.slice(0, 50).map((f) => ({ finding: f, via: 'security contact' })),

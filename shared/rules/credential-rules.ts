@@ -96,7 +96,7 @@ export function credentialRules(
         candidate('credential.expiring', {
           ...base,
           severity: severityForStage(stage),
-          message: `Rotate or remove ${credentialName(c)} on ${label(identity)}: it expires in ${days} day${days === 1 ? '' : 's'} (${c.end!.slice(0, 10)}).`,
+          message: `${credentialName(c)} on ${label(identity)} expires in ${days} day${days === 1 ? '' : 's'} (${c.end!.slice(0, 10)}): rotate or remove it.`,
           evidence: { ...evidence, daysLeft: days, stage },
         }),
       );

@@ -131,6 +131,10 @@ export function ficRules(
       ...(f.claimsMatchingExpression ? { claimsMatchingExpression: f.claimsMatchingExpression } : {}),
       audiences: f.audiences,
       on: f.on,
+      // Where a person edits it (the notice's deep link): the user-assigned identity's resource.
+      ...(f.on === 'managedIdentity' && live.managedIdentityResourceId
+        ? { managedIdentityResourceId: live.managedIdentityResourceId }
+        : {}),
     };
     const base = { identity, target, evidence, readScope: readScopeOfFics() };
     if (undeclared) {

@@ -51,7 +51,7 @@ const items = [
         appId: null,
         displayName: 'payments-ci',
       },
-      message: "Rotate or remove secret 'deploy-key' on payments-ci: it expires in 7 days (2026-11-29).",
+      message: "secret 'deploy-key' on payments-ci expires in 7 days (2026-11-29): rotate or remove it.",
       evidence: { end: '2026-11-29T08:00:00Z' },
     }),
     via: 'owner of payments-ci in the baseline',
@@ -71,7 +71,9 @@ describe('notice emails: hostile tenant text cannot inject markup, script or hea
       expect(email.text).not.toContain('\r');
       expect(email.text).not.toMatch(/^Bcc:/m); // the CR/LF in the name did not start a new line
     }
-    expect(digest.text).toMatch(/- Rotate the credential before it expires[^\n]*\(expires in 7 days\)/);
+    expect(digest.text).toMatch(
+      /- \[MEDIUM\] Secret 'deploy-key' on payments-ci expires in 7 days \(2026-11-29\)\.\n {2}Do this: Rotate or remove it\./,
+    );
     expect(digest.html).toContain(
       'https://portal.azure.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Overview/objectId/aaaaaaaa-0000-4000-8000-000000000001/appId/bbbbbbbb-0000-4000-8000-000000000001',
     );

@@ -75,9 +75,18 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     expect(dave[0]!.html.match(/<h2 /g)).toHaveLength(1);
     expect(dave[0]!.html).toContain('>reporting-app</h2>');
     expect(dave[0]!.text).toMatch(
-      /- Rotate the credential before it expires[^\n]*\(expires in 9 days\)\n {2}Rotate or remove certificate/,
+      /- \[MEDIUM\] Certificate 'CN=reporting-cert-2026' on reporting-app expires in 9 days \(2026-12-01\)\.\n {2}Do this: Rotate or remove it\.\n {2}expires in 9 days/,
     );
-    expect(dave[0]!.text).toContain('you get this as owner of reporting-app in the baseline');
+    // each action once: the rule's generic fix is not printed beside the message's own action
+    expect(dave[0]!.text).not.toContain('Rotate the credential before it expires');
+    expect(dave[0]!.text).toContain('You get this as owner of reporting-app in the baseline.');
+    // the subject counts the findings listed, worst severity first
+    const listed = (sev: string) => dave[0]!.text.split(`- [${sev.toUpperCase()}] `).length - 1;
+    const expected = ['critical', 'high', 'medium', 'low']
+      .filter((sev) => listed(sev) > 0)
+      .map((sev) => `${listed(sev)} ${sev}`);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(dave[0]!.subject).toBe(`[wimon] ${expected.join(', ')}: workload identities you own`);
     // the unbaselined shadow-app has no owner anywhere: security operations get its findings
     expect(to('secops@contoso.com').some((e) => e.html.includes('>shadow-app</h2>'))).toBe(true);
 
@@ -95,12 +104,12 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     await run(SAMPLE_NOW); // 9 days left: the 14-day window
     const cadence = (when: Date) =>
       run(when).then(() =>
-        to('dave@contoso.com').map((e) => /\(expires in (\d+) days?|expires tomorrow/.exec(e.text)?.[0]),
+        to('dave@contoso.com').map((e) => /expires in (\d+) days?|expires tomorrow/.exec(e.text)?.[0]),
       );
     expect(await cadence(at(1))).toHaveLength(1); // 8 days left: still the 14-day window, no repeat
     const week = await cadence(at(3)); // 6 days left: the 7-day window
     expect(week).toHaveLength(2);
-    expect(to('dave@contoso.com')[1]!.text).toContain('(expires in 6 days)');
+    expect(to('dave@contoso.com')[1]!.text).toContain('expires in 6 days');
     expect(to('dave@contoso.com')[1]!.text).not.toContain('legacy-export'); // told before
 
     // the certificate is removed in the tenant: the next reconcile resolves it, no 1-day reminder
@@ -118,14 +127,14 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
       reconcileAt(when)
         .then(() => run(when))
         .then(() =>
-          to('dave@contoso.com').filter((e) => e.text.includes("certificate 'CN=reporting-cert-2026'")),
+          to('dave@contoso.com').filter((e) => e.text.includes("'CN=reporting-cert-2026'")),
         );
     // reporting-cert-2026 ends 2026-12-01T00:00Z
-    expect((await expiryOf(at(9))).at(-1)!.text).toContain('(expired today)');
+    expect((await expiryOf(at(9))).at(-1)!.text).toContain('expired today');
     expect(await expiryOf(at(9, 600))).toHaveLength(1); // same day: nothing new
-    expect((await expiryOf(at(10))).at(-1)!.text).toContain('(expired 1 day ago)');
+    expect((await expiryOf(at(10))).at(-1)!.text).toContain('expired 1 day ago');
     expect(await expiryOf(at(12))).toHaveLength(2); // +3 days: nothing new
-    expect((await expiryOf(at(16))).at(-1)!.text).toContain('(expired 7 days ago)');
+    expect((await expiryOf(at(16))).at(-1)!.text).toContain('expired 7 days ago');
     expect(await expiryOf(at(16))).toHaveLength(3);
     const apps = removeReportingCert2026();
     try {
@@ -182,7 +191,7 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     expect(merged.sent).toEqual([]);
     await run(at(0, 6), alertsOnly);
     expect(received()).toHaveLength(1);
-    expect(received()[0]!.subject).toBe('[wimon] ALERT: 5 new critical/high findings');
+    expect(received()[0]!.subject).toBe('[wimon] ALERT 5 critical: new workload identity drift');
     expect(received()[0]!.html.match(/<h2 /g)).toHaveLength(5);
     await run(at(0, 20), alertsOnly);
     expect(received()).toHaveLength(1);
@@ -207,7 +216,9 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     expect(received()).toHaveLength(all.length);
     expect(new Set(received().map((e) => e.operationId)).size).toBe(all.length);
     expect(recovered.sent.length).toBe(all.length);
-    expect(env.get().requestsByRoute()['GET email /emails/operations/{id}']).toBeGreaterThanOrEqual(all.length);
+    expect(env.get().requestsByRoute()['GET email /emails/operations/{id}']).toBeGreaterThanOrEqual(
+      all.length,
+    );
   });
 
   it('respects the sending limit: the rest waits in the outbox and the result says so', async () => {

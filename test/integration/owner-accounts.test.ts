@@ -112,7 +112,7 @@ describe('owner accounts and the notice chain (emulator + Azurite)', () => {
     expect(env.get().receivedEmails.some((e) => e.to.includes('bob@contoso.com'))).toBe(false);
     const carol = env.get().receivedEmails.find((e) => e.to.includes('carol@contoso.com'))!;
     expect(carol.text).toContain(
-      'you get this as manager of bob@contoso.com, who is disabled in Entra (owner of legacy-scheduler in the baseline)',
+      'You get this as manager of bob@contoso.com, who is disabled in Entra (owner of legacy-scheduler in the baseline).',
     );
     // carol's snooze link for legacy-scheduler's finding is honoured: she stands in for bob
     const section = carol.text.slice(carol.text.indexOf('legacy-scheduler'));

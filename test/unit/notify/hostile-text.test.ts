@@ -23,8 +23,8 @@ const NOW = new Date('2026-11-22T09:00:00Z');
 const hostile = (slot: string) =>
   `<b data-slot="${slot}">x</b>\r\nBcc: ${slot}@evil.example\u001b[2J\u202e\u2067cod.exe\u2069\u200b\u200d\ufeff\u061c\u2028`;
 /** What must not reach a reader anywhere: controls (but white space in HTML), bidi, zero-width. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const DECEPTIVE_IN_HTML =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const RAW = (slot: string) => `<b data-slot="${slot}">`;
 
@@ -102,7 +102,7 @@ const SLOTS: Slot[] = [
 
 function emails(slot: string, make: Slot[1]): [string, RenderedEmail][] {
   const { item: it, links } = make(hostile(slot));
-  const counts = { newLastDay: 1, open: { high: 1 }, resolvedLastDay: 0 };
+  const counts = { newLastDay: 1, open: { high: 1 }, resolvedLastDay: 0, trend: [] };
   return [
     ['owner digest', renderOwnerDigest([it], 0, 'https://portal.azure.com', NOW, links)],
     ['security alert', renderSecopsAlert([it], 'https://portal.azure.com', NOW)],
@@ -112,8 +112,8 @@ function emails(slot: string, make: Slot[1]): [string, RenderedEmail][] {
 }
 
 function expectSafeText(text: string, slot: string): void {
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   expect(text).not.toMatch(
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/,
   );
   // The hostile CR/LF must not start a line of its own ("Bcc: …" as a forged header or log line).
@@ -124,7 +124,7 @@ describe('hostile tenant text in every notice slot', () => {
   describe.each(SLOTS)('%s', (slot, make) => {
     it.each(emails(slot, make))(
       '%s: escaped in HTML, inert in text, absent from the subject',
-      (_kind, email) => {
+      (kind, email) => {
         const raw = RAW(slot);
         expect(email.html).not.toContain(raw);
         expect(email.html).not.toMatch(DECEPTIVE_IN_HTML);
@@ -136,7 +136,13 @@ describe('hostile tenant text in every notice slot', () => {
           email.html.includes(`&#60;b data-slot=&#34;${slot}&#34;&#62;`) ||
           email.html.includes(encodeURIComponent(raw)) ||
           email.html.includes(encodeURI(raw).replace(/"/g, '%22'));
-        if (slot !== 'snooze link' && slot !== 'still-needed link and date') expect(rendered).toBe(true);
+        // Security notices say once (in the intro) why the contact gets them, and the digest's
+        // open list names the rule, not the message (its actions went out in the alerts).
+        const leftOut =
+          (slot.includes('via') && kind !== 'owner digest') ||
+          (slot === 'message' && kind === 'security digest (open)');
+        if (leftOut) expect(email.html + email.text).not.toContain(`${slot}@evil`);
+        else if (slot !== 'snooze link' && slot !== 'still-needed link and date') expect(rendered).toBe(true);
       },
     );
   });

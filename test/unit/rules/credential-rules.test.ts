@@ -98,11 +98,11 @@ describe('credential rules: what each finding says', () => {
   it('credential.expiring: days left (rounded up, singular for one) and its end date', () => {
     const [f] = run(secret(iso(-10), iso(0.5)));
     expect(f!.message).toBe(
-      `Rotate or remove secret 'deploy-key' on app-one: it expires in 1 day (${iso(0.5).slice(0, 10)}).`,
+      `secret 'deploy-key' on app-one expires in 1 day (${iso(0.5).slice(0, 10)}): rotate or remove it.`,
     );
     expect(f!.evidence).toMatchObject({ daysLeft: 1, stage: 1 });
     const [g] = run(secret(iso(-10), iso(13.2)));
-    expect(g!.message).toMatch(/it expires in 14 days \(/);
+    expect(g!.message).toMatch(/ expires in 14 days \(/);
     expect(g!.evidence).toMatchObject({ daysLeft: 14, stage: 14 });
     // Beyond the largest window: nothing.
     expect(run(secret(iso(-10), iso(31)))).toEqual([]);
