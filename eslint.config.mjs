@@ -70,6 +70,7 @@ export default tseslint.config(
       'coverage/**',
       'reports/**',
       '.stryker-tmp/**',
+      'test/output/**',
     ],
   },
   js.configs.recommended,

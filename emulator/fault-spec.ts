@@ -3,7 +3,7 @@
  * alerting and tests can drive the CLI end to end. One fault per comma-separated item (or per
  * line of a file; `#` starts a comment):
  *
- *   API:PATH:STATUS[:WHEN]   API arm|graph|logs|email|eventgrid; PATH a case-insensitive piece of
+ *   API:PATH:STATUS[:WHEN]   API arm|graph|logs|email|eventgrid|workflows; PATH a case-insensitive piece of
  *                            the request path (or of a $batch item's URL; empty for any);
  *                            STATUS 400-599; WHEN `always`, a count (default 1) or `every=N`
  *   logs:partial[:WHEN]      Log Analytics answers 200 with half the rows and a PartialError
@@ -17,7 +17,7 @@ import { UsageError } from '../shared/errors';
 import type { Api } from './fixture';
 import type { FaultRule } from './server';
 
-const APIS: readonly Api[] = ['arm', 'graph', 'logs', 'email', 'eventgrid'];
+const APIS: readonly Api[] = ['arm', 'graph', 'logs', 'email', 'eventgrid', 'workflows'];
 
 export const FAULTS_HELP =
   "inject faults into the local emulator (needs --fixture): API:PATH:STATUS[:always|N|every=N], e.g. 'arm:roleDefinitions:500:always', 'logs:partial', comma-separated or a file with one per line (docs/emulator.md)";

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** `eventgrid` is a topic the monitor publishes to; it has no fixture files. */
-export type Api = 'arm' | 'graph' | 'logs' | 'eventgrid' | 'email';
+export type Api = 'arm' | 'graph' | 'logs' | 'eventgrid' | 'email' | 'workflows';
 
 export const manifestSchema = z.strictObject({
   description: z.string().optional(),

@@ -129,7 +129,7 @@ export function errorReply(
   innererror?: { code: string; message: string },
 ): Reply {
   const body =
-    api === 'arm'
+    api === 'arm' || api === 'workflows'
       ? { error: { code, message } }
       : api === 'logs'
         ? { error: { message, code, correlationId: randomUUID(), ...(innererror ? { innererror } : {}) } }

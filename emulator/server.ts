@@ -23,6 +23,7 @@ import { createEmailApi, HELD, type EmailHold } from './communication-email';
 import { armListRoute, armObjectRoute } from './arm';
 import { graphDeltaRoute, graphRelationRoute } from './graph';
 import { createEventGridTopic } from './event-grid-topic';
+import { createTeamsWorkflow, type TeamsPost } from './teams-workflow';
 import { answerLogsQuery } from './log-analytics';
 import { answerResourceQuery } from './resource-graph';
 import {
@@ -108,7 +109,17 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  endpoints: { arm: string; graph: string; logs: string; eventgrid: string; email: string };
+  /** `teamsWebhook` carries its signature (a Workflows URL is a secret in Azure; here a test value). */
+  endpoints: {
+    arm: string;
+    graph: string;
+    logs: string;
+    eventgrid: string;
+    email: string;
+    teamsWebhook: string;
+  };
+  /** Messages posted to the Teams Workflows webhook, in order. */
+  readonly receivedTeamsPosts: TeamsPost[];
   /** Emails accepted by the Communication Services endpoint, every send (a repeated operation id too), in order. */
   readonly receivedEmails: ReceivedEmail[];
   /** A crash drill for the email sender (see EmailHold); undefined ends it. Counts sends from now. */
@@ -201,6 +212,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       else if (refused) reply = errorReply(api, refused.status, refused.code, refused.message);
       else if (api === 'eventgrid' && method === 'POST' && path === '/api/events')
         reply = receiveEvents(body);
+      else if (api === 'workflows') reply = workflow.invoke(method, path, url, body, headers.authorization);
       else if (api === 'email' && method === 'POST' && path === '/emails:send')
         reply = sendEmail(body, headers['operation-id'], url);
       else if (api === 'email' && method === 'GET' && /^\/emails\/operations\/[^/]+$/.test(path))
@@ -295,6 +307,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     page: (api, url, body) => page(api, url, body),
   };
   const mail = createEmailApi(() => origins.email);
+  const workflow = createTeamsWorkflow();
   const topic = createEventGridTopic();
   const { receivedEmails } = mail;
   const { receivedEvents } = topic;
@@ -454,7 +467,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         let reply: Reply;
         if (
           !/^Bearer \S+/.test(req.headers.authorization ?? '') &&
-          !(api === 'arm' && isAnonymousArmRoute(req.url ?? ''))
+          !(api === 'arm' && isAnonymousArmRoute(req.url ?? '')) &&
+          api !== 'workflows' // shared access: the signature in the URL (teams-workflow.ts)
         ) {
           reply = errorReply(
             api,
@@ -534,10 +548,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const logs = await listen('logs');
   const eventgrid = await listen('eventgrid');
   const email = await listen('email');
+  const workflows = await listen('workflows');
 
   return {
-    endpoints: { arm, graph, logs, eventgrid: `${eventgrid}/api/events`, email },
+    endpoints: {
+      arm,
+      graph,
+      logs,
+      eventgrid: `${eventgrid}/api/events`,
+      email,
+      teamsWebhook: workflow.endpoint(workflows),
+    },
     receivedEvents,
+    receivedTeamsPosts: workflow.receivedTeamsPosts,
     receivedEmails,
     fixture,
     requests,

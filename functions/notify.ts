@@ -3,7 +3,7 @@ import { describeNotify, notify } from '../shared/app/notify';
 import { runtime } from '../shared/app/runtime';
 
 async function run(digests: boolean, context: InvocationContext): Promise<void> {
-  const { tables, settings, email, links, tenant } = runtime();
+  const { tables, settings, email, links, teams, tenant } = runtime();
   const result = await notify({
     tables,
     now: new Date(),
@@ -11,6 +11,7 @@ async function run(digests: boolean, context: InvocationContext): Promise<void> 
     coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
     portal: settings.WIMON_PORTAL_ENDPOINT,
     email,
+    teams,
     directory: tenant().clients,
     links,
   });

@@ -40,6 +40,10 @@ param findingsTopicEndpoint string = ''
 @description('HMAC key for attestation links. A new one each deployment unless given: links in earlier digests stop working after a redeploy (they last 14 days anyway).')
 param attestationKey string = '${newGuid()}${newGuid()}'
 
+@secure()
+@description('Microsoft Teams Workflows webhook URL ("Post to a channel when a webhook request is received"): security operations alerts and the daily digest are also posted there as Adaptive Cards. Empty: off. Kept in Key Vault.')
+param teamsWebhookUrl string = ''
+
 @description('Find user-assigned managed identities no resource uses (Resource Graph). Grants the monitor built-in Reader on each monitored subscription: Resource Graph leaves out silently what the caller may not read.')
 param checkManagedIdentityAttachments bool = false
 
@@ -72,6 +76,7 @@ module monitor 'app/monitor.bicep' = {
     digestSchedule: digestSchedule
     alertSchedule: alertSchedule
     attestationKey: attestationKey
+    teamsWebhookUrl: teamsWebhookUrl
   }
 }
 

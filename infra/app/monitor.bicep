@@ -21,6 +21,9 @@ param portalEndpoint string = 'https://portal.azure.com'
 @secure()
 @description('HMAC key for attestation links; stored only in the Key Vault below.')
 param attestationKey string
+@secure()
+@description('Teams Workflows webhook URL for security operations cards (empty: off); stored only in the Key Vault below.')
+param teamsWebhookUrl string = ''
 @description('Microsoft Graph and Log Analytics endpoints (sovereign clouds override them).')
 param graphEndpoint string = 'https://graph.microsoft.com'
 param logsEndpoint string = 'https://api.loganalytics.io'
@@ -35,6 +38,7 @@ var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var attestationSecretName = 'attestation-key'
+var teamsSecretName = 'teams-webhook-url'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'stwimon${token}'
@@ -100,6 +104,13 @@ resource attestationSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: attestationKey, contentType: 'HMAC key for attestation links' }
 }
 
+// The webhook URL's query string is a signature: kept here, referenced from the app settings.
+resource teamsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (teamsWebhookUrl != '') {
+  parent: vault
+  name: teamsSecretName
+  properties: { value: teamsWebhookUrl, contentType: 'Teams Workflows webhook URL (its query string is a signature)' }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-wimon-${token}'
   location: location
@@ -132,7 +143,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
+      appSettings: concat([
         // Functions host: identity-based storage and telemetry, no keys.
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
@@ -168,7 +179,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // A Key Vault reference: the app setting holds where the key is, never the key.
         { name: 'WIMON_ATTESTATION_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${attestationSecretName})' }
         { name: 'WIMON_ATTESTATION_URL', value: 'https://func-wimon-${token}.azurewebsites.net/api/attest' }
-      ]
+      ], empty(teamsWebhookUrl) ? [] : [
+        // Only when a webhook is given: an unresolved reference would be read as the URL itself.
+        { name: 'WIMON_TEAMS_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${teamsSecretName})' }
+      ])
     }
   }
 }
@@ -246,6 +260,17 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
 resource attestationKeyReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(attestationSecret.id, functionApp.id, keyVaultSecretsUser)
   scope: attestationSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Reading the Teams webhook secret, when there is one.
+resource teamsWebhookReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (teamsWebhookUrl != '') {
+  name: guid(resourceGroup().id, teamsSecretName, functionApp.id, keyVaultSecretsUser)
+  scope: teamsSecret
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
     principalId: functionApp.identity.principalId

@@ -6,6 +6,7 @@
  */
 import { FindingStore } from '../findings/store';
 import type { EmailTransport } from '../notify/email-transport';
+import type { TeamsTransport } from '../notify/teams-transport';
 import { Outbox, type StoredNotice } from '../notify/outbox';
 import { planNotices, type PlannedNotice } from '../notify/plan-notices';
 import type { Tables } from '../storage/tables';
@@ -44,6 +45,11 @@ export interface NotifyInput {
   portal: string;
   /** Where to send; without it notices are planned and stored but not sent. */
   email?: { transport: EmailTransport; perMinute: number; perHour: number };
+  /**
+   * A Teams Workflows webhook: security operations alerts and digests are also posted there as
+   * Adaptive Cards (planned only when it is configured; sent through the same outbox).
+   */
+  teams?: TeamsTransport;
   /** Attestation links in owner digests, signed as each notice is sent. */
   links?: LinkConfig;
   /**
@@ -112,18 +118,31 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     coalesceMinutes: input.coalesceMinutes,
     portal: input.portal,
     links: Boolean(input.links),
+    teams: Boolean(input.teams),
   });
   const result: NotifyResult = { planned, stored: 0, sent: [], queued: 0, retrying: [], failed: [], owners };
   if (input.dryRun) return result;
   for (const notice of planned) if (await outbox.store(notice, input.now)) result.stored += 1;
+  const all = await outbox.due(input.now);
+  // Teams cards go out whenever the webhook is configured; they do not use the email limits.
+  const cards = input.teams ? all.filter((n) => n.card !== null) : [];
+  for (const notice of cards) {
+    const claimed = await outbox.claim(notice, clock());
+    if (!claimed) continue;
+    const outcome = await input.teams!(claimed.card!);
+    if (outcome.ok) {
+      await outbox.markSent(claimed, clock());
+      result.sent.push(claimed);
+    } else await retryOrFail(outbox, claimed, outcome.error, outcome.transient, clock(), result);
+  }
+  const due = all.filter((n) => n.card === null);
   if (!input.email) {
-    result.queued = (await outbox.due(input.now)).length;
+    result.queued = due.length + (input.teams ? 0 : all.length - due.length);
     return result;
   }
   const { transport, perMinute, perHour } = input.email;
   let minuteBudget = perMinute - (await outbox.sentSince(new Date(input.now.getTime() - 60_000)));
   let hourBudget = perHour - (await outbox.sentSince(new Date(input.now.getTime() - 3_600_000)));
-  const due = await outbox.due(input.now);
   for (const [i, notice] of due.entries()) {
     if (minuteBudget <= 0 || hourBudget <= 0) {
       result.queued = due.length - i;

@@ -14,6 +14,7 @@ import { Tables } from '../storage/tables';
 import { connectToAzure, type TenantConnection } from './tenant';
 import { eventGridFindingPublisher, type PublishFindingChanges } from '../notify/finding-events';
 import { communicationServicesTransport } from '../notify/email-transport';
+import { teamsWebhookTransport } from '../notify/teams-transport';
 import type { NotifyInput } from './notify';
 
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   readonly email: NotifyInput['email'];
   /** Attestation links in owner digests; undefined when not configured. */
   readonly links: NotifyInput['links'];
+  /** The Teams Workflows webhook for security operations cards; undefined when not configured. */
+  readonly teams: NotifyInput['teams'];
 }
 
 export interface Attachments {
@@ -79,6 +82,11 @@ export function openServices(settings: Settings, attach: Attachments = {}): Serv
               }
             : undefined;
       return email;
+    },
+    get teams() {
+      return settings.WIMON_TEAMS_WEBHOOK_URL
+        ? teamsWebhookTransport(settings.WIMON_TEAMS_WEBHOOK_URL)
+        : undefined;
     },
     get links() {
       return settings.WIMON_ATTESTATION_KEY && settings.WIMON_ATTESTATION_URL

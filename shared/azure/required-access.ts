@@ -13,6 +13,7 @@ import { EMAIL_ACCESS } from '../notify/email-transport';
 import { FINDING_EVENTS_ACCESS } from '../notify/finding-events';
 import { TABLES_ACCESS } from '../storage/tables';
 import { ATTESTATION_KEY_ACCESS } from '../attest/links';
+import { TEAMS_WEBHOOK_ACCESS } from '../notify/teams-transport';
 
 export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
   ARM_ACCESS,
@@ -24,6 +25,7 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
   TABLES_ACCESS,
   EMAIL_ACCESS,
   ATTESTATION_KEY_ACCESS,
+  TEAMS_WEBHOOK_ACCESS,
   FINDING_EVENTS_ACCESS,
 ];
 

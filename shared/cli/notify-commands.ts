@@ -73,6 +73,7 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
               dryRun: opts.dryRun,
               links: services.links,
               email: opts.dryRun ? undefined : services.email,
+              teams: opts.dryRun ? undefined : services.teams,
               baseline,
             }).catch((error: unknown) => {
               throw error instanceof NoBaselineError

@@ -87,6 +87,19 @@ export const settingsSchema = z.object({
   WIMON_EMAIL_SENDER: optionalText.pipe(
     z.email({ error: 'WIMON_EMAIL_SENDER must be an email address' }).optional(),
   ),
+  /**
+   * Microsoft Teams Workflows webhook ("Post to a channel when a webhook request is received"):
+   * security operations alerts and the daily digest also go there as Adaptive Cards. Its query
+   * string carries a signature, so it is a secret: in Azure a Key Vault reference, never logged.
+   */
+  WIMON_TEAMS_WEBHOOK_URL: optionalText.pipe(
+    z
+      .url({ error: 'WIMON_TEAMS_WEBHOOK_URL must be the https URL of a Teams Workflows webhook' })
+      .refine((u) => u.startsWith('https://'), {
+        error: 'WIMON_TEAMS_WEBHOOK_URL must be the https URL of a Teams Workflows webhook',
+      })
+      .optional(),
+  ),
   /** Sending limits: Azure-managed domains allow about 5 a minute and 10 an hour; custom domains about 30 and 100. */
   WIMON_EMAIL_PER_MINUTE: z.coerce.number().int().min(1).default(5),
   WIMON_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(10),

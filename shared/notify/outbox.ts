@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { statusOf, type Tables } from '../storage/tables';
-import type { NoticeKind, PlannedNotice, WaitingAlert } from './plan-notices';
+import { TEAMS_RECIPIENT, type NoticeKind, type PlannedNotice, type WaitingAlert } from './plan-notices';
 
 export type NoticeState = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -24,6 +24,8 @@ export interface StoredNotice {
   subject: string;
   html: string;
   text: string;
+  /** The Adaptive Card (JSON) of a Teams notice; null for an email. */
+  card: string | null;
   entries: string[];
   state: NoticeState;
   attempts: number;
@@ -66,6 +68,7 @@ function toStored(e: TableEntityResult<Record<string, unknown>>): StoredNotice {
     subject: String(e.subject),
     html: join(e, 'html'),
     text: join(e, 'text'),
+    card: join(e, 'card') || null,
     entries: JSON.parse(String(e.entries)) as string[],
     state: e.state as NoticeState,
     attempts: Number(e.attempts),
@@ -128,6 +131,7 @@ export class Outbox {
       subject: notice.subject,
       ...split('html', notice.html),
       ...split('text', notice.text),
+      ...(notice.card ? split('card', notice.card) : {}),
       entries: JSON.stringify(notice.entries),
       state: 'pending',
       attempts: 0,
@@ -178,12 +182,16 @@ export class Outbox {
     );
   }
 
+  /** Emails sent since then (what the email sending limits count; Teams posts are not emails). */
   async sentSince(since: Date): Promise<number> {
     let count = 0;
-    for await (const _ of (await this.table()).listEntities({
-      queryOptions: { filter: `state eq 'sent' and sentAt ge '${since.toISOString()}'`, select: ['RowKey'] },
+    for await (const e of (await this.table()).listEntities<{ recipient: string }>({
+      queryOptions: {
+        filter: `state eq 'sent' and sentAt ge '${since.toISOString()}'`,
+        select: ['RowKey', 'recipient'],
+      },
     }))
-      count += 1;
+      if (e.recipient !== TEAMS_RECIPIENT) count += 1;
     return count;
   }
 

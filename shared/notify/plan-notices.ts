@@ -24,10 +24,16 @@ import {
   type NoticeItem,
   type RenderedEmail,
 } from './render';
+import { teamsAlertCard, teamsDigestCard } from './teams-card';
 
 export type NoticeKind = 'owner-digest' | 'secops-alert' | 'secops-digest';
 
+/** The outbox recipient that stands for the Teams channel (WIMON_TEAMS_WEBHOOK_URL). */
+export const TEAMS_RECIPIENT = 'teams:security-operations';
+
 export interface PlannedNotice extends RenderedEmail {
+  /** For the Teams recipient: the Adaptive Card (JSON) that is posted instead of an email. */
+  card?: string;
   /** Stable for the same content slot, so planning twice cannot make two notices. */
   id: string;
   kind: NoticeKind;
@@ -68,6 +74,8 @@ export interface PlanInput {
   digests: boolean;
   coalesceMinutes: number;
   portal: string;
+  /** Also post security operations alerts and digests to Teams. */
+  teams?: boolean;
   /** Attestation links in owner digests (placeholders until sent, see `resolveLinks`); none without. */
   links?: boolean;
 }
@@ -192,7 +200,9 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
 
   const contacts = baseline.policy.securityContacts.map(normaliseAddress);
   const severe = open.filter((f) => f.severity === 'critical' || f.severity === 'high');
-  for (const recipient of contacts) {
+  // Teams is one more security operations recipient, with its own ledger: a card per alert and digest.
+  for (const recipient of input.teams ? [...contacts, TEAMS_RECIPIENT] : contacts) {
+    const teams = recipient === TEAMS_RECIPIENT;
     const fresh = severe.filter((f) => !ledger.has(`${recipient}|${f.key}|alert`));
     if (fresh.length) {
       const waiting = input.waitingAlerts.get(recipient);
@@ -209,6 +219,7 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
           waiting?.notBefore ?? new Date(now.getTime() + input.coalesceMinutes * 60_000).toISOString(),
         merges: Boolean(waiting),
         ...renderSecopsAlert(items, input.portal, now),
+        ...(teams ? { card: teamsAlertCard(items, input.portal) } : {}),
       });
     }
     if (!input.digests || ledger.has(`${recipient}|digest|${today}`)) continue;
@@ -225,25 +236,22 @@ export function planNotices(input: PlanInput): PlannedNotice[] {
     const openBySeverity: Record<string, number> = {};
     for (const f of open) openBySeverity[f.severity] = (openBySeverity[f.severity] ?? 0) + 1;
     const dayAgo = now.getTime() - DAY_MS;
+    const counts = {
+      newLastDay: open.filter((f) => Date.parse(f.firstSeen) >= dayAgo).length,
+      open: openBySeverity,
+      resolvedLastDay: input.resolved.filter((f) => f.resolvedAt && Date.parse(f.resolvedAt) >= dayAgo)
+        .length,
+      trend: openTrend([...input.open, ...input.resolved], now, TREND_DAYS),
+    };
+    const openSevere = severe.slice(0, 50).map((f) => ({ finding: f, via: 'security contact' }));
     out.push({
       id: noticeId(input.monitor, recipient, 'secops-digest', today),
       kind: 'secops-digest',
       recipient,
       entries: [`digest|${today}`, ...escalated.map((i) => `${i.finding.key}|escalated`)],
       notBefore: now.toISOString(),
-      ...renderSecopsDigest(
-        {
-          newLastDay: open.filter((f) => Date.parse(f.firstSeen) >= dayAgo).length,
-          open: openBySeverity,
-          resolvedLastDay: input.resolved.filter((f) => f.resolvedAt && Date.parse(f.resolvedAt) >= dayAgo)
-            .length,
-          trend: openTrend([...input.open, ...input.resolved], now, TREND_DAYS),
-        },
-        escalated,
-        severe.slice(0, 50).map((f) => ({ finding: f, via: 'security contact' })),
-        input.portal,
-        now,
-      ),
+      ...renderSecopsDigest(counts, escalated, openSevere, input.portal, now),
+      ...(teams ? { card: teamsDigestCard(counts, escalated, openSevere, input.portal, now) } : {}),
     });
   }
   return out;

@@ -151,6 +151,20 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       /WIMON_ATTESTATION_KEY looks like a secret/,
     ],
     [
+      'the Teams webhook URL in plain text instead of a Key Vault reference',
+      'app/monitor.bicep',
+      /value: '@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=\$\{teamsSecretName\}\)'/,
+      'value: teamsWebhookUrl',
+      /WIMON_TEAMS_WEBHOOK_URL looks like a secret/,
+    ],
+    [
+      'the Teams webhook reader widened to the whole vault',
+      'app/monitor.bicep',
+      'scope: teamsSecret',
+      'scope: vault',
+      /Key Vault Secrets User must be scoped to attestationSecret or teamsSecret/,
+    ],
+    [
       'the key reader widened to the whole vault',
       'app/monitor.bicep',
       'scope: attestationSecret',

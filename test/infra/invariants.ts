@@ -21,10 +21,11 @@ import {
  * the file and the symbol its `scope:` must name. Which roles are expected comes from the code;
  * only their place in the templates is written here.
  */
-const PLACEMENT: Record<string, { file: string; scope: string | null }> = {
+const PLACEMENT: Record<string, { file: string; scope: string | null | readonly string[] }> = {
   'Storage Table Data Contributor': { file: 'app/monitor.bicep', scope: 'storage' },
   'Log Analytics Reader': { file: 'app/workspace-reader.bicep', scope: 'workspace' },
-  'Key Vault Secrets User': { file: 'app/monitor.bicep', scope: 'attestationSecret' },
+  // each secret on its own: the attestation key, and the Teams webhook URL when one is given
+  'Key Vault Secrets User': { file: 'app/monitor.bicep', scope: ['attestationSecret', 'teamsSecret'] },
 };
 /** Roles the Functions host itself needs (not the monitor's code): deployment package and telemetry. */
 const HOST_ROLES: Record<string, { role: string; file: string; scope: string }> = {
@@ -118,7 +119,10 @@ export function checkInfra(dir: string): string[] {
   const READER = builtIn.find((g) => g.role === 'Reader');
   const READER_GUID = READER?.roleId ?? 'the code declares no Reader';
   /** Built-in roles the monitor may hold, and where: what the code declares plus the host's own. */
-  const ALLOWED_ASSIGNMENTS: Record<string, { role: string; file: string; scope: string | null }> = {
+  const ALLOWED_ASSIGNMENTS: Record<
+    string,
+    { role: string; file: string; scope: string | null | readonly string[] }
+  > = {
     ...HOST_ROLES,
     ...Object.fromEntries(
       builtIn
@@ -174,7 +178,7 @@ export function checkInfra(dir: string): string[] {
     if (HOST_SETTINGS.has(setting.name)) continue;
     // A Key Vault reference is where a secret is, not the secret.
     if (
-      /key|secret|password|connection_string|sas/i.test(setting.name) &&
+      /key|secret|password|connection_string|sas|webhook/i.test(setting.name) &&
       !/^'@Microsoft\.KeyVault\(/.test(setting.value)
     )
       problems.push(`app setting ${setting.name} looks like a secret`);
@@ -241,10 +245,13 @@ export function checkInfra(dir: string): string[] {
       problems.push(
         `${a.file}: role assignment ${a.symbol} grants a role the monitor is not meant to hold (${guid ?? roleVar})`,
       );
-    else if (allowed.file !== a.file || allowed.scope !== scope)
-      problems.push(
-        `${a.file}: ${allowed.role} must be scoped to ${allowed.scope} in ${allowed.file}, is ${scope ?? 'the whole deployment scope'}`,
-      );
+    else {
+      const scopes = Array.isArray(allowed.scope) ? allowed.scope : [allowed.scope];
+      if (allowed.file !== a.file || !scopes.includes(scope))
+        problems.push(
+          `${a.file}: ${allowed.role} must be scoped to ${scopes.join(' or ')} in ${allowed.file}, is ${scope ?? 'the whole deployment scope'}`,
+        );
+    }
   }
   for (const g of builtIn)
     if (!grantedGuids.has(g.roleId)) problems.push(`the code needs ${g.role} but no template assigns it`);

@@ -126,9 +126,7 @@ describe('notices: owner digests, security operations alerts and digest, outbox 
     const expiryOf = (when: Date) =>
       reconcileAt(when)
         .then(() => run(when))
-        .then(() =>
-          to('dave@contoso.com').filter((e) => e.text.includes("'CN=reporting-cert-2026'")),
-        );
+        .then(() => to('dave@contoso.com').filter((e) => e.text.includes("'CN=reporting-cert-2026'")));
     // reporting-cert-2026 ends 2026-12-01T00:00Z
     expect((await expiryOf(at(9))).at(-1)!.text).toContain('expired today');
     expect(await expiryOf(at(9, 600))).toHaveLength(1); // same day: nothing new
