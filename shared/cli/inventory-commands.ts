@@ -72,17 +72,26 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
     .option('--faults <spec>', FAULTS_HELP)
     .option(
       '--port <n>',
-      'fixed ports: ARM on N, Microsoft Graph N+1, Log Analytics N+2, Event Grid N+3, Communication Services email N+4 (default: free ports)',
+      'fixed ports: ARM on N, Microsoft Graph N+1, Log Analytics N+2, Event Grid N+3, Communication Services email N+4, Teams webhook N+5 (default: free ports)',
     )
     .action(async (opts: { fixture: string; faults?: string; port?: string }) => {
       const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_531))
-        throw new UsageError(`--port must be a port number between 1 and 65531, got '${opts.port}'`);
+      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_530))
+        throw new UsageError(`--port must be a port number between 1 and 65530, got '${opts.port}'`);
       const emulator = await startEmulator({
         fixture: path.resolve(io.cwd, opts.fixture),
         faults: opts.faults === undefined ? [] : loadFaults(opts.faults, io.cwd),
         ...(port
-          ? { ports: { arm: port, graph: port + 1, logs: port + 2, eventgrid: port + 3, email: port + 4 } }
+          ? {
+              ports: {
+                arm: port,
+                graph: port + 1,
+                logs: port + 2,
+                eventgrid: port + 3,
+                email: port + 4,
+                workflows: port + 5,
+              },
+            }
           : {}),
       });
       const { certPath } = ensureEmulatorCertificate();
@@ -93,6 +102,7 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
           `  export NODE_EXTRA_CA_CERTS=${certPath}`,
           `  export WIMON_ARM_ENDPOINT=${emulator.endpoints.arm}`,
           `  export WIMON_GRAPH_ENDPOINT=${emulator.endpoints.graph}`,
+          `  export WIMON_TEAMS_WEBHOOK_URL='${emulator.endpoints.teamsWebhook}'`,
           `  export WIMON_SUBSCRIPTIONS=${m.subscriptions.join(',')}`,
           m.managementGroups.length ? `  export WIMON_MANAGEMENT_GROUPS=${m.managementGroups.join(',')}` : '',
           'Any bearer token is accepted (az login is not needed against the emulator). Ctrl+C stops it.',

@@ -59,7 +59,7 @@ describe('wimon emulator', () => {
   it('--port that is not a port is a usage error', () => {
     const r = wimon(['emulator', '--fixture', 'examples/contoso', '--port', 'http']);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toContain("--port must be a port number between 1 and 65531, got 'http'");
+    expect(r.stderr).toContain("--port must be a port number between 1 and 65530, got 'http'");
   });
 
   it('SIGTERM to a command that re-ran itself to trust the emulator reaches the child too', async () => {

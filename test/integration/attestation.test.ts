@@ -112,6 +112,18 @@ describe('one-click attestation links (digest → attest function → state), em
     expect(stored!.text).toMatch(/Still needed until \d{4}-\d{2}-\d{2}: \{\{wimon-link:[A-Za-z0-9_-]+\}\}/);
   });
 
+  it('a retired identity is offered no "still needed" link (it is to be removed); an active one is', async () => {
+    const { mail } = await judysLinks();
+    expect(mail.text).toMatch(/hr-sync\n {2}Azure portal: \S+\n {2}Still needed until/);
+    const erin = env.get().receivedEmails.find((e) => e.to.includes('erin@contoso.com'))!;
+    const section = erin.text.slice(erin.text.indexOf('\nold-importer\n'));
+    expect(section).toMatch(/^\nold-importer\n {2}Azure portal: /);
+    expect(section.split('\n\n')[0]).not.toContain('Still needed');
+    expect(erin.html).toContain('>old-importer</h2>');
+    const oldImporterHtml = erin.html.slice(erin.html.indexOf('>old-importer</h2>'));
+    expect(oldImporterHtml.slice(0, oldImporterHtml.indexOf('<h2', 10) >>> 0)).not.toContain('Still needed');
+  });
+
   it('a link has one spelling: padded, base64 or re-bitted signatures are refused', async () => {
     const { attest } = await judysLinks();
     const token = new URL(attest).searchParams.get('t')!;
