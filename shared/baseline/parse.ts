@@ -4,7 +4,7 @@
  * because platform teams fix these in an editor, not in a debugger.
  */
 import { EXIT, MonitorError } from '../errors';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { baselineSchema, type Baseline } from './schema';
 
@@ -71,6 +71,7 @@ function locate(doc: Document, path: readonly PropertyKey[], unknownKey?: string
 
 function issuesToProblems(
   issues: readonly z.core.$ZodIssue[],
+  raw: unknown,
   doc: Document,
   lines: LineCounter,
   file: string,
@@ -83,24 +84,150 @@ function issuesToProblems(
       const pos = lines.linePos(node?.range?.[0] ?? 0);
       const path = key === undefined ? issue.path : [...issue.path, key];
       const message =
-        key === undefined ? messageFor(issue) : `unknown key '${key}' (check its spelling and indentation)`;
+        key === undefined ? messageFor(issue, raw) : `unknown key '${key}' (check its spelling and indentation)`;
       problems.push({ file, line: pos.line, col: pos.col, path: formatPath(path), message });
     }
   }
   return problems.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-function messageFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+const EXPECTED_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  array: 'a list',
+  object: 'a mapping (key: value lines)',
+  boolean: 'true or false',
+  record: 'a mapping (key: value lines)',
+};
+
+/** What a YAML value is, in words: for "must be X, not Y". */
+function describeValue(value: unknown): string {
+  if (value === null) return 'empty (null)';
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? `the number ${value}` : 'a number too large to hold (it reads as infinity)';
+  if (typeof value === 'string') return `the text '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  if (typeof value === 'boolean') return `${value}`;
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a timestamp';
+  return 'a mapping';
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): { found: boolean; value?: unknown } {
+  let node = raw;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return { found: false };
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return { found: true, value: node };
+}
+
+function messageFor(issue: z.core.$ZodIssue, raw: unknown): string {
+  if (issue.code === 'invalid_type') {
+    // zod does not report the input it refused: look it up, so a wrong value is not "required".
+    const at = valueAt(raw, issue.path);
+    if (!at.found || at.value === undefined) return 'is required';
+    const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
+    // YAML reads 20270301 as a number: a date written without dashes.
+    const digits = typeof at.value === 'number' ? /^(\d{4})(\d{2})(\d{2})$/.exec(String(at.value)) : null;
+    if (digits && issue.expected === 'string')
+      return `must be a date written YYYY-MM-DD, not the number ${at.value} (write ${digits[1]}-${digits[2]}-${digits[3]})`;
+    if (typeof at.value === 'number' && !Number.isFinite(at.value))
+      return `must be ${expected} within range, not a number too large to hold (it reads as infinity)`;
+    return `must be ${expected}, not ${describeValue(at.value)}`;
+  }
   if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
     return `must be one of: ${issue.values.map(String).join(', ')}`;
   }
   return issue.message;
 }
 
+/** Deeper than this is no baseline (it needs about six levels): refused before YAML recurses into it. */
+export const MAX_NESTING = 64;
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Where flow brackets (`[`, `{`) or block indentation first nest deeper than MAX_NESTING, as an
+ * offset; undefined when they do not. Approximate on purpose (quotes end at their quote
+ * character): it only has to find runaway nesting, which the YAML parser would meet by
+ * exhausting the stack.
+ */
+function runawayNesting(text: string): number | undefined {
+  let depth = 0;
+  let quote: string | null = null;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '-')) {
+      // block nesting: each two columns of indentation (or "- " indicator) is a level
+      indent += 1;
+      if (indent / 2 > MAX_NESTING) return i;
+      continue;
+    }
+    lineStart = false;
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#') {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end - 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+/** Keys that a JavaScript object cannot hold as data (`__proto__` would be dropped silently). */
+function forbiddenKeys(doc: Document, lines: LineCounter, file: string): BaselineProblem[] {
+  const out: BaselineProblem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        const pos = lines.linePos(pair.key.range?.[0] ?? 0);
+        out.push({
+          file,
+          line: pos.line,
+          col: pos.col,
+          path: '',
+          message: "'__proto__' cannot be a key (it would be dropped, not read): rename it",
+        });
+      }
+    },
+  });
+  return out;
+}
+
 /** Parses and validates; throws BaselineValidationError listing every problem found. */
 export function parseBaseline(text: string, file: string, now: Date): Baseline {
   const lines = new LineCounter();
+  const runaway = runawayNesting(text);
+  if (runaway !== undefined) {
+    let line = 1;
+    let lastBreak = -1;
+    for (let i = 0; i < runaway; i++)
+      if (text.charCodeAt(i) === 10) {
+        line += 1;
+        lastBreak = i;
+      }
+    throw new BaselineValidationError([
+      {
+        file,
+        line,
+        col: runaway - lastBreak,
+        path: '',
+        message: `YAML nests deeper than ${MAX_NESTING} levels here (a baseline needs about six): check for runaway brackets or indentation`,
+      },
+    ]);
+  }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new BaselineValidationError(
@@ -110,7 +237,32 @@ export function parseBaseline(text: string, file: string, now: Date): Baseline {
       }),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const forbidden = forbiddenKeys(doc, lines, file);
+  if (forbidden.length) throw new BaselineValidationError(forbidden);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError || /alias/i.test(String(error)))) throw error;
+    // An alias that expands into too many values (a "billion laughs" document): name the first alias.
+    let first: Node | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        first ??= node;
+        return visit.BREAK;
+      },
+    });
+    const pos = lines.linePos(first?.range?.[0] ?? 0);
+    throw new BaselineValidationError([
+      {
+        file,
+        line: pos.line,
+        col: pos.col,
+        path: '',
+        message: `YAML aliases expand to too many values (more than ${MAX_ALIAS_COUNT} copies): write the values out instead of repeating anchors`,
+      },
+    ]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new BaselineValidationError([
       {
@@ -124,6 +276,6 @@ export function parseBaseline(text: string, file: string, now: Date): Baseline {
   }
   const result = baselineSchema(todayUtc(now)).safeParse(raw);
   if (!result.success)
-    throw new BaselineValidationError(issuesToProblems(result.error.issues, doc, lines, file));
+    throw new BaselineValidationError(issuesToProblems(result.error.issues, raw, doc, lines, file));
   return result.data;
 }

@@ -43,11 +43,22 @@ function isCalendarDate(value: string): boolean {
 const guid = z
   .string()
   .regex(GUID_RE, { error: 'must be a GUID (e.g. 3f2a6c1e-8b0d-4c1a-9e2f-0a1b2c3d4e5f)' });
+/** The first character of an address outside printable ASCII, described (a look-alike letter, an invisible one). */
+export function nonAsciiInAddress(value: string): string | undefined {
+  const ch = [...value].find((c) => c.codePointAt(0)! > 0x7e || c.codePointAt(0)! < 0x21);
+  if (ch === undefined) return undefined;
+  const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `contains '${ch}' (${code}), which is not ASCII and can pass for another letter: write the address in ASCII (an internationalised domain in its xn-- form)`;
+}
 const email = z
   .string()
   .refine((v) => v !== OWNER_PLACEHOLDER, {
     error: `owner placeholder: replace ${OWNER_PLACEHOLDER} with the owner's email address`,
     abort: true,
+  })
+  .superRefine((v, ctx) => {
+    const problem = nonAsciiInAddress(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
   })
   .regex(EMAIL_RE, { error: 'must be an email address' });
 const isoDate = z

@@ -28,6 +28,8 @@ export interface AppliedBaseline {
   baseline: Baseline;
   version: string;
   sequence: number;
+  /** Versions left by interrupted applies that this apply removed. */
+  pruned?: number;
   contentHash: string;
   appliedAt: string;
   appliedBy: string;
@@ -227,7 +229,37 @@ export class BaselineStore {
       }
       throw error;
     }
-    return { baseline, version, sequence, contentHash: hash, appliedAt, appliedBy: options.actor };
+    // An apply that died while writing its version (no cleanup ran) left chunks nothing points
+    // at; this one prunes them. Best effort: the new baseline is in force either way.
+    const pruned = await this.pruneOrphans(table, sequence).catch(() => 0);
+    return { baseline, version, sequence, contentHash: hash, appliedAt, appliedBy: options.actor, pruned };
+  }
+
+  /**
+   * Deletes versions no audit record names, up to `sequence`: a version with a later sequence may
+   * belong to an apply still writing; one with this sequence or lower can never be flipped to
+   * (its apply would find the pointer moved). Returns how many versions were removed.
+   */
+  private async pruneOrphans(table: TableClient, sequence: number): Promise<number> {
+    const referenced = new Set<string>();
+    for await (const row of table.listEntities<{ version: string }>({
+      queryOptions: {
+        filter: `PartitionKey eq '${STATE}' and RowKey ge 'audit-' and RowKey lt 'audit.'`,
+        select: ['version'],
+      },
+    }))
+      referenced.add(row.version);
+    const orphans = new Set<string>();
+    // Every version writes its first chunk in its first transaction and its meta row last.
+    for await (const row of table.listEntities({
+      queryOptions: { filter: `RowKey eq 'c-000000' or RowKey eq 'meta'`, select: ['PartitionKey'] },
+    })) {
+      const version = row.partitionKey!.slice(2);
+      if (!row.partitionKey!.startsWith('v-') || referenced.has(version)) continue;
+      if (Number(version.slice(0, 12)) <= sequence) orphans.add(version);
+    }
+    for (const version of orphans) await this.deleteVersion(table, version);
+    return orphans.size;
   }
 
   private async writeVersion(table: TableClient, version: string, json: string, hash: string): Promise<void> {

@@ -129,7 +129,10 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
         expectedSequence: expected ?? stored?.sequence ?? 0,
       });
       io.out(
-        `Applied ${file} as sequence ${applied.sequence} (${summarizeDiff(diff)}); content ${applied.contentHash.slice(0, 12)}`,
+        `Applied ${file} as sequence ${applied.sequence} (${summarizeDiff(diff)}); content ${applied.contentHash.slice(0, 12)}` +
+          (applied.pruned
+            ? `; removed ${applied.pruned} incomplete version${applied.pruned === 1 ? '' : 's'} left by interrupted applies`
+            : ''),
       );
     });
 

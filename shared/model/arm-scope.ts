@@ -12,8 +12,12 @@ export function armScopeProblem(scope: string): string | undefined {
   if (/\s/.test(scope)) return 'must not contain whitespace';
   if (scope.includes('*')) return 'must be an exact scope, not a wildcard';
   if (scope.endsWith('/')) return 'must not end with /';
+  // ARM compares scopes as written: these would name another scope, or none, not this one.
+  if (/[?#]/.test(scope)) return 'must be a scope, not a URL: no query string or fragment (? or #)';
+  if (scope.includes('%')) return 'must be written out, not percent-encoded (%)';
   const segments = scope.slice(1).split('/');
   if (segments.some((s) => s.length === 0)) return 'must not contain empty segments (//)';
+  if (segments.some((s) => s === '.' || s === '..')) return "must not contain '.' or '..' segments";
   const first = segments[0]!.toLowerCase();
   if (first === 'subscriptions') {
     if (segments.length < 2 || !isGuid(segments[1]!)) return 'subscription id must be a GUID';

@@ -76,6 +76,43 @@ describe('baseline store (real Azurite)', () => {
     expect([...partitions].sort()).toEqual(['state', `v-${after!.version}`]);
   });
 
+  it('an apply that died mid-write leaves chunks nothing points at: the next successful apply prunes them', async () => {
+    const tables = freshTables();
+    await new BaselineStore(tables).apply(sample(), opts());
+    // The dying apply: its first chunk transaction lands, then it never continues (a killed worker:
+    // no catch, no cleanup runs).
+    let landed!: () => void;
+    const firstBatchWritten = new Promise<void>((resolve) => (landed = resolve));
+    const dying = new BaselineStore(tables, {
+      beforeChunkBatch: (index) => {
+        if (index === 1) {
+          landed();
+          return new Promise<void>(() => undefined);
+        }
+      },
+    });
+    void dying.apply(syntheticBaseline(6000), opts('killed'));
+    await firstBatchWritten;
+    const table = await tables.table('baseline');
+    const partitions = async () => {
+      const out = new Map<string, number>();
+      for await (const row of table.listEntities({ queryOptions: { select: ['PartitionKey'] } }))
+        out.set(row.partitionKey!, (out.get(row.partitionKey!) ?? 0) + 1);
+      return out;
+    };
+    const before = await partitions();
+    expect(before.size).toBe(3); // state, the live version, the partial one
+    const partial = [...before.keys()].find((k) => k.startsWith('v-000000000002'))!;
+    expect(before.get(partial)).toBeGreaterThan(1); // its first transaction of chunks (no meta row yet)
+    const next = await new BaselineStore(tables).apply(syntheticBaseline(20), opts('next'));
+    expect(next.pruned).toBe(1);
+    const after = await partitions();
+    expect(after.has(partial)).toBe(false);
+    const history = await new BaselineStore(tables).history();
+    expect([...after.keys()].sort()).toEqual(['state', ...history.map((h) => `v-${h.version}`)].sort());
+    expect((await new BaselineStore(tables).current())?.sequence).toBe(2);
+  });
+
   it('two concurrent applies: exactly one wins, the other gets a conflict, no mixed state', async () => {
     const tables = freshTables();
     await new BaselineStore(tables).apply(sample(), opts());

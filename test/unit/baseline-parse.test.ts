@@ -159,6 +159,55 @@ describe('baseline parsing and validation', () => {
       path: 'exemptions[0].identity',
       message: /not an identity name or object id/,
     },
+    {
+      name: 'a date written as a number',
+      find: 'reviewBy: 2026-12-31',
+      replace: 'reviewBy: 20270301',
+      at: '20270301',
+      path: 'identities[8].reviewBy',
+      message: /^must be a date written YYYY-MM-DD, not the number 20270301 \(write 2027-03-01\)$/,
+    },
+    {
+      name: 'a number too large to hold',
+      find: 'maxCredentialLifetimeDays: 180',
+      replace: 'maxCredentialLifetimeDays: 1e400',
+      at: '1e400',
+      path: 'policy.maxCredentialLifetimeDays',
+      message: /^must be a number within range, not a number too large to hold/,
+    },
+    {
+      name: "a scope with '..'",
+      find: 'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders\n',
+      replace: 'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders/../..\n',
+      at: '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders/../..',
+      path: 'identities[2].roles[0].scope',
+      message: /must not contain '\.' or '\.\.' segments/,
+    },
+    {
+      name: 'a scope with a query string',
+      find: 'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders\n',
+      replace:
+        'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders?api-version=1\n',
+      at: '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders?api-version=1',
+      path: 'identities[2].roles[0].scope',
+      message: /no query string or fragment/,
+    },
+    {
+      name: 'a percent-encoded scope',
+      find: 'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-orders\n',
+      replace: 'scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg%2Dorders\n',
+      at: '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg%2Dorders',
+      path: 'identities[2].roles[0].scope',
+      message: /not percent-encoded/,
+    },
+    {
+      name: 'a mail address with a look-alike Cyrillic letter',
+      find: 'owners: [carol@contoso.com]',
+      replace: 'owners: [carol@c\u043entoso.com]',
+      at: 'carol@c\u043entoso.com',
+      path: 'identities[2].owners[0]',
+      message: /contains '\u043e' \(U\+043E\), which is not ASCII and can pass for another letter/,
+    },
   ];
 
   for (const c of cases) {
@@ -173,6 +222,51 @@ describe('baseline parsing and validation', () => {
       expect(match!.file).toBe('baseline.yaml');
     });
   }
+
+  it('rejects a YAML alias bomb at its first alias, with a specific message', () => {
+    const bomb =
+      'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
+    const text = bomb + sampleBaselineText();
+    const [problem, ...rest] = problemsOf(text);
+    expect(rest).toEqual([]);
+    expect(problem!.message).toMatch(/^YAML aliases expand to too many values \(more than 100 copies\)/);
+    expect({ line: problem!.line, col: problem!.col }).toEqual(positionOf(text, '*a'));
+  });
+
+  it.each([
+    ['flow brackets', (n: number) => `version: 1\nx: ${'['.repeat(n)}${']'.repeat(n)}\n`, 2],
+    [
+      'block sequences',
+      (n: number) =>
+        `version: 1\nx:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i)}- `).join('\n')}a\n`,
+      undefined,
+    ],
+  ] as const)(
+    'rejects runaway nesting (%s) with its position, before the YAML parser exhausts the stack',
+    (_, make, line) => {
+      for (const depth of [65, 20_000]) {
+        const [problem] = problemsOf(make(depth));
+        expect(problem!.message).toMatch(/^YAML nests deeper than 64 levels here/);
+        if (line) expect(problem!.line).toBe(line);
+        expect(problem!.line).toBeGreaterThan(1);
+      }
+      // 64 levels are still read (and judged by the schema, not refused as too deep)
+      expect(problemsOf(make(60)).some((p) => /nests deeper/.test(p.message))).toBe(false);
+    },
+  );
+
+  it("rejects a '__proto__' key (a JavaScript object would drop it silently) at its position", () => {
+    const text = replaceOnce(
+      sampleBaselineText(),
+      '  environments:\n',
+      '  environments:\n    __proto__: [/subscriptions/11111111-1111-4111-8111-111111111111]\n',
+    );
+    const problems = problemsOf(text);
+    const problem = problems.find((p) => p.message.includes('__proto__'));
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem!.message).toBe("'__proto__' cannot be a key (it would be dropped, not read): rename it");
+    expect({ line: problem!.line, col: problem!.col }).toEqual(positionOf(text, '__proto__'));
+  });
 
   it('formats the message as file:line:col path: message', () => {
     const text = replaceOnce(
