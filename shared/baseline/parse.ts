@@ -4,7 +4,17 @@
  * because platform teams fix these in an editor, not in a debugger.
  */
 import { EXIT, MonitorError } from '../errors';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { z } from 'zod';
 import { baselineSchema, type Baseline } from './schema';
 
@@ -84,7 +94,9 @@ function issuesToProblems(
       const pos = lines.linePos(node?.range?.[0] ?? 0);
       const path = key === undefined ? issue.path : [...issue.path, key];
       const message =
-        key === undefined ? messageFor(issue, raw) : `unknown key '${key}' (check its spelling and indentation)`;
+        key === undefined
+          ? messageFor(issue, raw)
+          : `unknown key '${key}' (check its spelling and indentation)`;
       problems.push({ file, line: pos.line, col: pos.col, path: formatPath(path), message });
     }
   }
@@ -105,7 +117,9 @@ const EXPECTED_WORDS: Record<string, string> = {
 function describeValue(value: unknown): string {
   if (value === null) return 'empty (null)';
   if (typeof value === 'number')
-    return Number.isFinite(value) ? `the number ${value}` : 'a number too large to hold (it reads as infinity)';
+    return Number.isFinite(value)
+      ? `the number ${value}`
+      : 'a number too large to hold (it reads as infinity)';
   if (typeof value === 'string') return `the text '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
   if (typeof value === 'boolean') return `${value}`;
   if (Array.isArray(value)) return 'a list';
