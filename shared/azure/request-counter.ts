@@ -33,6 +33,8 @@ export class RequestCounter {
    * each `$batch` item): what its identity-and-access throttling charges this application.
    */
   graphResourceUnits = 0;
+  /** Answers that were 429 (throttled; the client waits and retries): for progress lines. */
+  throttled = 0;
   /** Set by `wimon record`: every exchange is handed to it (off otherwise, at no cost). */
   recorder: ((exchange: Exchange) => void) | undefined;
 
@@ -43,6 +45,7 @@ export class RequestCounter {
       sendRequest: async (request, next) => {
         this[api] += 1;
         const response = await next(request);
+        if (response.status === 429) this.throttled += 1;
         this.recorder?.({
           api,
           method: request.method,
@@ -67,9 +70,11 @@ export class RequestCounter {
         this.graph += 1;
         if (!nextHandler) throw new Error('request counter middleware has no next handler');
         await nextHandler.execute(context);
-        const units = (
-          context as { response?: { headers?: { get(name: string): string | null } } }
-        ).response?.headers?.get('x-ms-resource-unit');
+        const answer = (
+          context as { response?: { status?: number; headers?: { get(name: string): string | null } } }
+        ).response;
+        if (answer?.status === 429) this.throttled += 1;
+        const units = answer?.headers?.get('x-ms-resource-unit');
         if (units) this.addResourceUnits(units);
         if (this.recorder) {
           const c = context as {

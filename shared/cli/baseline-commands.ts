@@ -20,6 +20,7 @@ import { findingKey, type FindingCandidate } from '../model/finding';
 import { readInventory } from '../inventory/read-inventory';
 import { starterBaselineYaml } from '../baseline/starter';
 import { draftBaselineYaml } from '../baseline/export';
+import { withProgress } from './progress';
 
 export function registerBaselineCommands(program: Command, io: CliIo): void {
   const baseline = program
@@ -269,7 +270,10 @@ function withLiveInventory<T>(
     async (services) => {
       const tenant = services.tenant();
       const now = tenant.recordedAt ?? new Date();
-      return work({ tenant, now, inventory: await readInventory(tenant.clients, tenant.scope, now) });
+      const inventory = await withProgress(io, tenant.clients.counter, 'Reading the tenant', () =>
+        readInventory(tenant.clients, tenant.scope, now),
+      );
+      return work({ tenant, now, inventory });
     },
   );
 }

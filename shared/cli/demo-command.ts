@@ -21,6 +21,7 @@ import { BaselineStore } from '../baseline/store';
 import { findingsJson, renderFindingsHtml, renderFindingsTable } from '../report/findings-report';
 import { readBaselineFile } from './baseline-file';
 import type { CliIo } from './io';
+import { terminalStyle } from './io';
 import { ConfigurationError } from '../errors';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -128,7 +129,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
             `Sent ${notices.sent.length} emails (${describeNotify(notices).replace(/^notices: /, '')}); each is in ${emailsDir} as .html and .txt.\n`,
           );
           const findings = await new FindingStore(tables).current();
-          io.out(renderFindingsTable(findings, io.isTty && !io.env.NO_COLOR));
+          io.out(renderFindingsTable(findings, terminalStyle(io)));
           mkdirSync(outDir, { recursive: true });
           writeFileSync(path.join(outDir, 'findings.json'), findingsJson(result.run, findings));
           writeFileSync(path.join(outDir, 'findings.html'), renderFindingsHtml(result.run, findings));

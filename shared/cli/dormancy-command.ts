@@ -4,6 +4,8 @@ import { checkDormancy } from '../app/dormancy';
 import { findingsJson, renderFindingsTable } from '../report/findings-report';
 import { visibleText } from '../report/safe-text';
 import type { CliIo } from './io';
+import { terminalStyle } from './io';
+import { withProgress } from './progress';
 import {
   addRunOptions,
   endOfRun,
@@ -25,13 +27,18 @@ export function registerDormancyCommand(program: Command, io: CliIo): void {
     .action((opts: RunOptions) => {
       const failOn = parseFailOn(opts.failOn);
       return withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
-        const { run, findings } = await checkDormancy({ tables, tenant, evaluateAt, baseline });
+        const { run, findings } = await withProgress(
+          io,
+          tenant.clients.counter,
+          'Reading the tenant and sign-in logs',
+          () => checkDormancy({ tables, tenant, evaluateAt, baseline }),
+        );
         if (opts.json) {
           io.out(findingsJson(run, findings));
           endOfRun(run, findings, failOn);
           return;
         }
-        io.out(renderFindingsTable(findings, io.isTty && !io.env.NO_COLOR));
+        io.out(renderFindingsTable(findings, terminalStyle(io)));
         const d = run.dormancy;
         io.out(
           `\n${findings.filter((f) => f.state === 'open').length} open · ${d.checked} identities holding access checked against ${d.windowDays} days of sign-in logs` +

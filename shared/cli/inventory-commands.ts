@@ -2,14 +2,15 @@
 import path from 'node:path';
 import { IncompleteReadError, UsageError } from '../errors';
 import type { Command } from 'commander';
-import Table from 'cli-table3';
+import { fitTable } from '../report/terminal';
 import { readInventory } from '../inventory/read-inventory';
 import type { Inventory } from '../model/inventory';
 import { startEmulator } from '../../emulator/server';
 import { ensureEmulatorCertificate } from '../../emulator/certificate';
-import { type CliIo } from './io';
+import { type CliIo, terminalStyle } from './io';
 import { FIXTURE_HELP, throwIfUnauthorisedEverywhere, withCliServices } from './cli-services';
 import { FAULTS_HELP, loadFaults } from '../../emulator/fault-spec';
+import { withProgress } from './progress';
 
 export function inventorySummary(inv: Inventory) {
   const count = (pred: (i: Inventory['identities'][number]) => boolean) => inv.identities.filter(pred).length;
@@ -39,7 +40,9 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
         { fixture: opts.fixture, faults: opts.faults, readsTenant: true },
         async (services) => {
           const tenant = services.tenant();
-          const inv = await readInventory(tenant.clients, tenant.scope, new Date());
+          const inv = await withProgress(io, tenant.clients.counter, 'Reading the tenant', () =>
+            readInventory(tenant.clients, tenant.scope, new Date()),
+          );
           if (opts.json) {
             io.out(JSON.stringify({ summary: inventorySummary(inv), ...inv }, null, 2));
           } else {
@@ -49,12 +52,13 @@ export function registerInventoryCommands(program: Command, io: CliIo): void {
                 `${s.roleAssignments} role assignments, ${s.credentials} secrets/certificates, ${s.federatedCredentials} federated credentials, ` +
                 `${s.appRoleGrants} application permissions in ${inv.requests.total} requests.`,
             );
-            const table = new Table({
-              head: ['scope', 'complete', 'error'],
-              style: { head: [], border: [] },
-            });
-            for (const sc of inv.scopes) table.push([sc.scope, sc.complete ? 'yes' : 'NO', sc.error ?? '']);
-            io.out(table.toString());
+            io.out(
+              fitTable(
+                ['scope', 'complete', 'error'],
+                inv.scopes.map((sc) => [sc.scope, sc.complete ? 'yes' : 'NO', sc.error ?? '']),
+                terminalStyle(io),
+              ),
+            );
           }
           throwIfUnauthorisedEverywhere(inv.scopes);
           if (inv.scopes.some((sc) => !sc.complete))

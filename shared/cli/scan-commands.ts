@@ -1,5 +1,5 @@
 /** `wimon scan`, `wimon findings`, `wimon runs`. */
-import Table from 'cli-table3';
+import { block, fitTable } from '../report/terminal';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { reconcile } from '../app/reconcile';
@@ -7,8 +7,9 @@ import { FindingStore } from '../findings/store';
 import { gapsOf, RunStore } from '../findings/runs';
 import type { FindingState } from '../model/finding';
 import { findingsJson, renderFindingsTable, sortFindings } from '../report/findings-report';
-import { type CliIo } from './io';
+import { type CliIo, terminalStyle } from './io';
 import { withCliServices } from './cli-services';
+import { withProgress } from './progress';
 import {
   addRunOptions,
   endOfRun,
@@ -30,13 +31,15 @@ export function registerScanCommands(program: Command, io: CliIo): void {
     .action((opts: RunOptions) => {
       const failOn = parseFailOn(opts.failOn);
       return withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
-        const result = await reconcile({ tables, tenant, evaluateAt, baseline });
+        const result = await withProgress(io, tenant.clients.counter, 'Reading the tenant', () =>
+          reconcile({ tables, tenant, evaluateAt, baseline }),
+        );
         if (opts.json) {
           io.out(findingsJson(result.run, result.findings));
           endOfRun(result.run, result.findings, failOn);
           return;
         }
-        io.out(renderFindingsTable(result.findings, io.isTty && !io.env.NO_COLOR));
+        io.out(renderFindingsTable(result.findings, terminalStyle(io)));
         const c = result.run.changes;
         io.out(
           `\n${result.findings.filter((f) => f.state === 'open').length} open, ${result.run.exempted} exempted · this run: ${c.opened} new, ${c.reopened} reopened, ${c.resolved} resolved · ${result.run.requests.total} API requests${result.run.requests.graphResourceUnits ? ` (${result.run.requests.graphResourceUnits} Graph resource units)` : ''}` +
@@ -67,7 +70,7 @@ export function registerScanCommands(program: Command, io: CliIo): void {
         // Without --state: what is open or exempted; with it: exactly that state.
         const shown = opts.state ? findings : findings.filter((f) => f.state !== 'resolved');
         if (shown.length) {
-          io.out(renderFindingsTable(shown, io.isTty && !io.env.NO_COLOR));
+          io.out(renderFindingsTable(shown, terminalStyle(io)));
           return;
         }
         const runs = new RunStore(tables);
@@ -118,23 +121,21 @@ export function registerScanCommands(program: Command, io: CliIo): void {
           io.out(`No ${opts.kind} run has been recorded yet.`);
           return;
         }
-        const table = new Table({
-          head: [
-            'started (UTC)',
-            'took',
-            'read',
-            'open',
-            'new',
-            'reopened',
-            'resolved',
-            'requests',
-            'Graph RU',
-          ],
-          style: { head: [], border: [] },
-        });
-        for (const r of runs) {
+        const style = terminalStyle(io);
+        const head = [
+          'started (UTC)',
+          'took',
+          'read',
+          'open',
+          'new',
+          'reopened',
+          'resolved',
+          'requests',
+          'Graph RU',
+        ];
+        const rows = runs.map((r) => {
           const gaps = gapsOf(r).length;
-          table.push([
+          return [
             r.startedAt.replace('T', ' ').slice(0, 19),
             `${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`,
             gaps ? `PARTIAL (${gaps} gap${gaps === 1 ? '' : 's'})` : 'complete',
@@ -144,10 +145,10 @@ export function registerScanCommands(program: Command, io: CliIo): void {
             String(r.changes.resolved),
             String(r.requests.total),
             String(r.requests.graphResourceUnits ?? ''),
-          ]);
-        }
+          ];
+        });
         io.out(
-          `${table.toString()}\nread: complete, or PARTIAL with how many scopes or objects could not be read (nothing there was resolved). open: findings open after the run; new/reopened/resolved: what the run changed. Graph RU: the resource units Microsoft Graph charged the run (its throttling budget).`,
+          `${fitTable(head, rows, style)}\n${block('read: complete, or PARTIAL with how many scopes or objects could not be read (nothing there was resolved). open: findings open after the run; new/reopened/resolved: what the run changed. Graph RU: the resource units Microsoft Graph charged the run (its throttling budget).', style.width)}`,
         );
       });
     });

@@ -9,14 +9,8 @@
 import type { Finding } from '../model/finding';
 import { visibleText } from '../report/safe-text';
 import { ruleDefinition } from '../rules/catalogue';
-import {
-  fixLink,
-  identityLabel,
-  severityCounts,
-  situationAndAction,
-  type DigestCounts,
-  type NoticeItem,
-} from './render';
+import { situationAndAction } from '../report/finding-text';
+import { fixLink, identityLabel, severityCounts, type DigestCounts, type NoticeItem } from './render';
 
 export const MAX_CARD_FINDINGS = 20;
 export const ADAPTIVE_CARD_VERSION = '1.5';

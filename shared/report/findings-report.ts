@@ -1,10 +1,11 @@
 /** Findings for people: a terminal table grouped by severity, and an HTML report. Tenant text is always escaped. */
-import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { Finding } from '../model/finding';
 import type { RunRecord } from '../findings/runs';
 import { SEVERITIES, type Severity } from '../rules/rule';
 import { escapeHtml, visibleText } from './safe-text';
+import { situationAndAction } from './finding-text';
+import { block, COMPACT_BELOW, fitTable, type TerminalStyle } from './terminal';
 
 const ORDER = new Map(SEVERITIES.map((s, i) => [s, i]));
 
@@ -20,8 +21,21 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 
 export const name = (f: Finding): string => f.identity.name ?? f.identity.displayName ?? f.identity.objectId;
 
-export function renderFindingsTable(findings: readonly Finding[], color: boolean): string {
-  const c = color ? pc : pc.createColors(false);
+/** What the terminal shows for a finding's state beside its message. */
+function stateNote(f: Finding): string {
+  if (f.state === 'exempted' && f.exemption)
+    return ` [exempted until ${f.exemption.expires} by ${f.exemption.owner}]`;
+  if (f.snooze) return ` [snoozed until ${f.snooze.until.slice(0, 10)} by ${f.snooze.by}]`;
+  return '';
+}
+
+/**
+ * Findings for the terminal, grouped by severity (then exempted, resolved). At `COMPACT_BELOW`
+ * columns or more, a table per group (rule · identity · what to do); narrower, one block per
+ * finding: severity · identity · action, then the target, what is wrong and the rule id.
+ */
+export function renderFindingsTable(findings: readonly Finding[], style: TerminalStyle): string {
+  const c = pc.createColors(style.color);
   const paint: Record<Severity, (s: string) => string> = {
     critical: (s) => c.bold(c.red(s)),
     high: c.red,
@@ -46,22 +60,28 @@ export function renderFindingsTable(findings: readonly Finding[], color: boolean
         ? c.dim(heading)
         : paint[group.title as Severity](heading),
     );
-    const table = new Table({
-      head: ['rule', 'identity', 'what to do'],
-      style: { head: [], border: [] },
-      colWidths: [30, 22, 90],
-      wordWrap: true,
-    });
-    for (const f of group.items) {
-      const text =
-        f.state === 'exempted' && f.exemption
-          ? `${f.message} [exempted until ${f.exemption.expires} by ${f.exemption.owner}]`
-          : f.snooze
-            ? `${f.message} [snoozed until ${f.snooze.until.slice(0, 10)} by ${f.snooze.by}]`
-            : f.message;
-      table.push([f.ruleId, visibleText(name(f)), visibleText(text)]);
-    }
-    out.push(table.toString());
+    if (style.width >= COMPACT_BELOW)
+      out.push(
+        fitTable(
+          ['rule', 'identity', 'what to do'],
+          group.items.map((f) => [f.ruleId, visibleText(name(f)), visibleText(f.message + stateNote(f))]),
+          style,
+        ),
+      );
+    else
+      out.push(
+        group.items
+          .map((f) => {
+            const { situation, action } = situationAndAction(f);
+            return [
+              block(visibleText(`${f.severity.toUpperCase()} · ${name(f)} · ${action}`), style.width),
+              block(visibleText(f.target), style.width, 2),
+              block(visibleText(situation + stateNote(f)), style.width, 2),
+              block(f.ruleId, style.width, 2),
+            ].join('\n');
+          })
+          .join('\n\n'),
+      );
   }
   return out.join('\n');
 }

@@ -41,10 +41,10 @@ describe('wimon runs', () => {
     expect(
       wimon(['scan', '--fixture', 'examples/contoso', '--faults', 'arm:getEntities:500:always'], env).code,
     ).toBe(EXIT.incomplete);
-    const out = wimon(['runs'], env).stdout;
+    const out = wimon(['runs'], { ...env, COLUMNS: '200' }).stdout;
     expect(out).toMatch(/started \(UTC\).*took.*read.*open.*new.*reopened.*resolved.*requests.*Graph RU/);
     // The complete run's resource units, as Graph reported them (the emulator costs every request).
-    expect(out).toMatch(/complete.*│ \d+ +│ [1-9]\d* +│/);
+    expect(out).toMatch(/complete +\d+ +\d+ +\d+ +\d+ +\d+ +[1-9]\d*$/m);
     const rows = out.split('\n').filter((l) => /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(l));
     expect(rows).toHaveLength(2);
     // Newest first: the partial one, with its gap counted; then the complete one.
@@ -52,5 +52,25 @@ describe('wimon runs', () => {
     expect(rows[1]).toMatch(/complete/);
     for (const row of rows) expect(row).toMatch(/\d+\.\d s/);
     expect(out).toContain('read: complete, or PARTIAL with how many scopes or objects could not be read');
+  });
+});
+
+describe('wimon findings and runs at the terminal width (piped: no colour, no boxes)', () => {
+  it.each([80, 120, 200])('COLUMNS=%i: no line is longer; below 120 one block per finding', (columns) => {
+    const env = contosoBaselineApplied();
+    expect(wimon(['scan', '--fixture', 'examples/contoso'], env).code).toBe(EXIT.ok);
+    for (const args of [['findings'], ['runs']]) {
+      const r = wimon(args, { ...env, COLUMNS: String(columns) });
+      expect(r.code).toBe(EXIT.ok);
+      const lines = r.stdout.split('\n');
+      expect(Math.max(...lines.map((l) => [...l].length)), r.stdout).toBeLessThanOrEqual(columns);
+      expect(r.stdout).not.toMatch(/[─│┌┐└┘]/); // not a terminal: no box drawing
+      // eslint-disable-next-line no-control-regex -- ANSI escapes are the point
+      expect(r.stdout).not.toMatch(/\u001b\[/);
+    }
+    const findings = wimon(['findings'], { ...env, COLUMNS: String(columns) }).stdout;
+    const blocks = findings.split('\n').filter((l) => /^(CRITICAL|HIGH|MEDIUM|LOW) · /.test(l));
+    if (columns < 120) expect(blocks.length).toBeGreaterThan(10);
+    else expect(blocks).toEqual([]);
   });
 });
