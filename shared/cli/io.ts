@@ -27,6 +27,11 @@ export function terminalStyle(io: CliIo): TerminalStyle {
 }
 
 export function processIo(): CliIo {
+  // `wimon … | head`: the reader went away; stop quietly as other command-line tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),

@@ -14,6 +14,7 @@ import { registerSweepCommand } from './sweep-command';
 import { registerRecordCommand } from './record-command';
 import { registerNotifyCommands } from './notify-commands';
 import { needsEmulatorTrust, rerunTrustingEmulator } from './emulator-trust';
+import { addCommandHelp, EXIT_MEANING } from './command-help';
 
 function packageVersion(): string {
   // Compiled, this file sits in dist/shared/cli; from source in shared/cli. Walk up to package.json.
@@ -24,16 +25,12 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-/** The same codes as shared/errors.ts EXIT and the README; a test checks every command's help shows them. */
+/** Every exit code, on `wimon --help` (each command's own help lists the ones it can end with). */
 export const EXIT_CODES_HELP = `
 Exit codes:
-  0  done; nothing the command checks for was found
-  1  problems found (an invalid baseline, a corrupt stored one)
-  2  usage, configuration or sign-in error (a flag, file or setting; no baseline applied yet)
-  3  conflict: the stored baseline changed since the plan
-  4  incomplete read: part of the tenant, or an object in it, could not be read (one line per gap); nothing there was resolved
-  5  open findings at or above --fail-on (scan, dormancy)
-  6  an Azure or Table Storage call failed in another way`;
+${Object.entries(EXIT_MEANING)
+  .map(([code, meaning]) => `  ${code}  ${meaning}`)
+  .join('\n')}`;
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('wimon')
@@ -44,7 +41,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('afterAll', EXIT_CODES_HELP);
+    .addHelpText('after', EXIT_CODES_HELP);
   registerBaselineCommands(program, io);
   registerDemoCommand(program, io);
   registerScanCommands(program, io);
@@ -54,6 +51,7 @@ export function buildProgram(io: CliIo): Command {
   registerRecordCommand(program, io);
   registerNotifyCommands(program, io);
   registerInventoryCommands(program, io);
+  addCommandHelp(program);
   return program;
 }
 

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { buildProgram, run } from '../../shared/cli/main';
+import { COMMAND_HELP } from '../../shared/cli/command-help';
+import { spawnSync } from 'node:child_process';
 import type { CliIo } from '../../shared/cli/io';
 import { EXIT } from '../../shared/errors';
 import { CONTOSO, ROOT, SAMPLE_BASELINE_PATH, sampleBaselineText } from '../support/sample';
@@ -398,7 +400,17 @@ describe('exit codes of every command, per error class', () => {
     expect(result.code).toBe(row.code);
   });
 
-  it('every command’s --help lists the exit codes, each code of shared/errors.ts EXIT', async () => {
+  it('wimon --help lists every exit code of shared/errors.ts EXIT; a closed pipe ends it quietly', async () => {
+    const root = await cli(['--help'], { NO_COLOR: '1' });
+    for (const code of Object.values(EXIT)) expect(root.stdout).toMatch(new RegExp(`\\n  ${code}  `));
+    const piped = spawnSync('sh', ['-c', `node ${path.join(ROOT, 'bin', 'wimon.js')} --help | head -1`], {
+      encoding: 'utf8',
+    });
+    expect(piped.stdout).toMatch(/^Usage: wimon/);
+    expect(piped.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
+  it('every command’s --help has examples, the settings it reads and its exit codes (command-help.ts)', async () => {
     const program = buildProgram({
       out: () => undefined,
       err: () => undefined,
@@ -415,9 +427,18 @@ describe('exit codes of every command, per error class', () => {
         NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
       });
       expect(result.code, argv.join(' ')).toBe(0);
+      const help = COMMAND_HELP[argv.join(' ')]!;
+      expect(result.stdout, argv.join(' ')).toMatch(/\nExamples:\n {2}\$ (wimon|npx wimon) /);
+      for (const example of help.examples) expect(result.stdout).toContain(`  $ ${example}`);
+      expect(result.stdout, argv.join(' ')).toContain('Settings it reads: ');
       expect(result.stdout, argv.join(' ')).toContain('Exit codes:');
-      for (const code of Object.values(EXIT))
+      for (const code of help.exit)
         expect(result.stdout, argv.join(' ')).toMatch(new RegExp(`\\n  ${code}  `));
+      // every code it can end with, and only those
+      const listed = [
+        ...result.stdout.slice(result.stdout.lastIndexOf('Exit codes:')).matchAll(/\n  (\d)  /g),
+      ].map((m) => Number(m[1]));
+      expect(listed).toEqual(help.exit);
     }
   });
 

@@ -340,3 +340,25 @@ describe('wimon baseline plan with --fixture', () => {
     );
   });
 });
+
+describe('the sample events in examples/events (the README’s `wimon event` example)', () => {
+  it.each([
+    ['role-assignment-write.json', /opened 2 \(role\.unexpected, role\.secret-manager-on-runtime\)/],
+    ['federated-credential-write.json', /opened \d+ \(fic\./],
+  ])('%s is processed against the sample tenant and opens its findings', (file, expected) => {
+    const r = wimon(
+      [
+        'event',
+        `examples/events/${file}`,
+        '--fixture',
+        'examples/contoso',
+        '--baseline',
+        'examples/contoso/baseline.yaml',
+      ],
+      { WIMON_STORAGE_CONNECTION_STRING: '' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(expected);
+  });
+});
