@@ -436,7 +436,7 @@ describe('exit codes of every command, per error class', () => {
         expect(result.stdout, argv.join(' ')).toMatch(new RegExp(`\\n  ${code}  `));
       // every code it can end with, and only those
       const listed = [
-        ...result.stdout.slice(result.stdout.lastIndexOf('Exit codes:')).matchAll(/\n  (\d)  /g),
+        ...result.stdout.slice(result.stdout.lastIndexOf('Exit codes:')).matchAll(/\n {2}(\d) {2}/g),
       ].map((m) => Number(m[1]));
       expect(listed).toEqual(help.exit);
     }
