@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderFindingsHtml, renderFindingsTable } from '../../shared/report/findings-report';
+import { PLAIN } from '../../shared/report/terminal';
 import { escapeHtml, visibleText } from '../../shared/report/safe-text';
 import type { Finding } from '../../shared/model/finding';
 import type { RunRecord } from '../../shared/findings/runs';
@@ -37,6 +38,6 @@ describe('findings report', () => {
   });
   it('removes control characters before printing to a terminal', () => {
     expect([...visibleText(hostile)].some((ch) => ch.charCodeAt(0) < 0x20)).toBe(false);
-    expect(renderFindingsTable([finding], false)).not.toContain('\u001b');
+    expect(renderFindingsTable([finding], PLAIN)).not.toContain('\u001b');
   });
 });

@@ -17,6 +17,7 @@ import {
   type RenderedEmail,
 } from '../../../shared/notify/render';
 import { renderFindingsHtml, renderFindingsTable } from '../../../shared/report/findings-report';
+import { PLAIN } from '../../../shared/report/terminal';
 
 const NOW = new Date('2026-11-22T09:00:00Z');
 /** Markup, a header injection and terminal escapes; the slot's name makes each one distinct. */
@@ -180,7 +181,7 @@ describe('hostile tenant text in the report and the terminal', () => {
     const html = renderFindingsHtml(run, [f]);
     expect(html).not.toContain(RAW(slot));
     expect(html).not.toMatch(DECEPTIVE_IN_HTML);
-    const table = renderFindingsTable([f], false);
+    const table = renderFindingsTable([f], PLAIN);
     expectSafeText(table, slot);
   });
 });
