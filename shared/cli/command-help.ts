@@ -74,6 +74,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'wimon scan',
       'wimon scan --fixture examples/contoso',
       'wimon scan --fail-on high --json > findings.json',
+      'wimon scan --html findings.html',
     ],
     settings: [
       ...STORAGE,
@@ -86,6 +87,11 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   findings: {
     examples: ['wimon findings', 'wimon findings --state exempted', 'wimon findings --json'],
     settings: STORAGE,
+    exit: [EXIT.ok, EXIT.usage, EXIT.failed],
+  },
+  report: {
+    examples: ['wimon report', 'wimon report --out /tmp/findings.html'],
+    settings: [...STORAGE, 'WIMON_PORTAL_ENDPOINT'],
     exit: [EXIT.ok, EXIT.usage, EXIT.failed],
   },
   runs: {

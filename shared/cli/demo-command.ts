@@ -18,7 +18,9 @@ import { emulatorCredential } from '../azure/clients';
 import { communicationServicesTransport } from '../notify/email-transport';
 import { writeNotices } from './notify-commands';
 import { BaselineStore } from '../baseline/store';
-import { findingsJson, renderFindingsHtml, renderFindingsTable } from '../report/findings-report';
+import { findingsJson, renderFindingsTable } from '../report/findings-report';
+import { holdingsFrom, ownersByIdentity, renderDashboard } from '../report/dashboard';
+import { RunStore } from '../findings/runs';
 import { readBaselineFile } from './baseline-file';
 import type { CliIo } from './io';
 import { terminalStyle } from './io';
@@ -132,7 +134,16 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
           io.out(renderFindingsTable(findings, terminalStyle(io)));
           mkdirSync(outDir, { recursive: true });
           writeFileSync(path.join(outDir, 'findings.json'), findingsJson(result.run, findings));
-          writeFileSync(path.join(outDir, 'findings.html'), renderFindingsHtml(result.run, findings));
+          writeFileSync(
+            path.join(outDir, 'findings.html'),
+            renderDashboard({
+              run: result.run,
+              runs: await new RunStore(tables).latest('reconcile', 30),
+              findings,
+              holdings: holdingsFrom(result.inventory),
+              owners: ownersByIdentity(baseline.identities, findings),
+            }),
+          );
           const open = findings.filter((f) => f.state === 'open').length;
           const exempted = findings.length - open;
           io.out(

@@ -7,6 +7,10 @@ import { FindingStore } from '../findings/store';
 import { gapsOf, RunStore } from '../findings/runs';
 import type { FindingState } from '../model/finding';
 import { findingsJson, renderFindingsTable, sortFindings } from '../report/findings-report';
+import { holdingsFrom, ownersByIdentity, renderDashboard } from '../report/dashboard';
+import { BaselineStore } from '../baseline/store';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { type CliIo, terminalStyle } from './io';
 import { withCliServices } from './cli-services';
 import { withProgress } from './progress';
@@ -28,12 +32,29 @@ export function registerScanCommands(program: Command, io: CliIo): void {
       ),
   )
     .option('--json', 'print {"run": {...}, "findings": [...]} as JSON')
-    .action((opts: RunOptions) => {
+    .option(
+      '--html <file>',
+      'also write the findings dashboard (what each identity holds, filters, portal links)',
+    )
+    .action((opts: RunOptions & { html?: string }) => {
       const failOn = parseFailOn(opts.failOn);
       return withPreparedRun(opts, io, async ({ tenant, tables, evaluateAt, baseline }) => {
         const result = await withProgress(io, tenant.clients.counter, 'Reading the tenant', () =>
           reconcile({ tables, tenant, evaluateAt, baseline }),
         );
+        if (opts.html) {
+          const declared = baseline?.baseline ?? (await new BaselineStore(tables).current())?.baseline;
+          writeFileSync(
+            path.resolve(io.cwd, opts.html),
+            renderDashboard({
+              run: result.run,
+              runs: await new RunStore(tables).latest('reconcile', 30),
+              findings: result.findings,
+              holdings: holdingsFrom(result.inventory),
+              owners: ownersByIdentity(declared?.identities ?? [], result.findings),
+            }),
+          );
+        }
         if (opts.json) {
           io.out(findingsJson(result.run, result.findings));
           endOfRun(result.run, result.findings, failOn);
@@ -86,6 +107,38 @@ export function registerScanCommands(program: Command, io: CliIo): void {
           io.out(
             `No open findings: the tenant matched the baseline at the last ${last.kind} (${last.endedAt}${last.complete ? '' : ', a PARTIAL run'}).`,
           );
+      });
+    });
+
+  program
+    .command('report')
+    .description(
+      'write the findings dashboard (one self-contained HTML file: tiles, trend, filters, search, portal links) from the stored findings and runs',
+    )
+    .option('--out <file>', 'where to write it', 'findings.html')
+    .option('--portal <url>', 'Azure portal for the links (default: WIMON_PORTAL_ENDPOINT)')
+    .action(async (opts: { out: string; portal?: string }) => {
+      await withCliServices(io, { storage: true }, async ({ tables, settings }) => {
+        const runStore = new RunStore(tables);
+        const runs = await runStore.latest('reconcile', 30);
+        if (!runs[0])
+          throw new UsageError(
+            'no scan has run yet: run `wimon scan` (or `wimon scan --fixture DIR` to try a recorded tenant) first',
+          );
+        const findings = await new FindingStore(tables).list();
+        const stored = await new BaselineStore(tables).current().catch(() => undefined);
+        const file = path.resolve(io.cwd, opts.out);
+        writeFileSync(
+          file,
+          renderDashboard({
+            run: runs[0],
+            runs,
+            findings,
+            owners: ownersByIdentity(stored?.baseline.identities ?? [], findings),
+            portal: opts.portal ?? settings.WIMON_PORTAL_ENDPOINT,
+          }),
+        );
+        io.out(`Wrote ${file} (${findings.length} findings, ${runs.length} runs in the trend).`);
       });
     });
 

@@ -12,6 +12,7 @@ import { escapeHtml, visibleText } from '../report/safe-text';
 import { ruleDefinition } from '../rules/catalogue';
 import { dueText } from './cadence';
 import { situationAndAction } from '../report/finding-text';
+import { fixLink, portalLink } from '../report/portal-links';
 
 export interface RenderedEmail {
   subject: string;
@@ -50,46 +51,6 @@ export function severityCounts(findings: readonly Pick<Finding, 'severity'>[]): 
 
 export function identityLabel(f: Finding): string {
   return f.identity.name ?? f.identity.displayName ?? f.identity.objectId;
-}
-
-/** The identity's page: the Key Vault for vault findings, else the enterprise application. */
-export function portalLink(f: Finding, portal: string): string {
-  const base = portal.replace(/\/+$/, '');
-  if (f.ruleId.startsWith('keyvault.') && typeof f.evidence.vaultId === 'string')
-    return `${base}/#@/resource${encodeURI(f.evidence.vaultId)}`;
-  const id = encodeURIComponent(f.identity.objectId);
-  const app = f.identity.appId ? `/appId/${encodeURIComponent(f.identity.appId)}` : '';
-  return `${base}/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Overview/objectId/${id}${app}`;
-}
-
-/**
- * Where the finding is fixed: a role assignment at the scope's Access control (IAM) blade, a
- * credential at the app registration's Certificates & secrets, a federated credential there or
- * at the user-assigned identity's Federated credentials; otherwise the identity's page.
- */
-export function fixLink(f: Finding, portal: string): { url: string; label: string } {
-  const base = portal.replace(/\/+$/, '');
-  const appId = f.identity.appId ? encodeURIComponent(f.identity.appId) : undefined;
-  const mg = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)$/i.exec(f.target);
-  if (f.ruleId.startsWith('role.') && mg)
-    return {
-      url: `${base}/#view/Microsoft_Azure_ManagementGroups/ManagmentGroupDrilldownMenuBlade/~/iam/mgId/${encodeURIComponent(mg[1]!)}`,
-      label: 'Open Access control (IAM)',
-    };
-  if (f.ruleId.startsWith('role.') && f.target.startsWith('/subscriptions/'))
-    return { url: `${base}/#@/resource${encodeURI(f.target)}/users`, label: 'Open Access control (IAM)' };
-  const mi = f.evidence.managedIdentityResourceId;
-  if (f.ruleId.startsWith('fic.') && typeof mi === 'string' && mi.startsWith('/subscriptions/'))
-    return {
-      url: `${base}/#@/resource${encodeURI(mi)}/federatedcredentials`,
-      label: 'Open Federated credentials',
-    };
-  if ((f.ruleId.startsWith('credential.') || f.ruleId.startsWith('fic.')) && appId)
-    return {
-      url: `${base}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/${appId}`,
-      label: f.ruleId.startsWith('fic.') ? 'Open Federated credentials' : 'Open Certificates & secrets',
-    };
-  return { url: portalLink(f, portal), label: 'Open in the Azure portal' };
 }
 
 function badge(severity: string): string {

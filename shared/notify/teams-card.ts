@@ -10,7 +10,8 @@ import type { Finding } from '../model/finding';
 import { visibleText } from '../report/safe-text';
 import { ruleDefinition } from '../rules/catalogue';
 import { situationAndAction } from '../report/finding-text';
-import { fixLink, identityLabel, severityCounts, type DigestCounts, type NoticeItem } from './render';
+import { fixLink } from '../report/portal-links';
+import { identityLabel, severityCounts, type DigestCounts, type NoticeItem } from './render';
 
 export const MAX_CARD_FINDINGS = 20;
 export const ADAPTIVE_CARD_VERSION = '1.5';

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import type { Finding } from '../model/finding';
 import type { RunRecord } from '../findings/runs';
 import { SEVERITIES, type Severity } from '../rules/rule';
-import { escapeHtml, visibleText } from './safe-text';
+import { visibleText } from './safe-text';
 import { situationAndAction } from './finding-text';
 import { block, COMPACT_BELOW, fitTable, type TerminalStyle } from './terminal';
 
@@ -84,30 +84,6 @@ export function renderFindingsTable(findings: readonly Finding[], style: Termina
       );
   }
   return out.join('\n');
-}
-
-export function renderFindingsHtml(run: RunRecord, findings: readonly Finding[]): string {
-  const rows = sortFindings(findings)
-    .map(
-      (f) =>
-        `<tr class="${f.state === 'exempted' ? 'exempted' : escapeHtml(f.severity)}"><td>${escapeHtml(f.state === 'exempted' ? 'exempted' : f.severity)}</td><td><code>${escapeHtml(f.ruleId)}</code></td><td>${escapeHtml(name(f))}</td><td>${escapeHtml(f.message)}${f.exemption ? `<br><small>Exempted until ${escapeHtml(f.exemption.expires)} by ${escapeHtml(f.exemption.owner)}: ${escapeHtml(f.exemption.reason)}</small>` : ''}</td><td><code>${escapeHtml(f.target)}</code></td><td>${escapeHtml(f.firstSeen.slice(0, 10))}</td></tr>`,
-    )
-    .join('\n');
-  const incomplete = run.scopes.filter((s) => !s.complete);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Workload identity findings</title>
-<style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top;font-size:.9rem}
-tr.critical td:first-child{color:#fff;background:#a4262c}tr.high td:first-child{color:#a4262c;font-weight:600}tr.medium td:first-child{color:#8a6d00}tr.low td:first-child{color:#005a9e}tr.exempted{color:#666}code{font-size:.8rem;word-break:break-all}.warn{background:#fff4ce;padding:.5rem}</style></head>
-<body><h1>Workload identity findings</h1>
-<p>Run ${escapeHtml(run.id)} · evaluated at ${escapeHtml(run.evaluatedAt)} · baseline ${escapeHtml(run.baseline.source)} ${escapeHtml(run.baseline.contentHash.slice(0, 12))} · ${run.requests.total} API requests</p>
-${incomplete.length ? `<p class="warn">Partial run: ${incomplete.map((s) => escapeHtml(`${s.scope} (${s.error ?? 'incomplete'})`)).join(', ')} could not be read completely; findings there were kept as they were.</p>` : '<p>All scopes were read completely.</p>'}
-<h2>Findings (${findings.length})</h2>
-<table><thead><tr><th>Severity</th><th>Rule</th><th>Identity</th><th>What is wrong and what to do</th><th>Target</th><th>First seen</th></tr></thead><tbody>
-${rows}
-</tbody></table></body></html>
-`;
 }
 
 export function findingsJson(run: RunRecord, findings: readonly Finding[]): string {

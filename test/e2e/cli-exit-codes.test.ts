@@ -89,6 +89,14 @@ const ROWS: Row[] = [
     stderr: /--state must be/,
   },
   {
+    command: 'report',
+    argv: ['report', '--out', 'findings.html'],
+    error: 'UsageError (nothing to report yet)',
+    env: 'storage',
+    code: 2,
+    stderr: /no scan has run yet: run `wimon scan`/,
+  },
+  {
     command: 'runs',
     argv: ['runs', '--kind', 'weekly'],
     error: 'UsageError (--kind)',

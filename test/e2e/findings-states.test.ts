@@ -1,4 +1,7 @@
 /** `wimon findings` says what is true: nothing ran yet, or exactly the findings of the state asked for. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../shared/errors';
 import { contosoBaselineApplied, wimon } from '../support/cli';
@@ -72,5 +75,26 @@ describe('wimon findings and runs at the terminal width (piped: no colour, no bo
     const blocks = findings.split('\n').filter((l) => /^(CRITICAL|HIGH|MEDIUM|LOW) · /.test(l));
     if (columns < 120) expect(blocks.length).toBeGreaterThan(10);
     else expect(blocks).toEqual([]);
+  });
+});
+
+describe('wimon scan --html and wimon report write the findings dashboard', () => {
+  it('scan --html includes what each identity holds; report rebuilds it from the stored findings and runs', () => {
+    const env = contosoBaselineApplied();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wimon-report-'));
+    const scanned = path.join(dir, 'scan.html');
+    expect(wimon(['scan', '--fixture', 'examples/contoso', '--html', scanned], env).code).toBe(EXIT.ok);
+    const fromScan = readFileSync(scanned, 'utf8');
+    expect(fromScan).toContain('What it holds (');
+    expect(fromScan).toMatch(/Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
+    expect(fromScan).not.toMatch(/<(link|img|iframe)\b|src="http|href="\/\//);
+    expect(wimon(['scan', '--fixture', 'examples/contoso'], env).code).toBe(EXIT.ok);
+    const reported = path.join(dir, 'report.html');
+    const r = wimon(['report', '--out', reported], env);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toMatch(/^Wrote .*report\.html \(\d+ findings, 2 runs in the trend\)\./);
+    const html = readFileSync(reported, 'utf8');
+    expect(html).toContain('Open findings over the last 2 reconciles');
+    expect(html.match(/<tr class="finding"/g)?.length).toBe(fromScan.match(/<tr class="finding"/g)?.length);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderFindingsHtml, renderFindingsTable } from '../../shared/report/findings-report';
+import { renderFindingsTable } from '../../shared/report/findings-report';
 import { PLAIN } from '../../shared/report/terminal';
 import { escapeHtml, visibleText } from '../../shared/report/safe-text';
 import type { Finding } from '../../shared/model/finding';
 import type { RunRecord } from '../../shared/findings/runs';
+import { renderDashboard } from '../../shared/report/dashboard';
 
 const hostile = '<img src=x onerror=alert(1)>\r\nBcc: evil@example.com\u001b[2J';
 const finding: Finding = {
@@ -31,7 +32,7 @@ const run = {
 
 describe('findings report', () => {
   it('escapes tenant-provided text in HTML', () => {
-    const html = renderFindingsHtml(run, [finding]);
+    const html = renderDashboard({ run, findings: [finding] });
     expect(html).not.toContain('<img');
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(escapeHtml(`"'\`&`)).toBe('&#34;&#39;&#96;&#38;');

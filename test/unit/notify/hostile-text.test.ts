@@ -16,8 +16,9 @@ import {
   type NoticeItem,
   type RenderedEmail,
 } from '../../../shared/notify/render';
-import { renderFindingsHtml, renderFindingsTable } from '../../../shared/report/findings-report';
+import { renderFindingsTable } from '../../../shared/report/findings-report';
 import { PLAIN } from '../../../shared/report/terminal';
+import { renderDashboard } from '../../../shared/report/dashboard';
 
 const NOW = new Date('2026-11-22T09:00:00Z');
 /** Markup, a header injection and terminal escapes; the slot's name makes each one distinct. */
@@ -178,7 +179,7 @@ describe('hostile tenant text in the report and the terminal', () => {
   ];
   it.each(cases)('%s', (slot, make) => {
     const f = make(hostile(slot));
-    const html = renderFindingsHtml(run, [f]);
+    const html = renderDashboard({ run, findings: [f] });
     expect(html).not.toContain(RAW(slot));
     expect(html).not.toMatch(DECEPTIVE_IN_HTML);
     const table = renderFindingsTable([f], PLAIN);
