@@ -150,12 +150,64 @@ export type Settings = z.output<typeof settingsSchema>;
 
 export { ConfigurationError };
 
+/** A valid value of each setting, for error messages ("for example …") and the README. */
+export const SETTING_EXAMPLES: Record<keyof Settings, string> = {
+  WIMON_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+  WIMON_TABLE_ENDPOINT: 'https://stwimon.table.core.windows.net',
+  WIMON_TABLE_PREFIX: 'wimon',
+  WIMON_ACTOR: 'platform-pipeline',
+  WIMON_SUBSCRIPTIONS: '11111111-1111-4111-8111-111111111111,22222222-2222-4222-8222-222222222222',
+  WIMON_MANAGEMENT_GROUPS: 'contoso-prod,contoso-dev',
+  WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: 'true',
+  WIMON_ARM_ENDPOINT: 'https://management.azure.com',
+  WIMON_GRAPH_ENDPOINT: 'https://graph.microsoft.com',
+  WIMON_RECONCILE_SCHEDULE: '0 0 */6 * * *',
+  WIMON_LOG_ANALYTICS_WORKSPACE_ID: '33333333-3333-4333-8333-333333333333',
+  WIMON_LOGS_ENDPOINT: 'https://api.loganalytics.io',
+  WIMON_FINDINGS_TOPIC_ENDPOINT: 'https://evgt-wimon.westeurope-1.eventgrid.azure.net/api/events',
+  WIMON_EMAIL_ENDPOINT: 'https://acs-wimon.europe.communication.azure.com',
+  WIMON_EMAIL_SENDER: 'DoNotReply@contoso.com',
+  WIMON_TEAMS_WEBHOOK_URL: 'https://<the URL the Teams workflow shows>',
+  WIMON_EMAIL_PER_MINUTE: '5',
+  WIMON_EMAIL_PER_HOUR: '10',
+  WIMON_ALERT_COALESCE_MINUTES: '5',
+  WIMON_RESOLVED_RETENTION_DAYS: '90',
+  WIMON_DIGEST_SCHEDULE: '0 0 7 * * *',
+  WIMON_ALERT_SCHEDULE: '0 */1 * * * *',
+  WIMON_VAULT_DNS_SUFFIX: 'vault.azure.net',
+  WIMON_PORTAL_ENDPOINT: 'https://portal.azure.com',
+  WIMON_ATTESTATION_KEY: '<32 or more random characters, e.g. from openssl rand -base64 48>',
+  WIMON_ATTESTATION_URL: 'https://func-wimon-abc.azurewebsites.net/api/attest',
+  WIMON_DELTA_SCHEDULE: '0 */5 * * * *',
+  WIMON_DORMANCY_SCHEDULE: '0 30 5 * * *',
+  WIMON_AUTHORITY_HOST: 'https://login.microsoftonline.com',
+  AZURE_CLIENT_ID: '44444444-4444-4444-8444-444444444444',
+};
+
+/** Settings whose value is a secret: an error names them but never repeats the value. */
+const SECRET_SETTING = /KEY|CONNECTION_STRING|WEBHOOK/;
+
+/** zod's generic words for a type or format, in a person's words. */
+function expected(message: string): string {
+  if (/expected number/.test(message)) return 'must be a number';
+  if (/expected int/.test(message)) return 'must be a whole number';
+  if (/^Invalid URL$/.test(message)) return 'must be a URL';
+  if (/expected boolean/.test(message)) return 'must be true or false';
+  return message;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const result = settingsSchema.safeParse(env);
   if (!result.success) {
-    throw new ConfigurationError(
-      `invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    const problems = result.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '');
+      const value = env[name];
+      const shown = value === undefined || SECRET_SETTING.test(name) ? '' : ` (it is '${value}')`;
+      const example = SETTING_EXAMPLES[name as keyof Settings];
+      const said = expected(i.message).replace(new RegExp(`^${name} `), '');
+      return `${name} ${said}${shown}${example ? `; for example ${name}=${example}` : ''}`;
+    });
+    throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   }
   return result.data;
 }
