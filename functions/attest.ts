@@ -21,7 +21,12 @@ export async function attestHttp(
   if (!settings.WIMON_ATTESTATION_KEY) return { status: 404, body: 'Attestation links are not enabled.' };
   const post = request.method === 'POST';
   const token = (post ? new URLSearchParams(await request.text()).get('t') : request.query.get('t')) ?? '';
-  const deps = { tables, key: settings.WIMON_ATTESTATION_KEY, now: new Date() };
+  const deps = {
+    tables,
+    key: settings.WIMON_ATTESTATION_KEY,
+    previousKey: settings.WIMON_ATTESTATION_PREVIOUS_KEY,
+    now: new Date(),
+  };
   const page = post ? await actOnLink(token, deps) : await viewLink(token, deps);
   context.log(`attest ${request.method}: ${page.status}`);
   return { status: page.status, body: page.html, headers: HEADERS };

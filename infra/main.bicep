@@ -53,6 +53,7 @@ param grantGraphPermission bool = true
 var tags = { 'azd-env-name': environmentName, workload: 'workload-identity-monitor' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.resources/resourcegroups?pivots=deployment-language-bicep
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-wimon-${environmentName}'
   location: location

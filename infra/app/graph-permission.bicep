@@ -14,16 +14,19 @@ var microsoftGraphAppId = '00000003-0000-0000-c000-000000000000'
 var applicationReadAll = '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30'
 var userReadAll = 'df021288-bdef-4463-88db-98f22de89214'
 
+// API reference: https://learn.microsoft.com/graph/templates/reference/serviceprincipals?view=graph-bicep-1.0
 resource microsoftGraph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
   appId: microsoftGraphAppId
 }
 
+// API reference: https://learn.microsoft.com/graph/templates/reference/approleassignedto?view=graph-bicep-1.0
 resource applicationRead 'Microsoft.Graph/appRoleAssignedTo@v1.0' = {
   appRoleId: applicationReadAll
   principalId: principalId
   resourceId: microsoftGraph.id
 }
 
+// API reference: https://learn.microsoft.com/graph/templates/reference/approleassignedto?view=graph-bicep-1.0
 resource userRead 'Microsoft.Graph/appRoleAssignedTo@v1.0' = {
   appRoleId: userReadAll
   principalId: principalId

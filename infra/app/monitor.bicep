@@ -40,6 +40,7 @@ var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var attestationSecretName = 'attestation-key'
 var teamsSecretName = 'teams-webhook-url'
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.storage/storageaccounts?pivots=deployment-language-bicep
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'stwimon${token}'
   location: location
@@ -54,13 +55,17 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
   }
+  // API reference: https://learn.microsoft.com/azure/templates/microsoft.storage/storageaccounts/blobservices?pivots=deployment-language-bicep
   resource blobs 'blobServices' = {
     name: 'default'
+    // API reference: https://learn.microsoft.com/azure/templates/microsoft.storage/storageaccounts/blobservices/containers?pivots=deployment-language-bicep
     resource deployment 'containers' = { name: deploymentContainer }
+    // API reference: https://learn.microsoft.com/azure/templates/microsoft.storage/storageaccounts/blobservices/containers?pivots=deployment-language-bicep
     resource deadLetter 'containers' = { name: deadLetterContainer }
   }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.operationalinsights/workspaces?pivots=deployment-language-bicep
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-wimon-${token}'
   location: location
@@ -71,6 +76,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.insights/components?pivots=deployment-language-bicep
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   name: 'appi-wimon-${token}'
   location: location
@@ -84,6 +90,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 // The attestation link key, outside Table Storage: whoever can read the tables cannot forge links.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults?pivots=deployment-language-bicep
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: 'kv-wimon-${take(token, 13)}'
   location: location
@@ -98,6 +105,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults/secrets?pivots=deployment-language-bicep
 resource attestationSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: attestationSecretName
@@ -105,12 +113,14 @@ resource attestationSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 }
 
 // The webhook URL's query string is a signature: kept here, referenced from the app settings.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults/secrets?pivots=deployment-language-bicep
 resource teamsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (teamsWebhookUrl != '') {
   parent: vault
   name: teamsSecretName
   properties: { value: teamsWebhookUrl, contentType: 'Teams Workflows webhook URL (its query string is a signature)' }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.web/serverfarms?pivots=deployment-language-bicep
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-wimon-${token}'
   location: location
@@ -120,6 +130,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.web/sites?pivots=deployment-language-bicep
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: 'func-wimon-${token}'
   location: location
@@ -188,11 +199,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 // No publishing credentials: deployments go through Entra (azd), never basic auth.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.web/sites/basicpublishingcredentialspolicies?pivots=deployment-language-bicep
 resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: functionApp
   name: 'scm'
   properties: { allow: false }
 }
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.web/sites/basicpublishingcredentialspolicies?pivots=deployment-language-bicep
 resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: functionApp
   name: 'ftp'
@@ -200,6 +213,7 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
 }
 
 // The host's storage and the deployment package (blob), on this account only.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, functionApp.id, storageBlobDataOwner)
   scope: storage
@@ -211,6 +225,7 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // Baseline, findings, runs, ledger and cursors (tables), on this account only.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, functionApp.id, storageTableDataContributor)
   scope: storage
@@ -222,6 +237,7 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 }
 
 // Telemetry with Entra authentication, to this Application Insights only.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, functionApp.id, monitoringMetricsPublisher)
   scope: appInsights
@@ -234,11 +250,13 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 
 // Email for notices. An Azure-managed domain sends about 5 emails a minute and 10 an hour per
 // subscription, not raisable: connect a custom domain for production (README "Deploy to Azure").
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.communication/emailservices?pivots=deployment-language-bicep
 resource email 'Microsoft.Communication/emailServices@2023-04-01' = {
   name: 'email-wimon-${token}'
   location: 'global'
   tags: tags
   properties: { dataLocation: emailDataLocation }
+  // API reference: https://learn.microsoft.com/azure/templates/microsoft.communication/emailservices/domains?pivots=deployment-language-bicep
   resource managedDomain 'domains' = {
     name: 'AzureManagedDomain'
     location: 'global'
@@ -246,6 +264,7 @@ resource email 'Microsoft.Communication/emailServices@2023-04-01' = {
   }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.communication/communicationservices?pivots=deployment-language-bicep
 resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
   name: 'acs-wimon-${token}'
   location: 'global'
@@ -257,6 +276,7 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
 }
 
 // Reading that one secret (the Key Vault reference resolves with the app's identity).
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource attestationKeyReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(attestationSecret.id, functionApp.id, keyVaultSecretsUser)
   scope: attestationSecret
@@ -268,6 +288,7 @@ resource attestationKeyReader 'Microsoft.Authorization/roleAssignments@2022-04-0
 }
 
 // Reading the Teams webhook secret, when there is one.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource teamsWebhookReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (teamsWebhookUrl != '') {
   name: guid(resourceGroup().id, teamsSecretName, functionApp.id, keyVaultSecretsUser)
   scope: teamsSecret
@@ -280,6 +301,7 @@ resource teamsWebhookReader 'Microsoft.Authorization/roleAssignments@2022-04-01'
 
 // Sending email with the app's Entra identity: a custom role with only what Communication
 // Services checks for it, on this Communication Services resource only.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roledefinitions?pivots=deployment-language-bicep
 resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'workload-identity-monitor-email-sender')
   properties: {
@@ -301,6 +323,7 @@ resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = 
   }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(communication.id, functionApp.id, 'email-sender')
   scope: communication

@@ -6,6 +6,7 @@ targetScope = 'subscription'
 param monitoredSubscriptionIds array
 param roleName string
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roledefinitions?pivots=deployment-language-bicep
 resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(subscription().id, roleName)
   properties: {

@@ -7,6 +7,7 @@ param principalId string
 
 var readerRoleGuid = 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(subscription().id, principalId, readerRoleGuid)
   properties: {

@@ -8,6 +8,7 @@ param functionAppId string
 param deadLetterStorageAccountId string
 param deadLetterContainer string
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.eventgrid/systemtopics?pivots=deployment-language-bicep
 resource newTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = if (createSystemTopic) {
   name: systemTopicName
   location: 'global'
@@ -18,10 +19,12 @@ resource newTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = if (createSyst
   }
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.eventgrid/systemtopics?pivots=deployment-language-bicep
 resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
   name: systemTopicName
 }
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.eventgrid/systemtopics/eventsubscriptions?pivots=deployment-language-bicep
 resource identityChanges 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
   parent: topic
   name: 'wimon-identity-changes'

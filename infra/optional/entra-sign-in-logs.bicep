@@ -8,6 +8,7 @@ targetScope = 'tenant'
 param workspaceResourceId string
 param settingName string = 'workload-identity-sign-ins'
 
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.aadiam/diagnosticsettings?pivots=deployment-language-bicep
 resource signInLogs 'Microsoft.AADIAM/diagnosticSettings@2017-04-01' = {
   name: settingName
   properties: {

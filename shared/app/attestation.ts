@@ -24,9 +24,14 @@ export interface AttestationPage {
 
 export interface LinkDeps {
   tables: Tables;
+  /** The key links are signed with now. */
   key: string;
+  /** The key before the last rotation: its links still work until they expire. */
+  previousKey?: string;
   now: Date;
 }
+
+const keysOf = (deps: LinkDeps) => (deps.previousKey ? [deps.key, deps.previousKey] : [deps.key]);
 
 const REASONS: Record<string, [number, string, string]> = {
   malformed: [
@@ -108,7 +113,7 @@ async function authorise(
 }
 
 export async function viewLink(token: string, deps: LinkDeps): Promise<AttestationPage> {
-  const v = verifyToken(token, deps.key, deps.now);
+  const v = verifyToken(token, keysOf(deps), deps.now);
   if (!v.ok) return refused(v.reason);
   const { baseline } = await baselineForRun(deps.tables, undefined);
   const auth = await authorise(v.claim, deps.tables, baseline);
@@ -118,7 +123,7 @@ export async function viewLink(token: string, deps: LinkDeps): Promise<Attestati
 }
 
 export async function actOnLink(token: string, deps: LinkDeps): Promise<AttestationPage> {
-  const v = verifyToken(token, deps.key, deps.now);
+  const v = verifyToken(token, keysOf(deps), deps.now);
   if (!v.ok) return refused(v.reason);
   const claim = v.claim;
   const { baseline } = await baselineForRun(deps.tables, undefined);

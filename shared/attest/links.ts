@@ -56,7 +56,11 @@ export type Verified =
 /** Unpadded base64url, as `b64` writes it: the only encoding a token may use. */
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-export function verifyToken(token: string, key: string, now: Date): Verified {
+/**
+ * Verifies with the current key and, during a rotation, the previous one (a link lives 14 days:
+ * keep the previous key that long after rotating, then drop it). Keys older than that never verify.
+ */
+export function verifyToken(token: string, keys: string | readonly string[], now: Date): Verified {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
   // Node decodes base64url leniently (padding, '+' and '/', stray bits in the last character):
@@ -64,9 +68,11 @@ export function verifyToken(token: string, key: string, now: Date): Verified {
   if (!BASE64URL.test(payload) || !BASE64URL.test(signature)) return { ok: false, reason: 'malformed' };
   const given = Buffer.from(signature, 'base64url');
   if (b64(given) !== signature) return { ok: false, reason: 'malformed' };
-  const expected = mac(payload, key);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    return { ok: false, reason: 'tampered' };
+  const signedBy = (typeof keys === 'string' ? [keys] : keys).some((key) => {
+    const expected = mac(payload, key);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  if (!signedBy) return { ok: false, reason: 'tampered' };
   let parsed;
   try {
     parsed = claimSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));

@@ -134,6 +134,13 @@ export const settingsSchema = z.object({
   WIMON_ATTESTATION_KEY: optionalText.pipe(
     z.string().min(32, { error: 'WIMON_ATTESTATION_KEY must be at least 32 characters' }).optional(),
   ),
+  /**
+   * The attestation key before the last rotation: links it signed keep working until they expire
+   * (14 days); remove it after that. Only one previous key is ever accepted.
+   */
+  WIMON_ATTESTATION_PREVIOUS_KEY: optionalText.pipe(
+    z.string().min(32, { error: 'WIMON_ATTESTATION_PREVIOUS_KEY must be at least 32 characters' }).optional(),
+  ),
   /** Public URL of the attest function (https://<app>.azurewebsites.net/api/attest). */
   WIMON_ATTESTATION_URL: optionalText.pipe(
     z.url({ error: 'WIMON_ATTESTATION_URL must be a URL' }).optional(),
@@ -178,6 +185,7 @@ export const SETTING_EXAMPLES: Record<keyof Settings, string> = {
   WIMON_PORTAL_ENDPOINT: 'https://portal.azure.com',
   WIMON_ATTESTATION_KEY: '<32 or more random characters, e.g. from openssl rand -base64 48>',
   WIMON_ATTESTATION_URL: 'https://func-wimon-abc.azurewebsites.net/api/attest',
+  WIMON_ATTESTATION_PREVIOUS_KEY: '<the key before the last rotation>',
   WIMON_DELTA_SCHEDULE: '0 */5 * * * *',
   WIMON_DORMANCY_SCHEDULE: '0 30 5 * * *',
   WIMON_AUTHORITY_HOST: 'https://login.microsoftonline.com',

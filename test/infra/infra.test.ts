@@ -151,6 +151,20 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       /WIMON_ATTESTATION_KEY looks like a secret/,
     ],
     [
+      'a resource without its API reference page',
+      'app/monitor.bicep',
+      /\/\/ API reference: https:\/\/learn\.microsoft\.com\/azure\/templates\/microsoft\.web\/serverfarms\?pivots=deployment-language-bicep\n/,
+      '',
+      /resource plan \(Microsoft\.Web\/serverfarms\) does not name its API reference page/,
+    ],
+    [
+      'an API reference page of another resource type',
+      'app/monitor.bicep',
+      'microsoft.web/serverfarms?pivots',
+      'microsoft.web/sites?pivots',
+      /resource plan \(Microsoft\.Web\/serverfarms\) does not name its API reference page/,
+    ],
+    [
       'the Teams webhook URL in plain text instead of a Key Vault reference',
       'app/monitor.bicep',
       /value: '@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=\$\{teamsSecretName\}\)'/,

@@ -48,6 +48,8 @@ const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
 export const NOT_SET_IN_AZURE: Record<string, string> = {
   WIMON_STORAGE_CONNECTION_STRING: 'shared-key access is disabled; a connection string would carry a key',
   AZURE_CLIENT_ID: 'the app runs as its system-assigned identity',
+  WIMON_ATTESTATION_PREVIOUS_KEY:
+    'set only for the 14 days after an attestation key rotation (README), as a Key Vault reference to the old secret version',
 };
 /** Host settings the Functions runtime reads (not the monitor's own). */
 const HOST_SETTINGS = new Set([
@@ -328,6 +330,28 @@ export function checkInfra(dir: string): string[] {
   if (!/tier:\s*'FlexConsumption'/.test(monitor)) problems.push('the plan is not Flex Consumption');
   if (!/identity:\s*\{\s*type:\s*'SystemAssigned'\s*\}/.test(monitor))
     problems.push('the function app has no system-assigned identity');
+
+  // 6. Every resource names the API reference page its properties follow, in the comment above it.
+  for (const [file, raw] of files) {
+    const lines = raw.split('\n');
+    lines.forEach((line, i) => {
+      const m = /^\s*resource\s+(\w+)\s+'([^'@]+)/.exec(line);
+      if (!m) return;
+      const comments: string[] = [];
+      for (let j = i - 1; j >= 0 && /^\s*\/\//.test(lines[j]!); j--) comments.push(lines[j]!);
+      const last = m[2]!.split('/').pop()!.toLowerCase();
+      const page = comments
+        .map(
+          (c) =>
+            /https:\/\/learn\.microsoft\.com\/(?:azure\/templates|graph\/templates\/reference)\/([a-z0-9./-]+)/.exec(
+              c,
+            )?.[1],
+        )
+        .find(Boolean);
+      if (!page || page.split('/').pop() !== last)
+        problems.push(`${file}: resource ${m[1]} (${m[2]}) does not name its API reference page`);
+    });
+  }
   return problems;
 }
 

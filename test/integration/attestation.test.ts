@@ -26,7 +26,11 @@ describe('one-click attestation links (digest → attest function → state), em
   const runtimeSettings = { WIMON_ATTESTATION_KEY: KEY };
 
   /** GET or POST the link through the real function handler; returns status and page. */
-  const follow = async (link: string, method: 'GET' | 'POST') => {
+  const follow = async (
+    link: string,
+    method: 'GET' | 'POST',
+    settings: Record<string, string> = runtimeSettings,
+  ) => {
     const token = new URL(link).searchParams.get('t')!;
     let response: { status?: number; body?: unknown } = {};
     await runFunction(
@@ -46,7 +50,7 @@ describe('one-click attestation links (digest → attest function → state), em
           context,
         );
       },
-      runtimeSettings,
+      settings,
     );
     return { status: response.status, html: String(response.body) };
   };
@@ -145,6 +149,34 @@ describe('one-click attestation links (digest → attest function → state), em
     ); // each decodes to the same signature bytes
     for (const v of variants) expect(verifyToken(v, KEY, new Date()).ok, v).toBe(false);
     expect(verifyToken(token, KEY, new Date()).ok).toBe(true);
+  });
+
+  it('key rotation: a link signed with the previous key works within its lifetime; one signed two rotations ago does not', async () => {
+    // Three keys in turn: KEY (two rotations ago), K2 (previous), K3 (current).
+    const K2 = 'second-attestation-key-0123456789-abcdefghijklmnop';
+    const K3 = 'third-attestation-key-0123456789-abcdefghijklmnopq';
+    const { attest } = await judysLinks(); // signed with KEY
+    const token = new URL(attest).searchParams.get('t')!;
+    const claim = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Parameters<
+      typeof signClaim
+    >[0];
+    const rotatedOnce = { WIMON_ATTESTATION_KEY: K2, WIMON_ATTESTATION_PREVIOUS_KEY: KEY };
+    const rotatedTwice = { WIMON_ATTESTATION_KEY: K3, WIMON_ATTESTATION_PREVIOUS_KEY: K2 };
+    // After one rotation the link (signed with what is now the previous key) still works…
+    expect((await follow(attest, 'GET', rotatedOnce)).status).toBe(200);
+    // …after two it does not, and a link signed with the then-previous key does.
+    const refused = await follow(attest, 'POST', rotatedTwice);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('It was changed after it was sent');
+    expect(await new AttestationStore(tables).list()).toEqual([]);
+    const byK2 = `${BASE}?t=${signClaim(claim, K2)}`;
+    const done = await follow(byK2, 'POST', rotatedTwice);
+    expect(done.status).toBe(200);
+    expect(await new AttestationStore(tables).list(HR_SYNC)).toHaveLength(1);
+    // without a previous key, only the current key signs
+    expect(
+      (await follow(`${BASE}?t=${signClaim(claim, K2)}`, 'GET', { WIMON_ATTESTATION_KEY: K3 })).status,
+    ).toBe(400);
   });
 
   it('a tampered link is refused and changes nothing', async () => {

@@ -10,11 +10,10 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import type { EmailHold } from '../../emulator/communication-email';
 import { ensureEmulatorCertificate } from '../../emulator/certificate';
 import { notify } from '../../shared/app/notify';
-import { emulatorCredential } from '../../shared/azure/clients';
-import { communicationServicesTransport } from '../../shared/notify/email-transport';
 import { Outbox } from '../../shared/notify/outbox';
 import type { Tables } from '../../shared/storage/tables';
 import { reconcileContoso, useContosoEmulator } from '../support/emulator';
+import { notifyThroughEmulator } from '../support/notify';
 import { SAMPLE_NOW } from '../support/sample';
 import { tablesWithSampleBaseline } from '../support/tables';
 
@@ -81,25 +80,7 @@ describe('notices survive a killed sender: each delivered once (emulator + Azuri
 
   /** The restarted sender: later than the stale-claim time, in this process. */
   const restart = () =>
-    notify({
-      tables,
-      now: new Date(SAMPLE_NOW.getTime() + 10 * 60_000),
-      digests: true,
-      coalesceMinutes: 0,
-      portal: 'https://portal.azure.com',
-      email: {
-        transport: communicationServicesTransport(
-          env.get().endpoints.email,
-          emulatorCredential,
-          'n@wimon.test',
-          {
-            pollIntervalMs: 5,
-          },
-        ),
-        perMinute: 1000,
-        perHour: 1000,
-      },
-    });
+    notifyThroughEmulator(env.get(), tables, new Date(SAMPLE_NOW.getTime() + 10 * 60_000));
 
   async function expectEachOnce(): Promise<void> {
     const received = env

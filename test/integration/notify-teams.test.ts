@@ -3,17 +3,16 @@
  * emulator's webhook (shared-access signature in the URL, 202 Accepted), with Azurite.
  */
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { notify, MAX_ATTEMPTS } from '../../shared/app/notify';
-import { emulatorCredential } from '../../shared/azure/clients';
+import { MAX_ATTEMPTS } from '../../shared/app/notify';
 import { FindingStore } from '../../shared/findings/store';
 import type { FindingCandidate } from '../../shared/model/finding';
-import { communicationServicesTransport } from '../../shared/notify/email-transport';
 import { Outbox } from '../../shared/notify/outbox';
 import { TEAMS_RECIPIENT } from '../../shared/notify/plan-notices';
 import { teamsWebhookTransport } from '../../shared/notify/teams-transport';
 import type { Tables } from '../../shared/storage/tables';
 import { adaptiveCardErrors } from '../support/adaptive-card-schema';
 import { reconcileContoso, useContosoEmulator } from '../support/emulator';
+import { notifyThroughEmulator } from '../support/notify';
 import { SAMPLE_NOW } from '../support/sample';
 import { secretsAtRest } from '../support/secrets-at-rest';
 import { tablesWithSampleBaseline } from '../support/tables';
@@ -29,25 +28,9 @@ describe('Teams: security operations alerts and digests as Adaptive Cards (emula
       (p) => (p.body as { attachments: Array<{ contentType: string; content: unknown }> }).attachments,
     );
   const run = (now: Date, teamsUrl = env.get().endpoints.teamsWebhook, digests = true) =>
-    notify({
-      tables,
-      now,
+    notifyThroughEmulator(env.get(), tables, now, {
       digests,
-      coalesceMinutes: 0,
-      portal: 'https://portal.azure.com',
       teams: teamsWebhookTransport(teamsUrl, { retryOptions: { maxRetries: 0 } }),
-      email: {
-        transport: communicationServicesTransport(
-          env.get().endpoints.email,
-          emulatorCredential,
-          'n@wimon.test',
-          {
-            pollIntervalMs: 5,
-          },
-        ),
-        perMinute: 1000,
-        perHour: 1000,
-      },
     });
 
   beforeEach(async () => {
