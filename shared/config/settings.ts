@@ -58,8 +58,14 @@ export const settingsSchema = z.object({
    * identity.unattached-managed-identity. Needs Reader on the monitored scope: Resource Graph
    * silently leaves out what the monitor may not read (infra parameter checkManagedIdentityAttachments).
    */
+  // Case-insensitive: Bicep's string(true) writes 'true', PowerShell and .NET tools write 'True'.
   WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: z
-    .enum(['true', 'false'], { error: 'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS must be true or false' })
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(
+      z.enum(['true', 'false'], { error: 'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS must be true or false' }),
+    )
     .default('false')
     .transform((v) => v === 'true'),
   /** Azure Resource Manager endpoint (sovereign clouds, local emulator). */

@@ -63,3 +63,23 @@ describe('configuration errors: the setting, what was expected, an example; exit
     }
   });
 });
+
+describe('booleans', () => {
+  it.each([
+    ['true', true],
+    ['True', true],
+    [' TRUE ', true],
+    ['false', false],
+    ['False', false],
+  ])('WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS=%j reads as %s', (value, expected) => {
+    expect(
+      loadSettings({ WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: value })
+        .WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS,
+    ).toBe(expected);
+  });
+  it('anything else is refused with the setting named', () => {
+    expect(() => loadSettings({ WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: 'yes' })).toThrow(
+      /WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS must be true or false \(it is 'yes'\)/,
+    );
+  });
+});
