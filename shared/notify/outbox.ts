@@ -111,6 +111,16 @@ export class Outbox {
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /** How many notices are in each state other than sent (one narrow query: states only). */
+  async backlog(): Promise<Record<Exclude<NoticeState, 'sent'>, number>> {
+    const out = { pending: 0, sending: 0, failed: 0 };
+    for await (const e of (await this.table()).listEntities<{ state: NoticeState }>({
+      queryOptions: { filter: `RowKey ge 'n:' and RowKey lt 'n;' and state ne 'sent'`, select: ['state'] },
+    }))
+      if (e.state !== 'sent') out[e.state] += 1;
+    return out;
+  }
+
   /** Alerts stored and still waiting for the rest of a burst. */
   async waitingAlerts(now: Date): Promise<Map<string, WaitingAlert>> {
     const out = new Map<string, WaitingAlert>();
