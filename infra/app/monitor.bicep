@@ -160,7 +160,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
         // The Node worker's heap, sized for the 2,048 MB instance (shared/config/runtime-limits.ts).
-        { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=1280 --single-threaded-gc' }
+        { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=1280' }
         // The monitor (shared/config/settings.ts).
         { name: 'WIMON_TABLE_ENDPOINT', value: storage.properties.primaryEndpoints.table }
         { name: 'WIMON_TABLE_PREFIX', value: 'wimon' }

@@ -6,10 +6,4 @@
  * the monitor with it, so the memory the benchmark reports is the deployed configuration's.
  */
 export const MONITOR_MAX_OLD_SPACE_MB = 1280;
-/**
- * `--single-threaded-gc`: V8's parallel and concurrent GC helper threads cost CPU that grows with
- * the live heap; on an instance with one or two cores they compete with the main thread rather
- * than use idle cores. One GC thread keeps CPU per identity flat from 50k to 200k identities
- * (measured by `npm run bench`, docs/scale.md).
- */
-export const MONITOR_NODE_ARGUMENTS = `--max-old-space-size=${MONITOR_MAX_OLD_SPACE_MB} --single-threaded-gc`;
+export const MONITOR_NODE_ARGUMENTS = `--max-old-space-size=${MONITOR_MAX_OLD_SPACE_MB}`;
