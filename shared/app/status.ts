@@ -93,3 +93,9 @@ export async function monitorStatus(
     outbox: { waiting: backlog.pending, sending: backlog.sending, failed: backlog.failed },
   };
 }
+
+/** One log line: counts and ids only. */
+export function describeStatus(s: MonitorStatus): string {
+  const last = s.runs.reconcile;
+  return `status: baseline sequence ${s.baseline?.sequence ?? 'none'}; last reconcile ${last ? `${last.ageMinutes} min ago, ${last.complete ? 'complete' : 'PARTIAL'}${last.late ? ', LATE' : ''}` : 'none'}; outbox ${s.outbox.waiting} waiting, ${s.outbox.failed} failed`;
+}
