@@ -7,6 +7,7 @@
  *   Microsoft.ManagedIdentity/userAssignedIdentities/read,
  *   Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read
  */
+import { intern } from '../model/shared-strings';
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { LiveFederatedCredential, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
@@ -421,19 +422,6 @@ const internTime = (value: string | null): string | null => (value === null ? nu
 function isoTime(value: string | null | undefined): string | null {
   const ms = value ? Date.parse(value) : NaN;
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
-/**
- * One copy of each repeated value: a large tenant has hundreds of thousands of assignments over a
- * few thousand scopes, a handful of principal types and role definitions, and few creators.
- */
-const interned = new Map<string, string>();
-function intern(value: string): string {
-  const known = interned.get(value);
-  if (known !== undefined) return known;
-  if (interned.size >= 400_000) interned.clear();
-  interned.set(value, value);
-  return value;
 }
 
 function toAssignment(a: z.output<typeof roleAssignmentSchema>): ArmScopeRead['assignments'][number] {

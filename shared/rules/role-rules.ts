@@ -10,11 +10,10 @@ import type { DeclaredIdentity, DeclaredRole } from '../baseline/schema';
 import type { LiveRoleAssignment } from '../model/inventory';
 import type { FindingCandidate, FindingIdentity } from '../model/finding';
 import { normalizeScope, scopeLevel } from '../model/arm-scope';
+import { lowerShared as lower } from '../model/shared-strings';
 import { candidate, declaredObjectId, identityOf, label, type RoleFacts, type RuleContext } from './context';
 import { allOf, MANAGEMENT_GROUPS_SCOPE, readScopeFor } from './read-scope';
 import type { Evaluation, RuleDescriptor } from './rule';
-
-const lower = (s: string): string => s.toLowerCase();
 
 function levelWords(level: string): string {
   switch (level) {
