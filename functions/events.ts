@@ -1,7 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { handleEvents } from '../shared/app/handle-events';
-import { describeOutcome } from '../shared/app/event-summary';
-import { isTransient, runtime } from '../shared/app/runtime';
+import { handleEventsReported, reportRun, runtime } from '../shared/app/runtime';
 
 /**
  * Event Grid trigger for the subscription system topics (role assignment and federated
@@ -10,24 +8,11 @@ import { isTransient, runtime } from '../shared/app/runtime';
  * permanent one (no baseline yet) is logged and acknowledged: the next reconcile covers it.
  */
 export async function eventsTrigger(event: unknown, context: InvocationContext): Promise<void> {
-  const { tables, tenant, publish, settings } = runtime();
-  try {
-    const deps = {
-      tables,
-      tenant: tenant(),
-      publish,
-      keyVaultDnsSuffix: settings.WIMON_VAULT_DNS_SUFFIX,
-    };
-    for (const outcome of await handleEvents(event, deps)) {
-      if (outcome.status === 'skipped') context.warn(describeOutcome(outcome));
-      else context.log(describeOutcome(outcome));
-    }
-  } catch (error) {
-    if (isTransient(error)) throw error;
-    context.error(
-      `event not processed, not retried: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+  await reportRun(context, 'event', () => {
+    const { tables, tenant, publish, settings } = runtime();
+    const deps = { tables, tenant: tenant(), publish, keyVaultDnsSuffix: settings.WIMON_VAULT_DNS_SUFFIX };
+    return handleEventsReported(event, deps, context.invocationId);
+  });
 }
 
 app.eventGrid('events', { handler: eventsTrigger });

@@ -1,22 +1,23 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { describeNotify, notify } from '../shared/app/notify';
-import { runtime } from '../shared/app/runtime';
+import { notify } from '../shared/app/notify';
+import { notifyReport, reportRun, runtime } from '../shared/app/runtime';
 
 async function run(digests: boolean, context: InvocationContext): Promise<void> {
-  const { tables, settings, email, links, teams, tenant } = runtime();
-  const result = await notify({
-    tables,
-    now: new Date(),
-    digests,
-    coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
-    portal: settings.WIMON_PORTAL_ENDPOINT,
-    email,
-    teams,
-    directory: tenant().clients,
-    links,
+  await reportRun(context, 'notify', async () => {
+    const { tables, settings, email, links, teams, tenant } = runtime();
+    const result = await notify({
+      tables,
+      now: new Date(),
+      digests,
+      coalesceMinutes: settings.WIMON_ALERT_COALESCE_MINUTES,
+      portal: settings.WIMON_PORTAL_ENDPOINT,
+      email,
+      teams,
+      directory: tenant().clients,
+      links,
+    });
+    return { report: notifyReport(result, context.invocationId), value: undefined };
   });
-  context.log(describeNotify(result));
-  for (const f of result.failed) context.warn(`notice ${f.id} failed: ${f.error}`);
 }
 
 export const notifyDigestsTimer = (_t: Timer, context: InvocationContext) => run(true, context);

@@ -30,6 +30,8 @@ export class IncompleteSweepError extends MonitorError {
 }
 
 export interface DeltaSweepResult {
+  /** The sweep's run record id. */
+  runId: string;
   mode: 'initial' | 'incremental' | 'resync';
   /** Objects the delta reported added, changed or removed. */
   changedObjects: number;
@@ -59,7 +61,7 @@ export async function deltaSweep(input: {
     for (const r of list) if (r.deltaLink) await cursors.put('delta', r.collection, r.deltaLink, clock());
   };
 
-  let result: Omit<DeltaSweepResult, 'requests' | 'purgedEvents'>;
+  let result: Omit<DeltaSweepResult, 'runId' | 'requests' | 'purgedEvents'>;
   if (rounds.some((r) => r.expired)) {
     const fresh = await graph.delta(
       rounds.filter((r) => r.expired).map((r) => ({ collection: r.collection })),
@@ -122,8 +124,9 @@ export async function deltaSweep(input: {
     };
   }
   const requests = input.tenant.clients.counter.snapshot();
+  const runId = randomUUID();
   await new RunStore(input.tables).appendSweep({
-    id: randomUUID(),
+    id: runId,
     kind: 'delta',
     startedAt: startedAt.toISOString(),
     endedAt: clock().toISOString(),
@@ -135,5 +138,5 @@ export async function deltaSweep(input: {
     requests,
     purgedEvents,
   });
-  return { ...result, requests, purgedEvents };
+  return { ...result, runId, requests, purgedEvents };
 }

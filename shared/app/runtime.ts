@@ -1,7 +1,12 @@
 /** The Functions side of the composition root: the services of services.ts, built once per worker. */
 import { loadSettings } from '../config/settings';
 import { gapsOf } from '../findings/runs';
+import { credentialFor } from '../azure/credential';
 import { openServices, type Services } from './services';
+import { startTelemetry } from './telemetry-setup';
+
+export { reportRun } from './telemetry';
+export * from './run-reports';
 
 /** What a trigger needs to decide whether to throw for redelivery (functions/ import only shared/app). */
 export { isTransient } from '../errors';
@@ -14,7 +19,13 @@ export function describeGaps(run: Parameters<typeof gapsOf>[0]): string {
 let cached: Services | undefined;
 
 export function runtime(): Services {
-  return (cached ??= openServices(loadSettings()));
+  if (!cached) {
+    const settings = loadSettings();
+    // Application Insights gets the runs' structured records (telemetry.ts), in Azure only.
+    startTelemetry(process.env, () => credentialFor(settings));
+    cached = openServices(settings);
+  }
+  return cached;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { BaselineStore } from '../baseline/store';
 import type { Settings } from '../config/settings';
-import { gapsOf, RunStore, type RunRecord } from '../findings/runs';
+import { gapsOf, RunStore, type RunRecord, type SweepRecord } from '../findings/runs';
 import { Outbox } from '../notify/outbox';
 import type { Tables } from '../storage/tables';
 
@@ -29,7 +29,8 @@ export interface MonitorStatus {
     appliedBy: string;
     identities: number;
   } | null;
-  runs: { reconcile: RunStatus | null; dormancy: RunStatus | null };
+  /** The last run of each scheduled kind (a delta sweep is recorded only when it read the whole delta). */
+  runs: { reconcile: RunStatus | null; dormancy: RunStatus | null; delta: RunStatus | null };
   openBySeverity: Record<string, number> | null;
   outbox: { waiting: number; sending: number; failed: number };
 }
@@ -49,30 +50,32 @@ export function scheduleIntervalMs(schedule: string): number | undefined {
   return undefined;
 }
 
-function runStatus(run: RunRecord | undefined, schedule: string, now: Date): RunStatus | null {
+function runStatus(run: RunRecord | SweepRecord | undefined, schedule: string, now: Date): RunStatus | null {
   if (!run) return null;
   const age = now.getTime() - Date.parse(run.endedAt);
   const interval = scheduleIntervalMs(schedule);
+  const gaps = run.kind === 'delta' ? 0 : gapsOf(run).length;
   return {
     id: run.id,
     endedAt: run.endedAt,
     ageMinutes: Math.floor(age / 60_000),
-    complete: gapsOf(run).length === 0,
-    gaps: gapsOf(run).length,
+    complete: gaps === 0,
+    gaps,
     late: interval === undefined ? null : age > 2 * interval,
   };
 }
 
 export async function monitorStatus(
   tables: Tables,
-  settings: Pick<Settings, 'WIMON_RECONCILE_SCHEDULE' | 'WIMON_DORMANCY_SCHEDULE'>,
+  settings: Pick<Settings, 'WIMON_RECONCILE_SCHEDULE' | 'WIMON_DORMANCY_SCHEDULE' | 'WIMON_DELTA_SCHEDULE'>,
   now: Date,
 ): Promise<MonitorStatus> {
   const runs = new RunStore(tables);
-  const [current, [reconcile], [dormancy], backlog] = await Promise.all([
+  const [current, [reconcile], [dormancy], [delta], backlog] = await Promise.all([
     new BaselineStore(tables).current(),
     runs.latest('reconcile', 1),
     runs.latest('dormancy', 1),
+    runs.latestSweeps(1),
     new Outbox(tables).backlog(),
   ]);
   return {
@@ -88,6 +91,7 @@ export async function monitorStatus(
     runs: {
       reconcile: runStatus(reconcile, settings.WIMON_RECONCILE_SCHEDULE, now),
       dormancy: runStatus(dormancy, settings.WIMON_DORMANCY_SCHEDULE, now),
+      delta: runStatus(delta, settings.WIMON_DELTA_SCHEDULE, now),
     },
     openBySeverity: reconcile?.openBySeverity ?? null,
     outbox: { waiting: backlog.pending, sending: backlog.sending, failed: backlog.failed },

@@ -39,7 +39,7 @@ describe('status function (test mode, real Azurite)', () => {
         appliedBy: 'ci',
         identities: 16,
       },
-      runs: { reconcile: null, dormancy: null },
+      runs: { reconcile: null, dormancy: null, delta: null },
       openBySeverity: null,
       outbox: { waiting: 0, sending: 0, failed: 0 },
     });
@@ -91,13 +91,21 @@ describe('status function (test mode, real Azurite)', () => {
     const later = new Date(Date.parse(partial.run.endedAt) + 3 * 60_000);
     const judged = await monitorStatus(
       tables,
-      { WIMON_RECONCILE_SCHEDULE: '0 */1 * * * *', WIMON_DORMANCY_SCHEDULE: '0 30 5 * * *' },
+      {
+        WIMON_RECONCILE_SCHEDULE: '0 */1 * * * *',
+        WIMON_DORMANCY_SCHEDULE: '0 30 5 * * *',
+        WIMON_DELTA_SCHEDULE: '0 */5 * * * *',
+      },
       later,
     );
     expect(judged.runs.reconcile!.late).toBe(true);
     const onTime = await monitorStatus(
       tables,
-      { WIMON_RECONCILE_SCHEDULE: '0 0 */6 * * *', WIMON_DORMANCY_SCHEDULE: '0 30 5 * * *' },
+      {
+        WIMON_RECONCILE_SCHEDULE: '0 0 */6 * * *',
+        WIMON_DORMANCY_SCHEDULE: '0 30 5 * * *',
+        WIMON_DELTA_SCHEDULE: '0 */5 * * * *',
+      },
       later,
     );
     expect(onTime.runs.reconcile!.late).toBe(false);
