@@ -3,7 +3,7 @@
 // Administrator). Application.Read.All for the inventory; User.Read.All for the owner chain
 // (whether an owner's account is disabled, and their manager: neither is in the basic profile).
 // Sign-in activity comes from Log Analytics, so AuditLog.Read.All is not needed. Without the
-// extension: infra/hooks/grant-graph-permission.sh.
+// extension: infra/hooks/grant-graph-permission.mjs.
 extension microsoftGraphV1
 
 targetScope = 'subscription'

@@ -19,8 +19,18 @@ param emailPerMinute int = 5
 param emailPerHour int = 10
 param portalEndpoint string = 'https://portal.azure.com'
 @secure()
-@description('HMAC key for attestation links; stored only in the Key Vault below.')
+@description('HMAC key for attestation links; stored only in the Key Vault below, and only when it holds none yet.')
 param attestationKey string
+param attestationKeyExists bool = false
+param attestationPreviousKeyVersion string = ''
+@allowed(['default', 'recover'])
+param vaultCreateMode string = 'default'
+param deployerPrincipalId string = ''
+param environmentName string
+@description('Where the operational alerts go (Azure Monitor action group email receivers).')
+param alertEmails array = []
+@description('No complete reconcile within this many hours raises an alert: twice the reconcile schedule\'s interval (6 hours by default).')
+param reconcileAlertWindowHours int = 12
 @secure()
 @description('Teams Workflows webhook URL for security operations cards (empty: off); stored only in the Key Vault below.')
 param teamsWebhookUrl string = ''
@@ -38,6 +48,7 @@ var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var attestationSecretName = 'attestation-key'
+var tablePrefix = 'wimon'
 var teamsSecretName = 'teams-webhook-url'
 
 // API reference: https://learn.microsoft.com/azure/templates/microsoft.storage/storageaccounts?pivots=deployment-language-bicep
@@ -102,14 +113,26 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 30
     enablePurgeProtection: true
+    // After `azd down` the vault stays soft-deleted under its name (purge protection: for the whole
+    // retention); the preprovision hook finds it and asks for it back, secrets and all.
+    createMode: vaultCreateMode
   }
 }
 
+// Written only when the vault has no key yet: a provision never replaces it (every link in every
+// inbox would stop working). Rotation is deliberate: infra/hooks/rotate-attestation-key.
 // API reference: https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults/secrets?pivots=deployment-language-bicep
-resource attestationSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource newAttestationSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!attestationKeyExists) {
   parent: vault
   name: attestationSecretName
   properties: { value: attestationKey, contentType: 'HMAC key for attestation links' }
+}
+
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults/secrets?pivots=deployment-language-bicep
+resource attestationSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: vault
+  name: attestationSecretName
+  dependsOn: [newAttestationSecret]
 }
 
 // The webhook URL's query string is a signature: kept here, referenced from the app settings.
@@ -154,16 +177,34 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat([
+    }
+  }
+}
+
+// The site's own host name: Flex Consumption apps can get a name with a random part
+// (<app>-<hash>.<region>-01.azurewebsites.net), so links are built from what the site reports.
+var attestationUrl = 'https://${functionApp.properties.defaultHostName}/api/attest'
+
+// The app settings, as a resource of their own: they name the site's default host name, which
+// exists only once the site does. This resource is the whole set (it replaces, not merges).
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.web/sites/config-appsettings?pivots=deployment-language-bicep
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: toObject(
+    concat([
         // Functions host: identity-based storage and telemetry, no keys.
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
         // The Node worker's heap, sized for the 2,048 MB instance (shared/config/runtime-limits.ts).
         { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=1280' }
+        // Managed identity only, never a walk down DefaultAzureCredential's chain (@azure/identity
+        // reads this; Microsoft's guidance for production).
+        { name: 'AZURE_TOKEN_CREDENTIALS', value: 'ManagedIdentityCredential' }
         // The monitor (shared/config/settings.ts).
         { name: 'WIMON_TABLE_ENDPOINT', value: storage.properties.primaryEndpoints.table }
-        { name: 'WIMON_TABLE_PREFIX', value: 'wimon' }
+        { name: 'WIMON_TABLE_PREFIX', value: tablePrefix }
         { name: 'WIMON_ACTOR', value: 'function:func-wimon-${token}' }
         { name: 'WIMON_SUBSCRIPTIONS', value: join(monitoredSubscriptionIds, ',') }
         { name: 'WIMON_MANAGEMENT_GROUPS', value: '' }
@@ -175,7 +216,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WIMON_RECONCILE_SCHEDULE', value: reconcileSchedule }
         { name: 'WIMON_DELTA_SCHEDULE', value: deltaSchedule }
         { name: 'WIMON_DORMANCY_SCHEDULE', value: dormancySchedule }
-        { name: 'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS', value: string(checkManagedIdentityAttachments) }
+        // ARM's string() of a bool is 'True'/'False'; the settings are documented lower-case.
+        { name: 'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS', value: checkManagedIdentityAttachments ? 'true' : 'false' }
         { name: 'WIMON_FINDINGS_TOPIC_ENDPOINT', value: findingsTopicEndpoint }
         { name: 'WIMON_EMAIL_ENDPOINT', value: 'https://${communication.properties.hostName}' }
         { name: 'WIMON_EMAIL_SENDER', value: 'DoNotReply@${email::managedDomain.properties.mailFromSenderDomain}' }
@@ -189,13 +231,17 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WIMON_VAULT_DNS_SUFFIX', value: environment().suffixes.keyvaultDns }
         // A Key Vault reference: the app setting holds where the key is, never the key.
         { name: 'WIMON_ATTESTATION_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${attestationSecretName})' }
-        { name: 'WIMON_ATTESTATION_URL', value: 'https://func-wimon-${token}.azurewebsites.net/api/attest' }
+        { name: 'WIMON_ATTESTATION_URL', value: attestationUrl }
       ], empty(teamsWebhookUrl) ? [] : [
         // Only when a webhook is given: an unresolved reference would be read as the URL itself.
         { name: 'WIMON_TEAMS_WEBHOOK_URL', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${teamsSecretName})' }
-      ])
-    }
-  }
+      ], empty(attestationPreviousKeyVersion) ? [] : [
+        // For the 14 days after a rotation: the key before it, pinned to its version.
+        { name: 'WIMON_ATTESTATION_PREVIOUS_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${attestationSecretName};SecretVersion=${attestationPreviousKeyVersion})' }
+      ]),
+    setting => setting.name,
+    setting => setting.value
+  )
 }
 
 // No publishing credentials: deployments go through Entra (azd), never basic auth.
@@ -236,6 +282,19 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+// Whoever runs azd reads and writes the same tables, on this account only: `wimon baseline apply`
+// works right after `azd up` (Table Storage has no data-plane rights through Owner or Contributor).
+// No principalType: the deployer may be a user or a pipeline's service principal.
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
+resource deployerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(storage.id, deployerPrincipalId, storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
+    principalId: deployerPrincipalId
+  }
+}
+
 // Telemetry with Entra authentication, to this Application Insights only.
 // API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments?pivots=deployment-language-bicep
 resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -249,7 +308,7 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 }
 
 // Email for notices. An Azure-managed domain sends about 5 emails a minute and 10 an hour per
-// subscription, not raisable: connect a custom domain for production (README "Deploy to Azure").
+// subscription, not raisable: connect a custom domain for production (docs/deploy.md).
 // API reference: https://learn.microsoft.com/azure/templates/microsoft.communication/emailservices?pivots=deployment-language-bicep
 resource email 'Microsoft.Communication/emailServices@2023-04-01' = {
   name: 'email-wimon-${token}'
@@ -312,6 +371,7 @@ resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = 
       {
         actions: [
           'Microsoft.Communication/CommunicationServices/Read'
+          'Microsoft.Communication/CommunicationServices/Write'
           'Microsoft.Communication/EmailServices/write'
         ]
         notActions: []
@@ -334,7 +394,101 @@ resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Operational alerts (docs/operations.md): each query reads the `run.ended` and `notice.failed`
+// records every run writes with its run id, kind and outcome (shared/app/telemetry.ts), never
+// sampled (host.json, shared/app/telemetry-setup.ts). Dead-lettered events: a metric alert on
+// each system topic (infra/events).
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.insights/actiongroups?pivots=deployment-language-bicep
+resource alertGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: 'ag-wimon-${token}'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'wimon'
+    enabled: true
+    emailReceivers: [for (address, i) in alertEmails: {
+      name: 'security-contact-${i}'
+      emailAddress: address
+      useCommonAlertSchema: true
+    }]
+  }
+}
+
+var alertRules = [
+  {
+    name: 'reconcile-overdue'
+    displayName: 'wimon: no complete reconcile within ${reconcileAlertWindowHours} hours (${environmentName})'
+    description: 'No reconcile read the whole tenant within twice its schedule: drift may go unseen. See /api/status and docs/operations.md.'
+    severity: 1
+    query: 'traces | where customDimensions.event == "run.ended" and customDimensions.runKind == "reconcile" and customDimensions.outcome == "complete"'
+    operator: 'LessThan'
+    threshold: 1
+    windowSize: 'PT${reconcileAlertWindowHours}H'
+    evaluationFrequency: 'PT1H'
+  }
+  {
+    name: 'run-partial'
+    displayName: 'wimon: a run did not read everything (${environmentName})'
+    description: 'A reconcile, dormancy or delta run was partial or failed: what it could not read is in the record\'s message and gaps property.'
+    severity: 2
+    query: 'traces | where customDimensions.event == "run.ended" and customDimensions.outcome in ("partial", "failed")'
+    operator: 'GreaterThan'
+    threshold: 0
+    windowSize: 'PT1H'
+    evaluationFrequency: 'PT1H'
+  }
+  {
+    name: 'notice-failed'
+    displayName: 'wimon: a notice could not be sent (${environmentName})'
+    description: 'An email or Teams notice failed for good after its retries: owners or security operations were not told.'
+    severity: 2
+    query: 'traces | where customDimensions.event == "notice.failed"'
+    operator: 'GreaterThan'
+    threshold: 0
+    windowSize: 'PT1H'
+    evaluationFrequency: 'PT1H'
+  }
+]
+
+// API reference: https://learn.microsoft.com/azure/templates/microsoft.insights/scheduledqueryrules?pivots=deployment-language-bicep
+resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule in alertRules: {
+  name: 'wimon-${rule.name}-${token}'
+  location: location
+  tags: tags
+  properties: {
+    displayName: rule.displayName
+    description: rule.description
+    severity: rule.severity
+    enabled: true
+    scopes: [appInsights.id]
+    evaluationFrequency: rule.evaluationFrequency
+    windowSize: rule.windowSize
+    criteria: {
+      allOf: [
+        {
+          query: rule.query
+          timeAggregation: 'Count'
+          operator: rule.operator
+          threshold: rule.threshold
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: { actionGroups: [alertGroup.id] }
+  }
+}]
+
 output functionAppName string = functionApp.name
+output vaultName string = vault.name
+output actionGroupId string = alertGroup.id
+output tableEndpoint string = storage.properties.primaryEndpoints.table
+output tablePrefix string = tablePrefix
+output graphEndpoint string = graphEndpoint
+output logsEndpoint string = logsEndpoint
+output emailSender string = 'DoNotReply@${email::managedDomain.properties.mailFromSenderDomain}'
+output attestationUrl string = attestationUrl
+output portalEndpoint string = portalEndpoint
 output communicationId string = communication.id
 output attestationSecretId string = attestationSecret.id
 output functionAppId string = functionApp.id

@@ -7,6 +7,8 @@ param monitoredSubscriptionIds array
 param roleName string
 
 // API reference: https://learn.microsoft.com/azure/templates/microsoft.authorization/roledefinitions?pivots=deployment-language-bicep
+// Its GUID follows from the deployment's subscription and the role's name only (main.bicep deploys
+// this in its own subscription): the same pair on every provision, whatever the monitored list.
 resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(subscription().id, roleName)
   properties: {

@@ -1,9 +1,10 @@
 /**
- * The starter baseline a deployment writes (infra/hooks/postdeploy.sh → `wimon baseline starter`):
+ * The starter baseline a deployment writes (infra/hooks/postdeploy.mjs → `wimon baseline starter`):
  * the monitor's own identity with exactly the rights infra/ grants it, so the monitor is
  * monitored like every other identity from its first run. Platform teams add their identities.
  */
 import { z } from 'zod';
+import { booleanSetting } from '../config/settings';
 import { parseBaseline } from './parse';
 import type { Baseline } from './schema';
 import { OWNER_PLACEHOLDER } from './schema';
@@ -13,7 +14,7 @@ import { baselineToYaml } from './serialize';
 export const starterInputSchema = z.object({
   AZURE_ENV_NAME: z.string().min(1, { error: 'AZURE_ENV_NAME is required (run through azd)' }),
   WIMON_PRINCIPAL_ID: z.string().min(1, { error: 'WIMON_PRINCIPAL_ID is required (an azd output)' }),
-  WIMON_MONITORED_SUBSCRIPTIONS: z.string().min(1),
+  WIMON_SUBSCRIPTIONS: z.string().min(1),
   WIMON_STORAGE_ACCOUNT_ID: z.string().startsWith('/subscriptions/'),
   WIMON_APP_INSIGHTS_ID: z.string().startsWith('/subscriptions/'),
   WIMON_COMMUNICATION_ID: z.string().startsWith('/subscriptions/'),
@@ -21,7 +22,7 @@ export const starterInputSchema = z.object({
   WIMON_SIGNIN_WORKSPACE_RESOURCE_ID: z.string().default(''),
   WIMON_SECURITY_CONTACTS: z.string().default(''),
   /** 'true' when the deployment granted Reader for the unattached-identity check. */
-  WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: z.enum(['true', 'false']).default('false'),
+  WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: booleanSetting('WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS'),
 });
 
 /** The email sender role's name as infra/app/monitor.bicep creates it (its token is the storage account's suffix). */
@@ -37,7 +38,7 @@ export function readerRoleName(environmentName: string): string {
 
 export function starterBaselineYaml(env: NodeJS.ProcessEnv, now: Date): string {
   const input = starterInputSchema.parse(env);
-  const subscriptions = input.WIMON_MONITORED_SUBSCRIPTIONS.split(',')
+  const subscriptions = input.WIMON_SUBSCRIPTIONS.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   const contacts = input.WIMON_SECURITY_CONTACTS.split(',')
@@ -79,7 +80,7 @@ export function starterBaselineYaml(env: NodeJS.ProcessEnv, now: Date): string {
           ...(input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID
             ? [{ role: 'Log Analytics Reader', scope: input.WIMON_SIGNIN_WORKSPACE_RESOURCE_ID }]
             : []),
-          ...(input.WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS === 'true'
+          ...(input.WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS
             ? subscriptions.map((s) => ({ role: 'Reader', scope: `/subscriptions/${s}` }))
             : []),
         ],

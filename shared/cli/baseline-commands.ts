@@ -152,7 +152,7 @@ export function registerBaselineCommands(program: Command, io: CliIo): void {
   baseline
     .command('starter')
     .description(
-      "write a starter baseline holding the monitor's own identity with exactly the rights infra/ grants it (reads the azd outputs from the environment; run by infra/hooks/postdeploy.sh)",
+      "write a starter baseline holding the monitor's own identity with exactly the rights infra/ grants it (reads the azd outputs from the environment; run by infra/hooks/postdeploy.mjs)",
     )
     .option('--out <file>', 'write it here instead of printing it')
     .action((opts: { out?: string }) => {

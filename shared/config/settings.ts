@@ -27,6 +27,21 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/**
+ * A true/false setting, read without regard to case: ARM's string() of a bool writes 'True' and
+ * 'False', PowerShell and .NET tools too; people write 'true'. Absent or empty: false.
+ */
+export function booleanSetting(name: string) {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((v) => (v === '' ? 'false' : v))
+    .pipe(z.enum(['true', 'false'], { error: `${name} must be true or false` }))
+    .default('false')
+    .transform((v) => v === 'true');
+}
+
 export const settingsSchema = z.object({
   /** Connection string for Table Storage (local development and Azurite). Prefer WIMON_TABLE_ENDPOINT in Azure. */
   WIMON_STORAGE_CONNECTION_STRING: optionalText,
@@ -58,16 +73,7 @@ export const settingsSchema = z.object({
    * identity.unattached-managed-identity. Needs Reader on the monitored scope: Resource Graph
    * silently leaves out what the monitor may not read (infra parameter checkManagedIdentityAttachments).
    */
-  // Case-insensitive: Bicep's string(true) writes 'true', PowerShell and .NET tools write 'True'.
-  WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(
-      z.enum(['true', 'false'], { error: 'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS must be true or false' }),
-    )
-    .default('false')
-    .transform((v) => v === 'true'),
+  WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: booleanSetting('WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS'),
   /** Azure Resource Manager endpoint (sovereign clouds, local emulator). */
   WIMON_ARM_ENDPOINT: z.url().default(PUBLIC_CLOUD.arm),
   /** Microsoft Graph endpoint (sovereign clouds, local emulator). */

@@ -131,8 +131,12 @@ export const EMAIL_ACCESS: RequiredAccess = {
   why: 'send notices through Communication Services Email',
   grant: {
     kind: 'customRoleActions',
+    // The three actions Microsoft's "Use a custom role" for Communication Services email with Entra
+    // (SMTP authentication article) lists; an earlier revision listed only Read and EmailServices/write,
+    // and a role without CommunicationServices/Write was reported to be refused (issue 22).
     actions: [
       'Microsoft.Communication/CommunicationServices/Read',
+      'Microsoft.Communication/CommunicationServices/Write',
       'Microsoft.Communication/EmailServices/write',
     ],
     scope: 'the Communication Services resource',

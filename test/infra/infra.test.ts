@@ -7,6 +7,7 @@ import { starterBaselineYaml } from '../../shared/baseline/starter';
 import { ROOT } from '../support/sample';
 import { checkInfra } from './invariants';
 import * as prettier from 'prettier';
+import { DefaultAzureCredential } from '@azure/identity';
 import { permissionsMarkdown, REQUIRED_ACCESS } from '../../shared/azure/required-access';
 import type { RequiredAccess } from '../../shared/azure/access';
 
@@ -17,6 +18,8 @@ function mutated(file: string, find: string | RegExp, replace: string): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'wimon-infra-'));
   cpSync(INFRA, path.join(root, 'infra'), { recursive: true });
   cpSync(path.join(ROOT, 'functions'), path.join(root, 'functions'), { recursive: true });
+  cpSync(path.join(ROOT, 'azure.yaml'), path.join(root, 'azure.yaml'));
+  cpSync(path.join(ROOT, 'host.json'), path.join(root, 'host.json'));
   const target = path.join(root, 'infra', file);
   const text = readFileSync(target, 'utf8');
   const next = text.replace(find, replace);
@@ -132,8 +135,8 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     [
       'a storage connection string set',
       'app/monitor.bicep',
-      "{ name: 'WIMON_TABLE_PREFIX', value: 'wimon' }",
-      "{ name: 'WIMON_TABLE_PREFIX', value: 'wimon' }\n        { name: 'WIMON_STORAGE_CONNECTION_STRING', value: 'x' }",
+      "{ name: 'WIMON_TABLE_PREFIX', value: tablePrefix }",
+      "{ name: 'WIMON_TABLE_PREFIX', value: tablePrefix }\n        { name: 'WIMON_STORAGE_CONNECTION_STRING', value: 'x' }",
       /must not be set in Azure/,
     ],
     [
@@ -221,6 +224,189 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       '',
       /the code needs Log Analytics Reader but no template assigns it/,
     ],
+    // 7. azd up on a clean subscription, twice (issue 22)
+    [
+      'an empty subscription list accepted',
+      'main.bicep',
+      /@minLength\(1\)\n(@description\('Subscription ids)/,
+      '$1',
+      /monitoredSubscriptionIds accepts an empty list/,
+    ],
+    [
+      'an empty default for the subscription list',
+      'main.parameters.json',
+      '${WIMON_SUBSCRIPTION_IDS_JSON}',
+      '${WIMON_SUBSCRIPTION_IDS_JSON=[]}',
+      /WIMON_SUBSCRIPTION_IDS_JSON has a default/,
+    ],
+    [
+      'a location outside Flex Consumption regions',
+      'main.bicep',
+      /@allowed\(\[\n {2}'australiaeast'[^\]]*\]\)\n/,
+      '',
+      /location has no allowed list/,
+    ],
+    [
+      'no azd location metadata',
+      'main.bicep',
+      "@metadata({ azd: { type: 'location' } })\n",
+      '',
+      /no azd location metadata/,
+    ],
+    [
+      'a vault that cannot be recovered after azd down',
+      'app/monitor.bicep',
+      /\n\s*createMode: vaultCreateMode/,
+      '',
+      /cannot be recovered after azd down/,
+    ],
+    [
+      'the attestation key rewritten on every provision',
+      'app/monitor.bicep',
+      '= if (!attestationKeyExists) {',
+      '= {',
+      /attestation key is written on every provision/,
+    ],
+    [
+      'the previous key without its version (it would follow the newest: the current key)',
+      'app/monitor.bicep',
+      ';SecretVersion=${attestationPreviousKeyVersion}',
+      '',
+      /previous attestation key is not the same secret pinned to its version/,
+    ],
+    [
+      'the previous key set with no rotation under way',
+      'app/monitor.bicep',
+      'empty(attestationPreviousKeyVersion) ? [] :',
+      'true ? [] :',
+      /set even when no rotation is under way/,
+    ],
+    [
+      'no Table data role for the deployer',
+      'app/monitor.bicep',
+      /resource deployerTables [^]*?\n\}\n/,
+      '',
+      /deployer gets no Storage Table Data Contributor/,
+    ],
+    [
+      'a CLI setting missing from the azd outputs',
+      'main.bicep',
+      /\noutput WIMON_TABLE_ENDPOINT [^\n]+/,
+      '',
+      /WIMON_TABLE_ENDPOINT is not an output/,
+    ],
+    [
+      "ARM's string() of a bool",
+      'app/monitor.bicep',
+      "checkManagedIdentityAttachments ? 'true' : 'false'",
+      'string(checkManagedIdentityAttachments)',
+      /string\(checkManagedIdentityAttachments\) writes 'True'/,
+    ],
+    [
+      'the attestation URL built from the app name',
+      'app/monitor.bicep',
+      "var attestationUrl = 'https://${functionApp.properties.defaultHostName}/api/attest'",
+      "var attestationUrl = 'https://func-wimon-${token}.azurewebsites.net/api/attest'",
+      /not built from the site's default host name/,
+    ],
+    [
+      'DefaultAzureCredential walking its chain in Azure',
+      'app/monitor.bicep',
+      /\n\s*\{ name: 'AZURE_TOKEN_CREDENTIALS'[^\n]*/,
+      '',
+      /does not pin its credential to ManagedIdentityCredential/,
+    ],
+    [
+      'the Graph extension on a preview',
+      'bicepconfig.json',
+      'microsoftgraph/v1.0:1.0.0',
+      'microsoftgraph/v1.0:0.2.0-preview',
+      /not a released 1\.x version/,
+    ],
+    [
+      'a subscription-scope deployment name shared by every environment',
+      'main.bicep',
+      "name: 'wimon-${token}-reader-${subscriptionId}'",
+      "name: 'reader-${subscriptionId}'",
+      /module readerAssignments's deployment name does not carry/,
+    ],
+    [
+      'the custom role defined in the first monitored subscription',
+      'main.bicep',
+      "  name: 'wimon-${token}-reader-role'\n",
+      "  name: 'wimon-${token}-reader-role'\n  scope: subscription(monitoredSubscriptionIds[0])\n",
+      /custom role is defined in a monitored subscription/,
+    ],
+    [
+      'a fixed event subscription name',
+      'events/subscription-events.bicep',
+      '  name: eventSubscriptionName',
+      "  name: 'wimon-identity-changes'",
+      /has a fixed name/,
+    ],
+    [
+      "the Key Vault topic in the resource group's region",
+      'events/keyvault-events.bicep',
+      'location: vault.location',
+      'location: resourceGroup().location',
+      /system topic is not where the vault is/,
+    ],
+    [
+      'no alert on a failed notice',
+      'app/monitor.bicep',
+      "name: 'notice-failed'",
+      "name: 'notice-sent'",
+      /no alert fires on a failed notice/,
+    ],
+    [
+      'an overdue window that is not twice the schedule',
+      'app/monitor.bicep',
+      'param reconcileAlertWindowHours int = 12',
+      'param reconcileAlertWindowHours int = 48',
+      /not twice the default reconcile schedule's interval/,
+    ],
+    [
+      'a partial run that raises no alert',
+      'app/monitor.bicep',
+      'outcome in ("partial", "failed")',
+      'outcome in ("failed")',
+      /no alert fires on a partial or failed run/,
+    ],
+    [
+      'no alert on dead-lettered events',
+      'events/keyvault-events.bicep',
+      "metricName: 'DeadLetteredCount'",
+      "metricName: 'PublishSuccessCount'",
+      /keyvault-events\.bicep: no alert on dead-lettered events/,
+    ],
+    [
+      'traces sampled by the Functions host',
+      '../host.json',
+      '"excludedTypes": "Request;Trace;Exception"',
+      '"excludedTypes": "Request"',
+      /host\.json: the host may sample away traces/,
+    ],
+    [
+      'a hook that runs only on posix',
+      '../azure.yaml',
+      /( {2}postdeploy:\n {4}posix:\n[^]*?)\n {4}windows:\n {6}shell: pwsh\n {6}run: node infra\/hooks\/postdeploy\.mjs\n {6}continueOnError: false/,
+      '$1',
+      /hook postdeploy does not run on both posix and Windows/,
+    ],
+    [
+      'a hook script that does not exist',
+      '../azure.yaml',
+      /run: node infra\/hooks\/preprovision\.mjs/g,
+      'run: node infra/hooks/preprovision-check.mjs',
+      /hook preprovision is not a Node script of this repository/,
+    ],
+    [
+      'an azd minimum in azure.yaml other than the hook checks',
+      '../azure.yaml',
+      "azd: '>= 1.17.0'",
+      "azd: '>= 1.10.0'",
+      /requiredVersions\.azd .* differs from the preprovision hook's minimum/,
+    ],
   ] as Array<[string, string, string | RegExp, string, RegExp]>)(
     'fails on %s',
     (_name, file, find, replace, expected) => {
@@ -264,6 +450,25 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     expect(checkInfra(INFRA)).toEqual([]);
   });
 
+  it('the credential the template pins is one the installed @azure/identity accepts, and it is managed identity alone', () => {
+    const value = /name: 'AZURE_TOKEN_CREDENTIALS', value: '([^']+)'/.exec(
+      readFileSync(path.join(INFRA, 'app', 'monitor.bicep'), 'utf8'),
+    )?.[1];
+    expect(value).toBe('ManagedIdentityCredential');
+    const before = process.env.AZURE_TOKEN_CREDENTIALS;
+    try {
+      process.env.AZURE_TOKEN_CREDENTIALS = value;
+      const chain = (new DefaultAzureCredential() as unknown as { _sources: object[] })._sources;
+      expect(chain.map((c) => c.constructor.name)).toEqual(['ManagedIdentityCredential']);
+      // the same SDK refuses a value it does not know, so the check above can fail
+      process.env.AZURE_TOKEN_CREDENTIALS = 'ManagedIdentity';
+      expect(() => new DefaultAzureCredential()).toThrow(/Invalid value for AZURE_TOKEN_CREDENTIALS/);
+    } finally {
+      if (before === undefined) delete process.env.AZURE_TOKEN_CREDENTIALS;
+      else process.env.AZURE_TOKEN_CREDENTIALS = before;
+    }
+  });
+
   it('docs/permissions.md is generated from the declarations (run `npm run docs`)', async () => {
     const file = path.join(ROOT, 'docs', 'permissions.md');
     const options = { ...(await prettier.resolveConfig(file)), filepath: file };
@@ -274,7 +479,7 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     const env = {
       AZURE_ENV_NAME: 'prod',
       WIMON_PRINCIPAL_ID: '7f3e1c2a-0000-4000-8000-000000000abc',
-      WIMON_MONITORED_SUBSCRIPTIONS:
+      WIMON_SUBSCRIPTIONS:
         '11111111-1111-4111-8111-111111111111,22222222-2222-4222-8222-222222222222',
       WIMON_STORAGE_ACCOUNT_ID:
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.Storage/storageAccounts/stwimonabc',
@@ -308,12 +513,13 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     ]);
     // with the attachment check on, the monitor also holds Reader on each monitored subscription
     const withReader = parseBaseline(
-      starterBaselineYaml({ ...env, WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: 'true' }, now),
+      // as ARM's string() of a bool writes it: the starter reads it without regard to case
+      starterBaselineYaml({ ...env, WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS: 'True' }, now),
       'starter-baseline.yaml',
       now,
     ).identities[0]!;
     expect(withReader.roles.filter((r) => r.role === 'Reader').map((r) => r.scope)).toEqual(
-      env.WIMON_MONITORED_SUBSCRIPTIONS.split(',').map((s) => `/subscriptions/${s}`),
+      env.WIMON_SUBSCRIPTIONS.split(',').map((s) => `/subscriptions/${s}`),
     );
     // the custom role's name is the one main.bicep gives it
     expect(readFileSync(path.join(INFRA, 'main.bicep'), 'utf8')).toContain(
@@ -326,7 +532,7 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       {
         AZURE_ENV_NAME: 'dev',
         WIMON_PRINCIPAL_ID: '7f3e1c2a-0000-4000-8000-000000000abc',
-        WIMON_MONITORED_SUBSCRIPTIONS: '22222222-2222-4222-8222-222222222222',
+        WIMON_SUBSCRIPTIONS: '22222222-2222-4222-8222-222222222222',
         WIMON_STORAGE_ACCOUNT_ID:
           '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/s',
         WIMON_APP_INSIGHTS_ID:

@@ -4,7 +4,10 @@
  * makes about least privilege, secrets and event filtering. The mutation tests run these checks
  * on broken copies to show each one can fail.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { scheduleIntervalMs } from '../../shared/app/status';
+import { TELEMETRY_EVENT } from '../../shared/app/telemetry';
 import path from 'node:path';
 import { settingsSchema } from '../../shared/config/settings';
 import { MONITOR_NODE_ARGUMENTS } from '../../shared/config/runtime-limits';
@@ -48,8 +51,6 @@ const CUSTOM_ROLE_ASSIGNMENT_FILE = 'app/reader-assignment.bicep';
 export const NOT_SET_IN_AZURE: Record<string, string> = {
   WIMON_STORAGE_CONNECTION_STRING: 'shared-key access is disabled; a connection string would carry a key',
   AZURE_CLIENT_ID: 'the app runs as its system-assigned identity',
-  WIMON_ATTESTATION_PREVIOUS_KEY:
-    'set only for the 14 days after an attestation key rotation (README), as a Key Vault reference to the old secret version',
 };
 /** Host settings the Functions runtime reads (not the monitor's own). */
 const HOST_SETTINGS = new Set([
@@ -57,7 +58,29 @@ const HOST_SETTINGS = new Set([
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
   'languageWorkers__node__arguments',
+  // read by @azure/identity's DefaultAzureCredential, not by the monitor's settings
+  'AZURE_TOKEN_CREDENTIALS',
 ]);
+/**
+ * What `wimon` on a workstation needs to reach the same tables and tenant: each must be a
+ * main.bicep output (azd writes outputs to the environment; `azd env get-values` then configures
+ * the CLI). The rest of the app settings are for the function app only (schedules, limits, keys).
+ */
+export const CLI_SETTINGS = [
+  'WIMON_TABLE_ENDPOINT',
+  'WIMON_TABLE_PREFIX',
+  'WIMON_SUBSCRIPTIONS',
+  'WIMON_ARM_ENDPOINT',
+  'WIMON_GRAPH_ENDPOINT',
+  'WIMON_AUTHORITY_HOST',
+  'WIMON_LOGS_ENDPOINT',
+  'WIMON_LOG_ANALYTICS_WORKSPACE_ID',
+  'WIMON_CHECK_MANAGED_IDENTITY_ATTACHMENTS',
+  'WIMON_EMAIL_ENDPOINT',
+  'WIMON_EMAIL_SENDER',
+  'WIMON_ATTESTATION_URL',
+  'WIMON_PORTAL_ENDPOINT',
+];
 
 export function readInfra(dir: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -85,7 +108,9 @@ export function resources(files: Map<string, string>): Resource[] {
   for (const [file, raw] of files) {
     if (!file.endsWith('.bicep')) continue;
     const text = stripComments(raw);
-    const re = /resource\s+(\w+)\s+'([^'@]+)@[^']+'(?:\s+existing)?\s*=\s*(?:if\s*\([^)]*\)\s*)?\{/g;
+    // `= {`, `= if (cond) {` (one level of parentheses inside), or a loop `= [for … : {`
+    const re =
+      /resource\s+(\w+)\s+'([^'@]+)@[^']+'(?:\s+existing)?\s*=\s*(?:if\s*\((?:[^()]|\([^()]*\))*\)\s*)?(?:\[for\s[^:]+:\s*)?\{/g;
     for (let m; (m = re.exec(text));) {
       const start = m.index + m[0].length - 1;
       out.push({ file, symbol: m[1]!, type: m[2]!, body: balanced(text, start) });
@@ -172,7 +197,8 @@ export function checkInfra(dir: string): string[] {
   for (const s of all.filter((r) => r.type === 'Microsoft.Storage/storageAccounts'))
     if (!/allowSharedKeyAccess:\s*false/.test(s.body))
       problems.push(`${s.file}: storage account ${s.symbol} allows shared keys`);
-  const appSettings = [...monitor.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*([^}]+)\}/g)].map((m) => ({
+  // one setting a line: `{ name: 'X', value: <expression> }` (the expression may hold `${…}`)
+  const appSettings = [...monitor.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => ({
     name: m[1]!,
     value: m[2]!.trim(),
   }));
@@ -274,9 +300,9 @@ export function checkInfra(dir: string): string[] {
     problems.push(
       `Microsoft Graph permissions ${JSON.stringify(appRoles)} are not exactly ${GRAPH_PERMISSIONS.join(', ')}`,
     );
-  const script = files.get('hooks/grant-graph-permission.sh') ?? '';
+  const script = files.get('hooks/grant-graph-permission.mjs') ?? '';
   for (const [name, id] of Object.entries(GRAPH_PERMISSION_IDS))
-    if (!script.includes(id)) problems.push(`hooks/grant-graph-permission.sh does not grant ${name}`);
+    if (!script.includes(id)) problems.push(`hooks/grant-graph-permission.mjs does not grant ${name}`);
 
   // 3. Event subscriptions deliver exactly what the handler accepts, to a function that exists, with dead-lettering.
   const subscriptions = all.filter((r) => r.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
@@ -348,11 +374,256 @@ export function checkInfra(dir: string): string[] {
             )?.[1],
         )
         .find(Boolean);
-      if (!page || page.split('/').pop() !== last)
+      // a config resource's page is named for its kind too (sites/config-appsettings)
+      const pageName = page?.split('/').pop() ?? '';
+      if (!page || (pageName !== last && !pageName.startsWith(`${last}-`)))
         problems.push(`${file}: resource ${m[1]} (${m[2]}) does not name its API reference page`);
     });
   }
+  problems.push(...checkDeployment(dir, files, all, main, monitor, appSettings));
   return problems;
+}
+
+/**
+ * 7. `azd up` on a clean subscription, twice (issue 22): the template refuses what would fail late,
+ * keeps what a second provision must not replace, names what two environments share, and pages
+ * someone when the monitor stops working.
+ */
+function checkDeployment(
+  dir: string,
+  files: Map<string, string>,
+  all: Resource[],
+  main: string,
+  monitor: string,
+  appSettings: Array<{ name: string; value: string }>,
+): string[] {
+  const problems: string[] = [];
+  const rawMain = files.get('main.bicep') ?? '';
+  const decorators = (param: string) => {
+    // the decorators (and comments) directly above `param <name>`
+    const lines = rawMain.split('\n');
+    const at = lines.findIndex((l) => new RegExp(`^param\\s+${param}\\b`).test(l));
+    const out: string[] = [];
+    for (let i = at - 1; i >= 0 && /^\s*(@|\/\/|'|\]|\))/.test(lines[i]!); i--) out.push(lines[i]!);
+    return at < 0 ? '' : out.join('\n');
+  };
+  if (!/@minLength\(1\)/.test(decorators('monitoredSubscriptionIds')))
+    problems.push('main.bicep: monitoredSubscriptionIds accepts an empty list (it must have @minLength(1))');
+  if (/WIMON_SUBSCRIPTION_IDS_JSON=/.test(files.get('main.parameters.json') ?? ''))
+    problems.push(
+      'main.parameters.json: WIMON_SUBSCRIPTION_IDS_JSON has a default (an empty list fails late)',
+    );
+  const locationDecorators = decorators('location');
+  if (!/@allowed\(\[/.test(locationDecorators))
+    problems.push('main.bicep: location has no allowed list of Flex Consumption regions');
+  if (!/@metadata\(\{\s*azd:\s*\{\s*type:\s*'location'\s*\}\s*\}\)/.test(locationDecorators))
+    problems.push('main.bicep: location has no azd location metadata');
+
+  // The vault and the attestation key survive `azd down` / `azd up` and re-provisioning.
+  const vault = all.find((r) => r.type === 'Microsoft.KeyVault/vaults' && r.file === 'app/monitor.bicep');
+  if (!/createMode:\s*vaultCreateMode/.test(vault?.body ?? ''))
+    problems.push('the vault cannot be recovered after azd down (no createMode from the preprovision hook)');
+  if (!/enablePurgeProtection:\s*true/.test(vault?.body ?? ''))
+    problems.push('the vault has no purge protection');
+  const keyWrites = [
+    ...monitor.matchAll(
+      /resource\s+\w+\s+'Microsoft\.KeyVault\/vaults\/secrets@[^']+'\s*=\s*(if\s*\(([^)]*)\))?\s*\{[^]*?name:\s*attestationSecretName/g,
+    ),
+  ];
+  if (keyWrites.length !== 1 || !/^!\s*attestationKeyExists$/.test(keyWrites[0]![2]?.trim() ?? ''))
+    problems.push(
+      'the attestation key is written on every provision (it must be written only when the vault has none)',
+    );
+
+  // Rotation: the key before it, pinned to its version, for the lifetime of the links signed with it.
+  const previous = appSettings.find((x) => x.name === 'WIMON_ATTESTATION_PREVIOUS_KEY')?.value ?? '';
+  if (
+    !/^'@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=\$\{attestationSecretName\};SecretVersion=\$\{attestationPreviousKeyVersion\}\)'$/.test(
+      previous,
+    )
+  )
+    problems.push(
+      'the previous attestation key is not the same secret pinned to its version (WIMON_ATTESTATION_PREVIOUS_KEY)',
+    );
+  if (!/empty\(attestationPreviousKeyVersion\)\s*\?\s*\[\]/.test(monitor))
+    problems.push('WIMON_ATTESTATION_PREVIOUS_KEY is set even when no rotation is under way');
+
+  // The deployer can use the CLI right away: Table data role and the settings in the azd environment.
+  const deployer = all.find(
+    (r) =>
+      r.type === 'Microsoft.Authorization/roleAssignments' &&
+      /principalId:\s*deployerPrincipalId/.test(r.body),
+  );
+  if (
+    !deployer ||
+    !/roleDefinitions',\s*storageTableDataContributor\)/.test(deployer.body) ||
+    !/scope:\s*storage\b/.test(deployer.body)
+  )
+    problems.push("the deployer gets no Storage Table Data Contributor on the monitor's storage account");
+  const outputs = new Set([...main.matchAll(/^output\s+(\w+)\s/gm)].map((m) => m[1]!));
+  for (const name of CLI_SETTINGS)
+    if (!outputs.has(name))
+      problems.push(`main.bicep: ${name} is not an output (the CLI reads it from the azd environment)`);
+
+  // ARM's string() of a bool writes 'True'/'False'.
+  const bools = new Set(
+    [...files.entries()]
+      .filter(([f]) => f.endsWith('.bicep'))
+      .flatMap(([, t]) => [...t.matchAll(/^param\s+(\w+)\s+bool\b/gm)].map((m) => m[1]!)),
+  );
+  for (const [file, raw] of files)
+    if (file.endsWith('.bicep'))
+      for (const m of stripComments(raw).matchAll(/\bstring\(\s*(\w+)\s*\)/g))
+        if (bools.has(m[1]!))
+          problems.push(`${file}: string(${m[1]}) writes 'True'/'False'; write 'true'/'false'`);
+
+  const url = appSettings.find((x) => x.name === 'WIMON_ATTESTATION_URL')?.value ?? '';
+  if (
+    !/defaultHostName/.test(url) &&
+    !/defaultHostName/.test(/var\s+attestationUrl\s*=\s*([^\n]+)/.exec(monitor)?.[1] ?? '')
+  )
+    problems.push("the attestation URL is not built from the site's default host name");
+  const credentials = appSettings.find((x) => x.name === 'AZURE_TOKEN_CREDENTIALS');
+  if (credentials?.value !== "'ManagedIdentityCredential'")
+    problems.push(
+      'the app does not pin its credential to ManagedIdentityCredential (AZURE_TOKEN_CREDENTIALS)',
+    );
+
+  // The Graph extension: a released version, not a preview.
+  const graphRef = /"microsoftGraphV1"\s*:\s*"([^"]+)"/.exec(files.get('bicepconfig.json') ?? '')?.[1] ?? '';
+  const graphVersion = /:(\d+)\.(\d+)\.(\d+)([^"]*)$/.exec(graphRef);
+  if (!graphVersion || graphVersion[4] || Number(graphVersion[1]) < 1)
+    problems.push(
+      `bicepconfig.json: the Microsoft Graph extension is not a released 1.x version (${graphRef})`,
+    );
+
+  // Names that azd environments would share carry the environment's token.
+  for (const m of main.matchAll(/module\s+(\w+)\s+'[^']+'\s*=\s*[^{]*\{\s*name:\s*([^\n]+)/g))
+    if (!/\$\{token\}/.test(m[2]!))
+      problems.push(`main.bicep: module ${m[1]}'s deployment name does not carry the environment's token`);
+  const roleModule = /module\s+readerRole\s+'[^']+'\s*=\s*\{([^]*?)\n\}/.exec(main)?.[1] ?? '';
+  if (/scope:/.test(roleModule))
+    problems.push(
+      'main.bicep: the custom role is defined in a monitored subscription (its name/GUID pair changes when the list is reordered)',
+    );
+  for (const s of all.filter((r) => r.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions'))
+    if (!/name:\s*eventSubscriptionName\b/.test(s.body))
+      problems.push(`${s.file}: event subscription ${s.symbol} has a fixed name (two environments collide)`);
+  const kvTopic = all.find(
+    (r) =>
+      r.file === 'events/keyvault-events.bicep' &&
+      r.type === 'Microsoft.EventGrid/systemTopics' &&
+      /source:/.test(r.body),
+  );
+  if (!/location:\s*vault\.location/.test(kvTopic?.body ?? ''))
+    problems.push('events/keyvault-events.bicep: the system topic is not where the vault is');
+
+  // Alerts: an action group, a rule per question, dead letters on every topic.
+  const group = all.find(
+    (r) => r.type === 'Microsoft.Insights/actionGroups' && r.file === 'app/monitor.bicep',
+  );
+  if (!/emailReceivers:\s*\[for\s*\(\w+,\s*\w+\)\s*in\s*alertEmails/.test(group?.body ?? ''))
+    problems.push('no action group mails the alert recipients');
+  const rules = /var\s+alertRules\s*=\s*\[([^]*?)\n\]/.exec(monitor)?.[1] ?? '';
+  const rule = (name: string) =>
+    // each rule is an object literal at two spaces' indent (its strings hold `${…}`)
+    [...rules.matchAll(/\n {2}\{\n([^]*?)\n {2}\}/g)]
+      .map((m) => m[1]!)
+      .find((b) => b.includes(`name: '${name}'`)) ?? '';
+  const overdue = rule('reconcile-overdue');
+  if (
+    !overdue.includes(`customDimensions.runKind == "reconcile"`) ||
+    !overdue.includes(`customDimensions.outcome == "complete"`) ||
+    !/operator:\s*'LessThan'/.test(overdue)
+  )
+    problems.push('no alert fires when no complete reconcile ended in time');
+  if (!/windowSize:\s*'PT\$\{reconcileAlertWindowHours\}H'/.test(overdue))
+    problems.push('the overdue-reconcile alert does not use reconcileAlertWindowHours');
+  const windowHours = Number(/param\s+reconcileAlertWindowHours\s+int\s*=\s*(\d+)/.exec(monitor)?.[1]);
+  const schedule = /param\s+reconcileSchedule\s+string\s*=\s*'([^']+)'/.exec(main)?.[1] ?? '';
+  const interval = scheduleIntervalMs(schedule);
+  if (!interval || windowHours * 3_600_000 !== 2 * interval)
+    problems.push(
+      `the overdue-reconcile window (${windowHours} h) is not twice the default reconcile schedule's interval (${schedule})`,
+    );
+  if (!/outcome in \("partial", "failed"\)/.test(rule('run-partial')))
+    problems.push('no alert fires on a partial or failed run');
+  if (!rule('notice-failed').includes(`customDimensions.event == "${TELEMETRY_EVENT.noticeFailed}"`))
+    problems.push('no alert fires on a failed notice');
+  for (const r of [overdue, rule('run-partial')])
+    if (r && !r.includes(`customDimensions.event == "${TELEMETRY_EVENT.runEnded}"`))
+      problems.push('an alert query looks for a record the monitor does not write');
+  const queryRules = all.find((r) => r.type === 'Microsoft.Insights/scheduledQueryRules');
+  if (!/actionGroups:\s*\[alertGroup\.id\]/.test(queryRules?.body ?? ''))
+    problems.push('the alert rules notify no action group');
+  for (const f of ['events/subscription-events.bicep', 'events/keyvault-events.bicep']) {
+    const alert = all.find((r) => r.file === f && r.type === 'Microsoft.Insights/metricAlerts');
+    if (
+      !/metricName:\s*'DeadLetteredCount'/.test(alert?.body ?? '') ||
+      !/actionGroupId:\s*actionGroupId/.test(alert?.body ?? '')
+    )
+      problems.push(`${f}: no alert on dead-lettered events`);
+  }
+
+  // The host's own traces (the lines a partial run writes) are never sampled away.
+  const sampling = (
+    JSON.parse(readFileSafe(path.join(dir, '..', 'host.json')) || '{}') as {
+      logging?: {
+        applicationInsights?: { samplingSettings?: { isEnabled?: boolean; excludedTypes?: string } };
+      };
+    }
+  ).logging?.applicationInsights?.samplingSettings;
+  const excluded = (sampling?.excludedTypes ?? '').split(';').map((t) => t.trim().toLowerCase());
+  if (sampling?.isEnabled !== false && !(excluded.includes('trace') && excluded.includes('exception')))
+    problems.push("host.json: the host may sample away traces and exceptions (a partial run's lines)");
+
+  // Hooks: one Node script each, for posix and Windows alike.
+  problems.push(...checkHooks(dir));
+  return problems;
+}
+
+/** azure.yaml's hooks: each has a posix and a Windows entry running the same existing Node script. */
+function checkHooks(infraDir: string): string[] {
+  const problems: string[] = [];
+  let project: {
+    hooks?: Record<string, Record<string, { run?: string }>>;
+    requiredVersions?: { azd?: string };
+  };
+  try {
+    project = parseYaml(readFileSync(path.join(infraDir, '..', 'azure.yaml'), 'utf8')) as typeof project;
+  } catch {
+    return ['azure.yaml cannot be read'];
+  }
+  for (const name of ['preprovision', 'postprovision', 'prepackage', 'postdeploy']) {
+    const hook = project.hooks?.[name];
+    const posix = hook?.posix?.run;
+    const windows = hook?.windows?.run;
+    if (!posix || !windows) {
+      problems.push(`azure.yaml: hook ${name} does not run on both posix and Windows`);
+      continue;
+    }
+    if (posix !== windows)
+      problems.push(`azure.yaml: hook ${name} runs different commands on posix and Windows`);
+    const script = /^node\s+(\S+\.mjs)$/.exec(posix)?.[1];
+    if (!script || !existsSync(path.join(infraDir, '..', script)))
+      problems.push(`azure.yaml: hook ${name} is not a Node script of this repository (${posix})`);
+  }
+  const minimum = /MINIMUM_AZD\s*=\s*'([^']+)'/.exec(
+    readFileSafe(path.join(infraDir, 'hooks', 'preprovision.mjs')),
+  )?.[1];
+  if (!minimum || project.requiredVersions?.azd !== `>= ${minimum}`)
+    problems.push(
+      `azure.yaml: requiredVersions.azd (${project.requiredVersions?.azd}) differs from the preprovision hook's minimum (${minimum})`,
+    );
+  return problems;
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function functionExists(infraDir: string, name: string): boolean {
