@@ -42,42 +42,25 @@ function subscribe({ subscription, source, topicType, template, group, extra, en
   if (existing) {
     topic = existing.name;
     resourceGroup = existing.resourceGroup;
+    const topicCli = (verb, ...rest) => [
+      'eventgrid',
+      'system-topic',
+      verb,
+      '--subscription',
+      subscription,
+      '-g',
+      resourceGroup,
+      '-n',
+      topic,
+      ...rest,
+    ];
     // an existing topic needs an identity to dead-letter without storage keys
     azMust(
-      [
-        'eventgrid',
-        'system-topic',
-        'update',
-        '--subscription',
-        subscription,
-        '-g',
-        resourceGroup,
-        '-n',
-        topic,
-        '--identity',
-        'systemassigned',
-        '--only-show-errors',
-        '-o',
-        'none',
-      ],
+      topicCli('update', '--identity', 'systemassigned', '--only-show-errors', '-o', 'none'),
       `giving ${topic} an identity`,
     );
     principal = azMust(
-      [
-        'eventgrid',
-        'system-topic',
-        'show',
-        '--subscription',
-        subscription,
-        '-g',
-        resourceGroup,
-        '-n',
-        topic,
-        '--query',
-        'identity.principalId',
-        '-o',
-        'tsv',
-      ],
+      topicCli('show', '--query', 'identity.principalId', '-o', 'tsv'),
       `reading ${topic}'s identity`,
     );
   } else {

@@ -73,6 +73,13 @@ const PREPROVISION_ENV = {
   AZURE_SUBSCRIPTION_ID: SUB,
   WIMON_SUBSCRIPTION_IDS_JSON: JSON.stringify([SUB]),
 };
+/** The preprovision plan up to the vault lookup: azd fine, no soft-deleted vault; then `rules`. */
+const withoutDeletedVault = (...rules: Rule[]): Rule[] => [
+  AZD_OK,
+  AZD_SET,
+  { tool: 'az', when: '^keyvault list-deleted', stdout: '[]' },
+  ...rules,
+];
 const vaultId = (group: string) =>
   `/subscriptions/${SUB}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/kv-wimon-abc`;
 
@@ -138,10 +145,7 @@ describe('preprovision hook', () => {
   ])('a live vault that %s: kept as it is', (_name, secretStatus, exists) => {
     const r = runHook(
       'preprovision.mjs',
-      [
-        AZD_OK,
-        AZD_SET,
-        { tool: 'az', when: '^keyvault list-deleted', stdout: '[]' },
+      withoutDeletedVault(
         {
           tool: 'az',
           when: '^keyvault list --resource-group rg-wimon-prod',
@@ -160,7 +164,7 @@ describe('preprovision hook', () => {
           stdout: secretStatus === 0 ? `${vaultId('rg-wimon-prod')}/secrets/attestation-key\n` : '',
           stderr: secretStatus === 0 ? '' : '(ResourceNotFound) The Resource was not found.',
         },
-      ],
+      ),
       PREPROVISION_ENV,
     );
     expect(r.status).toBe(0);
@@ -173,17 +177,12 @@ describe('preprovision hook', () => {
   it('a first deployment (no resource group yet): a new vault and a new key', () => {
     const r = runHook(
       'preprovision.mjs',
-      [
-        AZD_OK,
-        AZD_SET,
-        { tool: 'az', when: '^keyvault list-deleted', stdout: '[]' },
-        {
-          tool: 'az',
-          when: '^keyvault list ',
-          status: 3,
-          stderr: "(ResourceGroupNotFound) Resource group 'rg-wimon-prod' could not be found.",
-        },
-      ],
+      withoutDeletedVault({
+        tool: 'az',
+        when: '^keyvault list ',
+        status: 3,
+        stderr: "(ResourceGroupNotFound) Resource group 'rg-wimon-prod' could not be found.",
+      }),
       PREPROVISION_ENV,
     );
     expect(r.status).toBe(0);
