@@ -142,6 +142,7 @@ export function notifyReport(r: NotifyResult, runId: string): RunReport {
         message: describeNotify(r),
         properties: {
           planned: r.planned.length,
+          stored: r.stored,
           sent: r.sent.length,
           queued: r.queued,
           retrying: r.retrying.length,

@@ -167,11 +167,10 @@ describe('run telemetry: structured properties on every record, and the status a
       outcome: 'complete',
       failed: 0,
     });
-    const afterNotify = await askStatus();
-    expect(afterNotify.outbox.waiting).toBe(
-      ended(notices.records)[0]!.attributes.queued ?? afterNotify.outbox.waiting,
-    );
-    expect(afterNotify.outbox.waiting).toBeGreaterThan(0);
+    // No email configured here: every notice stored waits in the outbox, and the status says so.
+    const stored = ended(notices.records)[0]!.attributes.stored as number;
+    expect(stored).toBeGreaterThan(0);
+    expect((await askStatus()).outbox).toEqual({ waiting: stored, sending: 0, failed: 0 });
   });
 
   it('a run that throws is recorded as failed (with the invocation as its id) and the error reaches the host', async () => {
