@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseBaseline } from '../../shared/baseline/parse';
 import { starterBaselineYaml } from '../../shared/baseline/starter';
 import { ROOT } from '../support/sample';
-import { checkInfra } from './invariants';
+import { checkInfra, CLI_SETTINGS } from './invariants';
+import { spawnSync } from 'node:child_process';
+import { SETTING_EXAMPLES } from '../../shared/config/settings';
 import * as prettier from 'prettier';
 import { DefaultAzureCredential } from '@azure/identity';
 import { permissionsMarkdown, REQUIRED_ACCESS } from '../../shared/azure/required-access';
@@ -450,6 +452,39 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     expect(checkInfra(INFRA)).toEqual([]);
   });
 
+  it('the CLI configures itself from the azd outputs (`set -a; eval "$(azd env get-values)"; set +a`)', () => {
+    const outputs = [
+      ...readFileSync(path.join(INFRA, 'main.bicep'), 'utf8').matchAll(/^output (WIMON_\w+) string/gm),
+    ].map((m) => m[1]!);
+    for (const name of CLI_SETTINGS) expect(outputs).toContain(name);
+    // azd env get-values prints NAME="value" lines; the values here are the settings' documented examples.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wimon-azd-env-'));
+    const values = CLI_SETTINGS.map(
+      (n) => `${n}="${SETTING_EXAMPLES[n as keyof typeof SETTING_EXAMPLES]}"`,
+    ).join('\n');
+    writeFileSync(path.join(dir, 'values.env'), `${values}\nAZURE_ENV_NAME="prod"\n`);
+    writeFileSync(
+      path.join(dir, 'load.cjs'),
+      `const { loadSettings } = require(${JSON.stringify(path.join(ROOT, 'dist', 'shared', 'config', 'settings.js'))});
+const s = loadSettings(process.env);
+process.stdout.write(JSON.stringify({ table: s.WIMON_TABLE_ENDPOINT, subs: s.WIMON_SUBSCRIPTIONS }));\n`,
+    );
+    const r = spawnSync(
+      'sh',
+      ['-c', `set -a; eval "$(cat values.env)"; set +a; "${process.execPath}" load.cjs`],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      table: SETTING_EXAMPLES.WIMON_TABLE_ENDPOINT,
+      subs: SETTING_EXAMPLES.WIMON_SUBSCRIPTIONS.split(','),
+    });
+  });
+
   it('the credential the template pins is one the installed @azure/identity accepts, and it is managed identity alone', () => {
     const value = /name: 'AZURE_TOKEN_CREDENTIALS', value: '([^']+)'/.exec(
       readFileSync(path.join(INFRA, 'app', 'monitor.bicep'), 'utf8'),
@@ -479,8 +514,7 @@ describe('infra/ invariants (Bicep checked as text)', () => {
     const env = {
       AZURE_ENV_NAME: 'prod',
       WIMON_PRINCIPAL_ID: '7f3e1c2a-0000-4000-8000-000000000abc',
-      WIMON_SUBSCRIPTIONS:
-        '11111111-1111-4111-8111-111111111111,22222222-2222-4222-8222-222222222222',
+      WIMON_SUBSCRIPTIONS: '11111111-1111-4111-8111-111111111111,22222222-2222-4222-8222-222222222222',
       WIMON_STORAGE_ACCOUNT_ID:
         '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-wimon-prod/providers/Microsoft.Storage/storageAccounts/stwimonabc',
       WIMON_APP_INSIGHTS_ID:
