@@ -12,6 +12,7 @@ const lowered = new Map<string, string>();
 
 export function intern(value: string): string {
   const known = interned.get(value);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a memo; the same text either way
   if (known !== undefined) return known;
   // Stryker disable next-line all: bounds the table's size only
   if (interned.size >= LIMIT) interned.clear();
@@ -22,6 +23,7 @@ export function intern(value: string): string {
 /** `value.toLowerCase()`, one copy per distinct value. */
 export function lowerShared(value: string): string {
   let known = lowered.get(value);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo; the same text either way
   if (known === undefined) {
     known = intern(value.toLowerCase());
     // Stryker disable next-line all: bounds the table's size only
