@@ -71,6 +71,7 @@ export default tseslint.config(
       'reports/**',
       '.stryker-tmp/**',
       'test/output/**',
+      '.deploy/**',
     ],
   },
   js.configs.recommended,
