@@ -92,7 +92,7 @@ export default tseslint.config(
   },
   {
     // The azd hooks and other plain Node scripts (ES modules, no build step).
-    files: ['infra/**/*.mjs', 'test/**/*.mjs'],
+    files: ['infra/**/*.mjs'],
     languageOptions: {
       sourceType: 'module',
       globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', URL: 'readonly' },

@@ -198,10 +198,12 @@ export function checkInfra(dir: string): string[] {
     if (!/allowSharedKeyAccess:\s*false/.test(s.body))
       problems.push(`${s.file}: storage account ${s.symbol} allows shared keys`);
   // one setting a line: `{ name: 'X', value: <expression> }` (the expression may hold `${…}`)
-  const appSettings = [...monitor.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => ({
-    name: m[1]!,
-    value: m[2]!.trim(),
-  }));
+  const appSettings = [...monitor.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map(
+    (m) => ({
+      name: m[1]!,
+      value: m[2]!.trim(),
+    }),
+  );
   for (const setting of appSettings) {
     if (HOST_SETTINGS.has(setting.name)) continue;
     // A Key Vault reference is where a secret is, not the secret.
