@@ -9,8 +9,7 @@
  * Events keep both current (a new or moved assignment, a changed credential list). A stale or
  * missing entry costs a live read, never a wrong finding (event-recheck.ts).
  */
-import type { Inventory, LiveIdentity, LiveRoleAssignment } from '../model/inventory';
-import { lowerShared } from '../model/shared-strings';
+import type { Inventory, LiveIdentity } from '../model/inventory';
 import { isComplete } from '../model/inventory';
 import { PackedIndex } from '../storage/packed-index';
 import type { Tables } from '../storage/tables';
@@ -25,30 +24,17 @@ export const assignmentIndex = (tables: Tables) =>
   new PackedIndex<IndexedAssignment>(tables, 'assignmentindex');
 export const identityIndex = (tables: Tables) => new PackedIndex<LiveIdentity>(tables, 'identityindex');
 
-const ASSIGNMENTS_PATH = '/providers/microsoft.authorization/roleassignments/';
-
-/**
- * The assignment's id, lower-cased (the index compares keys so), built from its scope and name
- * when it has one: the id itself is held as a pair of references (arm-reader.ts compactId) and
- * reading it through toLowerCase would copy all million of them back at the end of a reconcile.
- */
-export function assignmentKey(a: Pick<LiveRoleAssignment, 'id' | 'name' | 'scope'>): string {
-  return a.name === undefined
-    ? a.id.toLowerCase()
-    : `${lowerShared(a.scope)}${ASSIGNMENTS_PATH}${a.name.toLowerCase()}`;
-}
-
 /** Brings both indexes in line with a reconcile's read, each only when the reads it comes from were complete. */
 export async function keepEventIndexes(tables: Tables, inventory: Inventory): Promise<void> {
   const armComplete = inventory.scopes
     .filter((s) => s.kind === 'subscription' || s.kind === 'managementGroup')
     .every((s) => s.complete);
   if (armComplete)
-    await assignmentIndex(tables).replaceAll(inventory.roleAssignments, assignmentKey, (a) => ({
-      principalId: a.principalId,
-      roleDefinitionId: a.roleDefinitionId,
-      scope: a.scope,
-    }));
+    await assignmentIndex(tables).replaceAll(
+      inventory.roleAssignments,
+      (a) => a.id,
+      (a) => ({ principalId: a.principalId, roleDefinitionId: a.roleDefinitionId, scope: a.scope }),
+    );
   const directoryComplete = inventory.scopes.some((s) => s.kind === 'directory' && s.complete);
   if (directoryComplete && (inventory.unreadable ?? []).length === 0 && isComplete(inventory))
     await identityIndex(tables).replaceAll(

@@ -284,7 +284,6 @@ export async function readManagementGroup(
 const ROLE_ASSIGNMENTS_API = '2022-04-01';
 const wireAssignmentSchema = z.object({
   id: z.string(),
-  name: z.string().optional(),
   properties: z.object({
     scope: z.string(),
     roleDefinitionId: z.string(),
@@ -403,50 +402,21 @@ async function* listRoleAssignmentsWire(
       objectIdOf: (raw) => field(raw, 'properties', 'principalId'),
     },
   }))
-    yield page.map(({ id, name, properties: p }) => {
-      const scope = intern(p.scope);
-      const compact = compactId(id, scope, name);
-      // one literal, every field in one order (see read-inventory.ts toLive)
-      return {
-        id: compact ?? id,
-        name: compact === undefined ? undefined : name,
-        scope,
-        // A principal holds several assignments, and assignments are created in bulk: one copy each.
-        principalId: intern(p.principalId.toLowerCase()),
-        principalType: p.principalType ? intern(p.principalType) : null,
-        roleDefinitionId: roleDefinitionGuid(p.roleDefinitionId),
-        roleDefinitionRef: intern(p.roleDefinitionId),
-        condition: p.condition || null,
-        createdOn: internTime(isoTime(p.createdOn)),
-        createdBy: p.createdBy ? intern(p.createdBy) : null,
-      };
-    });
+    yield page.map(({ id, properties: p }) => ({
+      id,
+      scope: intern(p.scope),
+      // A principal holds several assignments, and assignments are created in bulk: one copy each.
+      principalId: intern(p.principalId.toLowerCase()),
+      principalType: p.principalType ? intern(p.principalType) : null,
+      roleDefinitionId: roleDefinitionGuid(p.roleDefinitionId),
+      roleDefinitionRef: intern(p.roleDefinitionId),
+      condition: p.condition || null,
+      createdOn: internTime(isoTime(p.createdOn)),
+      createdBy: p.createdBy ? intern(p.createdBy) : null,
+    }));
 }
 
 const internTime = (value: string | null): string | null => (value === null ? null : intern(value));
-
-const ASSIGNMENTS_PATH = '/providers/Microsoft.Authorization/roleAssignments/';
-
-/**
- * A role assignment's id held as its scope's shared prefix + its name: V8 keeps the concatenation
- * as a pair of references (a cons string) instead of a copy of the whole 150-character id, which
- * at a million assignments is 90 MB less for the garbage collector to mark on every collection.
- * Only when the id is exactly `<scope>/providers/Microsoft.Authorization/roleAssignments/<name>`
- * (compared without building the concatenation, which would flatten it); otherwise the id as ARM
- * wrote it. `name` is kept alongside so the assignment index can key it without reading the id
- * (lower-casing the id would flatten it back into a copy). See docs/scale.md.
- */
-function compactId(id: string, scope: string, name: string | undefined): string | undefined {
-  if (
-    name === undefined ||
-    id.length !== scope.length + ASSIGNMENTS_PATH.length + name.length ||
-    !id.startsWith(scope) ||
-    !id.startsWith(ASSIGNMENTS_PATH, scope.length) ||
-    !id.endsWith(name)
-  )
-    return undefined;
-  return intern(`${scope}${ASSIGNMENTS_PATH}`) + name;
-}
 
 /** An ISO 8601 time as ARM writes it (7 fractional digits) in the form Date writes (3); unreadable → null. */
 function isoTime(value: string | null | undefined): string | null {

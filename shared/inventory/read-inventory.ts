@@ -222,7 +222,6 @@ export async function resolveAssignments(
     const role = names.get(a.roleDefinitionId)!;
     return {
       id: a.id,
-      name: a.name,
       scope: a.scope,
       principalId: a.principalId,
       principalType: a.principalType,

@@ -89,12 +89,6 @@ export interface LiveIdentity {
 
 export interface LiveRoleAssignment {
   id: string;
-  /**
-   * The assignment's name (a GUID) when its id is exactly `<scope>/providers/Microsoft.Authorization/
-   * roleAssignments/<name>` as a list read it; undefined otherwise. Lets the assignment index key
-   * it without reading `id` (arm-reader.ts compactId says why that matters).
-   */
-  name?: string;
   scope: string;
   principalId: string;
   /**
