@@ -23,6 +23,19 @@ import {
   type RunOptions,
 } from './run-options';
 
+/** The columns of `wimon runs`. */
+export const RUNS_TABLE_HEAD = [
+  'started (UTC)',
+  'took',
+  'read',
+  'open',
+  'new',
+  'reopened',
+  'resolved',
+  'requests',
+  'Graph RU',
+];
+
 export function registerScanCommands(program: Command, io: CliIo): void {
   addRunOptions(
     program
@@ -175,17 +188,7 @@ export function registerScanCommands(program: Command, io: CliIo): void {
           return;
         }
         const style = terminalStyle(io);
-        const head = [
-          'started (UTC)',
-          'took',
-          'read',
-          'open',
-          'new',
-          'reopened',
-          'resolved',
-          'requests',
-          'Graph RU',
-        ];
+        const head = RUNS_TABLE_HEAD;
         const rows = runs.map((r) => {
           const gaps = gapsOf(r).length;
           return [

@@ -22,6 +22,7 @@ function mutated(file: string, find: string | RegExp, replace: string): string {
   cpSync(path.join(ROOT, 'functions'), path.join(root, 'functions'), { recursive: true });
   cpSync(path.join(ROOT, 'azure.yaml'), path.join(root, 'azure.yaml'));
   cpSync(path.join(ROOT, 'host.json'), path.join(root, 'host.json'));
+  cpSync(path.join(ROOT, '.deploy', '.funcignore'), path.join(root, '.deploy', '.funcignore'));
   const target = path.join(root, 'infra', file);
   const text = readFileSync(target, 'utf8');
   const next = text.replace(find, replace);
@@ -429,6 +430,27 @@ describe('infra/ invariants (Bicep checked as text)', () => {
       '"excludedTypes": "Request;Trace;Exception"',
       '"excludedTypes": "Request"',
       /host\.json: the host may sample away traces/,
+    ],
+    [
+      'the whole repository deployed instead of the staged package',
+      '../azure.yaml',
+      'project: ./.deploy',
+      'project: .',
+      /not deployed from the staged \.deploy\/ with remote build/,
+    ],
+    [
+      'no remote build',
+      '../azure.yaml',
+      'remoteBuild: true',
+      'remoteBuild: false',
+      /not deployed from the staged \.deploy\/ with remote build/,
+    ],
+    [
+      'node_modules shipped from the workstation',
+      '../.deploy/.funcignore',
+      /^node_modules\n/m,
+      '',
+      /does not leave node_modules to the remote build/,
     ],
     [
       'a hook that runs only on posix',

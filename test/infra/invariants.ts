@@ -610,6 +610,16 @@ function checkHooks(infraDir: string): string[] {
     if (!script || !existsSync(path.join(infraDir, '..', script)))
       problems.push(`azure.yaml: hook ${name} is not a Node script of this repository (${posix})`);
   }
+  // The deployed package: the staged .deploy/ (prepackage), built remotely, node_modules left out.
+  const service = (project as { services?: Record<string, { project?: string; remoteBuild?: boolean }> })
+    .services?.monitor;
+  if (service?.project !== './.deploy' || service.remoteBuild !== true)
+    problems.push('azure.yaml: the monitor is not deployed from the staged .deploy/ with remote build');
+  const funcignore = readFileSafe(path.join(infraDir, '..', '.deploy', '.funcignore'));
+  if (!/^node_modules\s*$/m.test(funcignore))
+    problems.push('.deploy/.funcignore does not leave node_modules to the remote build');
+  if (!/stage-package\.mjs$/.test(project.hooks?.prepackage?.posix?.run ?? ''))
+    problems.push('azure.yaml: prepackage does not stage the package');
   const minimum = /MINIMUM_AZD\s*=\s*'([^']+)'/.exec(
     readFileSafe(path.join(infraDir, 'hooks', 'preprovision.mjs')),
   )?.[1];

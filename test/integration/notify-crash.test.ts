@@ -9,11 +9,10 @@ import path from 'node:path';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import type { EmailHold } from '../../emulator/communication-email';
 import { ensureEmulatorCertificate } from '../../emulator/certificate';
-import { notify } from '../../shared/app/notify';
 import { Outbox } from '../../shared/notify/outbox';
 import type { Tables } from '../../shared/storage/tables';
 import { reconcileContoso, useContosoEmulator } from '../support/emulator';
-import { notifyThroughEmulator } from '../support/notify';
+import { notifyThroughEmulator, planNotices } from '../support/notify';
 import { SAMPLE_NOW } from '../support/sample';
 import { tablesWithSampleBaseline } from '../support/tables';
 
@@ -29,13 +28,7 @@ describe('notices survive a killed sender: each delivered once (emulator + Azuri
     tables = await tablesWithSampleBaseline();
     await reconcileContoso(env.get(), tables);
     // Planned and stored, nothing sent (no transport): the outbox holds every notice.
-    await notify({
-      tables,
-      now: SAMPLE_NOW,
-      digests: true,
-      coalesceMinutes: 0,
-      portal: 'https://portal.azure.com',
-    });
+    await planNotices(tables, SAMPLE_NOW);
     planned = (await new Outbox(tables).notices()).map((n) => n.id).sort();
     env.get().receivedEmails.length = 0;
     env.get().resetRequests();

@@ -3,12 +3,12 @@ import { describe, expect, inject, it } from 'vitest';
 import { parseBaseline } from '../../shared/baseline/parse';
 import { BaselineStore } from '../../shared/baseline/store';
 import { status } from '../../functions/status';
-import { notify } from '../../shared/app/notify';
 import { reconcile } from '../../shared/app/reconcile';
 import { monitorStatus, scheduleIntervalMs, type MonitorStatus } from '../../shared/app/status';
 import { Tables } from '../../shared/storage/tables';
 import { tenantFor, useContosoEmulator } from '../support/emulator';
 import { runFunction } from '../support/functions';
+import { planNotices } from '../support/notify';
 import { sampleBaselineText, SAMPLE_NOW } from '../support/sample';
 import { tablesWithSampleBaseline, testPrefix } from '../support/tables';
 
@@ -73,13 +73,7 @@ describe('status function (test mode, real Azurite)', () => {
     const partial = await reconcile({ tables, tenant: tenantFor(env.get()), evaluateAt: SAMPLE_NOW });
     env.get().clearFaults();
     expect(partial.run.complete).toBe(false);
-    await notify({
-      tables,
-      now: SAMPLE_NOW,
-      digests: true,
-      coalesceMinutes: 0,
-      portal: 'https://portal.azure.com',
-    });
+    await planNotices(tables, SAMPLE_NOW);
     const asked = await ask({ WIMON_RECONCILE_SCHEDULE: '0 */1 * * * *' });
     body = asked.body;
     expect(body.runs.reconcile).toMatchObject({ id: partial.run.id, complete: false });

@@ -33,3 +33,8 @@ export function notifyThroughEmulator(
     ...over,
   });
 }
+
+/** Plans and stores the notices with no transport: nothing is sent, the outbox holds them all. */
+export function planNotices(tables: Tables, now: Date) {
+  return notify({ tables, now, digests: true, coalesceMinutes: 0, portal: 'https://portal.azure.com' });
+}

@@ -1,3 +1,4 @@
+import { RUNS_TABLE_HEAD } from '../../../shared/cli/scan-commands';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/model/finding';
 import { renderFindingsTable } from '../../../shared/report/findings-report';
@@ -116,17 +117,8 @@ describe('terminal output sized to the terminal', () => {
 
   it('a table too wide for the terminal becomes one block per row; words wrap and long ones break', () => {
     const rows = [['2026-11-22 09:00:00', '12.3 s', 'PARTIAL (2 gaps)', '36', '3', '0', '1', '1234', '567']];
-    const head = [
-      'started (UTC)',
-      'took',
-      'read',
-      'open',
-      'new',
-      'reopened',
-      'resolved',
-      'requests',
-      'Graph RU',
-    ];
+    // the columns of `wimon runs`, the widest table the CLI prints
+    const head = RUNS_TABLE_HEAD;
     const narrow = fitTable(head, rows, { color: false, boxes: true, width: 40 });
     expect(longest(narrow)).toBeLessThanOrEqual(40);
     expect(narrow.split('\n')).toEqual([
