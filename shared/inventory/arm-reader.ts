@@ -8,6 +8,7 @@
  *   Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read
  */
 import { intern } from '../model/shared-strings';
+import { idTail } from '../model/role-assignment';
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
 import type { LiveFederatedCredential, LiveRoleAssignment, ScopeCompleteness } from '../model/inventory';
@@ -42,6 +43,7 @@ export const ARM_ACCESS: RequiredAccess = {
 
 const roleAssignmentSchema = z.object({
   id: z.string(),
+  name: z.string().optional(),
   scope: z.string(),
   roleDefinitionId: z.string(),
   principalId: z.string(),
@@ -59,11 +61,18 @@ export interface ManagedIdentityResource {
   federatedCredentials: LiveFederatedCredential[];
 }
 
+/**
+ * An assignment as listed, before its role is resolved. `idTail`: what role-assignment.ts keeps
+ * of its id (the name alone when the id is scope + segment + name); `idOf` gives the id back.
+ */
+export type ListedAssignment = Omit<LiveRoleAssignment, 'id' | 'roleName' | 'roleType' | 'permissions'> & {
+  idTail: string;
+  roleDefinitionRef: string;
+};
+
 export interface ArmScopeRead {
   completeness: ScopeCompleteness;
-  assignments: Array<
-    Omit<LiveRoleAssignment, 'roleName' | 'roleType' | 'permissions'> & { roleDefinitionRef: string }
-  >;
+  assignments: ListedAssignment[];
   managedIdentities: ManagedIdentityResource[];
 }
 
@@ -179,12 +188,7 @@ export async function readAssignmentsAt(
 }
 
 /** A listed assignment of `scope`, kept when it reads; set aside (about its principal) when not. */
-function addListed(
-  into: ArmScopeRead['assignments'],
-  raw: unknown,
-  scope: string,
-  quarantine: Quarantine,
-): void {
+function addListed(into: ListedAssignment[], raw: unknown, scope: string, quarantine: Quarantine): void {
   const a = quarantine.parse(roleAssignmentSchema, raw, {
     api: 'arm',
     source: `${scope}/providers/Microsoft.Authorization/roleAssignments`,
@@ -198,7 +202,7 @@ function addListed(
 export async function readAssignment(
   clients: AzureClients,
   id: string,
-): Promise<ArmScopeRead['assignments'][number] | undefined> {
+): Promise<ListedAssignment | undefined> {
   const subscription = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
   try {
     const raw = await clients.authorizationFor(subscription).roleAssignments.getById(id);
@@ -284,6 +288,7 @@ export async function readManagementGroup(
 const ROLE_ASSIGNMENTS_API = '2022-04-01';
 const wireAssignmentSchema = z.object({
   id: z.string(),
+  name: z.string().optional(),
   properties: z.object({
     scope: z.string(),
     roleDefinitionId: z.string(),
@@ -393,7 +398,7 @@ async function* listRoleAssignmentsWire(
   clients: AzureClients,
   subscriptionId: string,
   quarantine: Quarantine,
-): AsyncGenerator<Array<ArmScopeRead['assignments'][number]>> {
+): AsyncGenerator<ListedAssignment[]> {
   const url = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API}`;
   for await (const page of listArmWire(clients.authorizationFor(subscriptionId), url, wireAssignmentSchema, {
     into: quarantine,
@@ -402,8 +407,9 @@ async function* listRoleAssignmentsWire(
       objectIdOf: (raw) => field(raw, 'properties', 'principalId'),
     },
   }))
-    yield page.map(({ id, properties: p }) => ({
-      id,
+    yield page.map(({ id, name, properties: p }) => ({
+      // The scope is interned first: the tail is checked against the copy that is kept.
+      idTail: idTail(id, intern(p.scope), name),
       scope: intern(p.scope),
       // A principal holds several assignments, and assignments are created in bulk: one copy each.
       principalId: intern(p.principalId.toLowerCase()),
@@ -424,9 +430,9 @@ function isoTime(value: string | null | undefined): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-function toAssignment(a: z.output<typeof roleAssignmentSchema>): ArmScopeRead['assignments'][number] {
+function toAssignment(a: z.output<typeof roleAssignmentSchema>): ListedAssignment {
   return {
-    id: a.id,
+    idTail: idTail(a.id, a.scope, a.name),
     scope: intern(a.scope),
     principalId: a.principalId.toLowerCase(),
     principalType: a.principalType ? intern(a.principalType) : null,

@@ -14,11 +14,13 @@ import type {
   ScopeCompleteness,
 } from '../model/inventory';
 import type { RolePermission } from '../model/role-permissions';
+import { idOf, ReadRoleAssignment } from '../model/role-assignment';
 import {
   readManagementGroup,
   readSubscription,
   RoleDefinitionCache,
   type ArmScopeRead,
+  type ListedAssignment,
   type ManagedIdentityResource,
 } from './arm-reader';
 import { describeApiError } from './errors';
@@ -167,9 +169,9 @@ export async function resolveAssignments(
   // below them and in the management group's own read: keep one of each. Those at or below a
   // subscription come only from that subscription's read (each scope is read once).
   const above = new Set<string>();
-  const isFirst = (a: ArmScopeRead['assignments'][number]): boolean => {
+  const isFirst = (a: ListedAssignment): boolean => {
     if (SUBSCRIPTION_SCOPE.test(a.scope)) return true;
-    const key = a.id.toLowerCase();
+    const key = idOf(a.idTail, a.scope).toLowerCase();
     if (above.has(key)) return false;
     above.add(key);
     return true;
@@ -208,8 +210,8 @@ export async function resolveAssignments(
         error: read.completeness.error ? `${read.completeness.error}; ${why}` : why,
       });
     }
-  // A literal with every field in one order: the rules read these objects hundreds of thousands
-  // of times, and objects made by rest/spread can end up in V8's slow dictionary mode. Each read's
+  // One class, every field set in its constructor: the rules read these objects hundreds of
+  // thousands of times, and objects made by rest/spread can end up in V8's slow dictionary mode. Each read's
   // list is emptied once converted: a million assignments never exist in both forms at once.
   const out: LiveRoleAssignment[] = [];
   for (const read of reads) {
@@ -218,21 +220,21 @@ export async function resolveAssignments(
   }
   return out;
 
-  function toLive(a: ArmScopeRead['assignments'][number]): LiveRoleAssignment {
+  function toLive(a: ListedAssignment): LiveRoleAssignment {
     const role = names.get(a.roleDefinitionId)!;
-    return {
-      id: a.id,
-      scope: a.scope,
-      principalId: a.principalId,
-      principalType: a.principalType,
-      roleDefinitionId: a.roleDefinitionId,
-      roleName: role.roleName,
-      roleType: role.roleType,
-      permissions: role.permissions,
-      condition: a.condition,
-      createdOn: a.createdOn,
-      createdBy: a.createdBy,
-    };
+    return new ReadRoleAssignment(
+      a.idTail,
+      a.scope,
+      a.principalId,
+      a.principalType,
+      a.roleDefinitionId,
+      role.roleName,
+      role.roleType,
+      role.permissions,
+      a.condition,
+      a.createdOn,
+      a.createdBy,
+    );
   }
 }
 
