@@ -34,6 +34,7 @@ import { reconcile } from '../shared/app/reconcile';
 import { AzureClients, emulatorCredential } from '../shared/azure/clients';
 import { baselineSchema } from '../shared/baseline/schema';
 import { parseJsonSharingStrings } from '../shared/baseline/canonical';
+import { shareRepeatedValues } from '../shared/baseline/shared-values';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readInventory } from '../shared/inventory/read-inventory';
@@ -231,8 +232,8 @@ async function measure(
     // Parsed as the baseline store parses its stored text (strings shared), then validated.
     let text: string | undefined = readFileSync(baselineFile, 'utf8');
     rmSync(baselineFile, { force: true });
-    const baseline = baselineSchema(ready.manifest.recordedAt.slice(0, 10)).parse(
-      parseJsonSharingStrings(text),
+    const baseline = shareRepeatedValues(
+      baselineSchema(ready.manifest.recordedAt.slice(0, 10)).parse(parseJsonSharingStrings(text)),
     );
     text = undefined;
     const endpoints = { ...ready.endpoints, authorityHost: 'https://127.0.0.1' };

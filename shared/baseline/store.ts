@@ -17,6 +17,7 @@ import type { TableClient, TableEntityResult, TransactionAction } from '@azure/d
 import { baselineSchema, type Baseline } from './schema';
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson, contentHash, parseJsonSharingStrings } from './canonical';
+import { shareRepeatedValues } from './shared-values';
 import { assertEntityWithinLimits, chunkText, planBatches } from '../storage/limits';
 import { statusOf, type Tables } from '../storage/tables';
 import { todayUtc } from './parse';
@@ -165,7 +166,7 @@ export class BaselineStore {
           `stored baseline version ${version} is not a valid baseline: ${problems[0]!.message}`,
         );
     }
-    return (result.success ? result.data : value) as Baseline;
+    return result.success ? shareRepeatedValues(result.data) : (value as Baseline);
   }
 
   async apply(baseline: Baseline, options: ApplyOptions): Promise<AppliedBaseline> {
