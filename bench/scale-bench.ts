@@ -12,6 +12,9 @@
  *                  the minimum plan — never from what the monitor sent)
  *   cpuMs          this process's CPU time in the reconcile; cpuPerIdentityUs = cpuMs / identities
  *   peakRssMb      this process's peak resident memory so far (sizes run smallest first)
+ *   liveHeapMb     the most heap in use right after a major garbage collection during this size's
+ *                  reconciles (what the collector could not free: the live set, which must stay
+ *                  clear of the 1,280 MB limit the monitor runs with)
  *   graphResourceUnits        as the emulator charged them (the monitor's own count must agree)
  *   graphResourceUnitsBefore  the same read with one app-role-grant lookup per service principal
  *                  (the plan before the granting side), throttling off, measured once
@@ -22,7 +25,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import Table from 'cli-table3';
 import type { FixtureManifest } from '../emulator/fixture';
 import type { EmulatorOptions } from '../emulator/server';
@@ -56,6 +59,7 @@ export interface ScaleRow {
   cpuMs: number;
   cpuPerIdentityUs: number;
   peakRssMb: number;
+  liveHeapMb: number;
   graphResourceUnits: number;
   graphResourceUnitsBefore: number;
   secondRunFindingWrites: number;
@@ -251,6 +255,15 @@ async function measure(
     }> = [];
     let secondRunFindingWrites = 0;
     let result: Awaited<ReturnType<typeof reconcile>> | undefined;
+    // Heap in use as each major collection ends (read when the entry is delivered, a moment later:
+    // an upper bound of what that collection left). The bench's own forced collections count too.
+    let liveHeap = 0;
+    const collections = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+          liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+    });
+    collections.observe({ entryTypes: ['gc'] });
     for (let r = 0; r < runs; r++) {
       // Each run starts with full buckets, as after a pause of ten seconds.
       await tenant.ask({ type: 'limits', limits });
@@ -308,6 +321,7 @@ async function measure(
       });
     }
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    collections.disconnect();
     let inventory: Awaited<ReturnType<typeof reconcile>>['inventory'] | undefined = result!.inventory;
     const assignments = inventory.roleAssignments.length;
     const evalMs: number[] = [];
@@ -361,6 +375,7 @@ async function measure(
         cpuMs,
         cpuPerIdentityUs: Math.round((cpuMs * 1000) / size),
         peakRssMb: Math.round(peakRssMb),
+        liveHeapMb: Math.round(liveHeap / 1048576),
         graphResourceUnits: median(samples.map((s) => s.units)),
         graphResourceUnitsBefore,
         secondRunFindingWrites,
@@ -408,6 +423,7 @@ export async function runScaleBench(
       'CPU ms',
       'CPU µs/identity',
       'peak RSS MB',
+      'live heap MB',
       'Graph RU',
       'RU before',
       'RU saved',
@@ -430,6 +446,7 @@ export async function runScaleBench(
       r.cpuMs,
       r.cpuPerIdentityUs,
       r.peakRssMb,
+      r.liveHeapMb,
       r.graphResourceUnits,
       r.graphResourceUnitsBefore,
       `${Math.round((1 - r.graphResourceUnits / r.graphResourceUnitsBefore) * 100)}%`,
