@@ -19,7 +19,10 @@ export class NoBaselineError extends MonitorError {
   }
 }
 
-const parsedBaselines = new Map<string, AppliedBaseline>();
+// The last baseline parsed, and the storage it came from. One only: a process serves one storage
+// account, and a large baseline is hundreds of megabytes parsed; one kept per storage ever used (a
+// test run, the benchmark's tenants) would hold each until the process ends.
+let lastParsed: { key: string; stored: AppliedBaseline } | undefined;
 
 /** The given baseline (the stored one is not changed), or the stored current one. */
 export async function baselineForRun(
@@ -33,9 +36,11 @@ export async function baselineForRun(
     };
   // Parsed once per process and storage, reused while the version in force is the same one.
   const key = `${tables.prefix}|${tables.target.endpoint ?? ''}`;
-  const stored = await new BaselineStore(tables).current(parsedBaselines.get(key));
+  const stored = await new BaselineStore(tables).current(
+    lastParsed?.key === key ? lastParsed.stored : undefined,
+  );
   if (!stored) throw new NoBaselineError();
-  parsedBaselines.set(key, stored);
+  lastParsed = { key, stored };
   return {
     baseline: stored.baseline,
     info: { sequence: stored.sequence, contentHash: stored.contentHash, source: 'stored' },
