@@ -7,7 +7,7 @@
  *   Microsoft.ManagedIdentity/userAssignedIdentities/read,
  *   Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read
  */
-import { intern } from '../model/shared-strings';
+import { StringPool } from '../model/shared-strings';
 import { idTail } from '../model/role-assignment';
 import { z } from 'zod';
 import type { AzureClients } from '../azure/clients';
@@ -98,13 +98,13 @@ export async function readSubscription(
   clients: AzureClients,
   subscriptionId: string,
   quarantine: Quarantine = new Quarantine(),
-  ficConcurrency = 8,
+  strings: StringPool = new StringPool(),
 ): Promise<ArmScopeRead> {
   const scope = `/subscriptions/${subscriptionId}`;
   const assignments: ArmScopeRead['assignments'] = [];
   const managedIdentities: ManagedIdentityResource[] = [];
   try {
-    for await (const page of listRoleAssignmentsWire(clients, subscriptionId, quarantine))
+    for await (const page of listRoleAssignmentsWire(clients, subscriptionId, quarantine, strings))
       for (const assignment of page) assignments.push(assignment);
     const msi = clients.managedIdentitiesFor(subscriptionId);
     const uamis: Array<{ id: string; name: string; principalId: string; clientId: string }> = [];
@@ -114,7 +114,7 @@ export async function readSubscription(
       where: { scope, objectIdOf: (raw) => field(raw, 'properties', 'principalId') },
     }))
       for (const raw of page) uamis.push({ id: raw.id, name: raw.name, ...raw.properties });
-    const fics = await mapLimit(uamis, ficConcurrency, (uami) =>
+    const fics = await mapLimit(uamis, 8, (uami) =>
       readManagedIdentityFederatedCredentials(clients, uami.id, quarantine, uami.principalId),
     );
     uamis.forEach((u, i) =>
@@ -176,7 +176,8 @@ export async function readAssignmentsAt(
     const pages = clients.authorizationFor(subscription).roleAssignments.listForScope(scope, {
       filter: principalId ? `principalId eq '${principalId}'` : 'atScope()',
     });
-    for await (const raw of pages) addListed(assignments, raw, scope, quarantine);
+    const strings = new StringPool();
+    for await (const raw of pages) addListed(assignments, raw, scope, quarantine, strings);
     return { completeness: { scope, kind, complete: true }, assignments, managedIdentities: [] };
   } catch (error) {
     return {
@@ -188,14 +189,20 @@ export async function readAssignmentsAt(
 }
 
 /** A listed assignment of `scope`, kept when it reads; set aside (about its principal) when not. */
-function addListed(into: ListedAssignment[], raw: unknown, scope: string, quarantine: Quarantine): void {
+function addListed(
+  into: ListedAssignment[],
+  raw: unknown,
+  scope: string,
+  quarantine: Quarantine,
+  strings: StringPool,
+): void {
   const a = quarantine.parse(roleAssignmentSchema, raw, {
     api: 'arm',
     source: `${scope}/providers/Microsoft.Authorization/roleAssignments`,
     scope,
     objectIdOf: (r) => r.principalId,
   });
-  if (a) into.push(toAssignment(a));
+  if (a) into.push(toAssignment(a, strings));
 }
 
 /** One role assignment by id; undefined when it does not exist (404). Other failures throw. */
@@ -211,7 +218,7 @@ export async function readAssignment(
       throw new IncompleteReadError(
         `role assignment ${id} cannot be read: ${describeIssues(parsed.error.issues)}`,
       );
-    return toAssignment(parsed.data);
+    return toAssignment(parsed.data, new StringPool());
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;
@@ -233,6 +240,7 @@ export async function readAssignmentsOf(
       ? `/subscriptions/${scope.id}`
       : `/providers/Microsoft.Management/managementGroups/${scope.id}`;
   const assignments: ArmScopeRead['assignments'] = [];
+  const strings = new StringPool();
   try {
     for (const principalId of principalIds) {
       const pages =
@@ -243,7 +251,7 @@ export async function readAssignmentsOf(
           : clients.authorizationFor().roleAssignments.listForScope(armScope, {
               filter: `principalId eq '${principalId}'`,
             });
-      for await (const raw of pages) addListed(assignments, raw, armScope, quarantine);
+      for await (const raw of pages) addListed(assignments, raw, armScope, quarantine, strings);
     }
     return {
       completeness: { scope: armScope, kind: scope.kind, complete: true },
@@ -263,6 +271,7 @@ export async function readManagementGroup(
   clients: AzureClients,
   managementGroup: string,
   quarantine: Quarantine = new Quarantine(),
+  strings: StringPool = new StringPool(),
 ): Promise<ArmScopeRead> {
   const scope = `/providers/Microsoft.Management/managementGroups/${managementGroup}`;
   const assignments: ArmScopeRead['assignments'] = [];
@@ -270,7 +279,7 @@ export async function readManagementGroup(
     for await (const raw of clients
       .authorizationFor()
       .roleAssignments.listForScope(scope, { filter: 'atScope()' }))
-      addListed(assignments, raw, scope, quarantine);
+      addListed(assignments, raw, scope, quarantine, strings);
     return {
       completeness: { scope, kind: 'managementGroup', complete: true },
       assignments,
@@ -398,7 +407,9 @@ async function* listRoleAssignmentsWire(
   clients: AzureClients,
   subscriptionId: string,
   quarantine: Quarantine,
+  strings: StringPool,
 ): AsyncGenerator<ListedAssignment[]> {
+  const share = (value: string) => strings.share(value);
   const url = `${armBase(clients)}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API}`;
   for await (const page of listArmWire(clients.authorizationFor(subscriptionId), url, wireAssignmentSchema, {
     into: quarantine,
@@ -408,21 +419,22 @@ async function* listRoleAssignmentsWire(
     },
   }))
     yield page.map(({ id, name, properties: p }) => ({
-      // The scope is interned first: the tail is checked against the copy that is kept.
-      idTail: idTail(id, intern(p.scope), name),
-      scope: intern(p.scope),
+      // The scope is shared first: the tail is checked against the copy that is kept.
+      idTail: idTail(id, share(p.scope), name),
+      scope: share(p.scope),
       // A principal holds several assignments, and assignments are created in bulk: one copy each.
-      principalId: intern(p.principalId.toLowerCase()),
-      principalType: p.principalType ? intern(p.principalType) : null,
+      principalId: share(p.principalId.toLowerCase()),
+      principalType: p.principalType ? share(p.principalType) : null,
       roleDefinitionId: roleDefinitionGuid(p.roleDefinitionId),
-      roleDefinitionRef: intern(p.roleDefinitionId),
+      roleDefinitionRef: share(p.roleDefinitionId),
       condition: p.condition || null,
-      createdOn: internTime(isoTime(p.createdOn)),
-      createdBy: p.createdBy ? intern(p.createdBy) : null,
+      createdOn: nullOr(isoTime(p.createdOn), share),
+      createdBy: nullOr(p.createdBy ?? null, share),
     }));
 }
 
-const internTime = (value: string | null): string | null => (value === null ? null : intern(value));
+const nullOr = (value: string | null, share: (value: string) => string): string | null =>
+  value === null ? null : share(value);
 
 /** An ISO 8601 time as ARM writes it (7 fractional digits) in the form Date writes (3); unreadable → null. */
 function isoTime(value: string | null | undefined): string | null {
@@ -430,17 +442,18 @@ function isoTime(value: string | null | undefined): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-function toAssignment(a: z.output<typeof roleAssignmentSchema>): ListedAssignment {
+function toAssignment(a: z.output<typeof roleAssignmentSchema>, strings: StringPool): ListedAssignment {
+  const share = (value: string) => strings.share(value);
   return {
-    idTail: idTail(a.id, a.scope, a.name),
-    scope: intern(a.scope),
+    idTail: idTail(a.id, share(a.scope), a.name),
+    scope: share(a.scope),
     principalId: a.principalId.toLowerCase(),
-    principalType: a.principalType ? intern(a.principalType) : null,
+    principalType: a.principalType ? share(a.principalType) : null,
     roleDefinitionId: roleDefinitionGuid(a.roleDefinitionId),
-    roleDefinitionRef: intern(a.roleDefinitionId),
+    roleDefinitionRef: share(a.roleDefinitionId),
     condition: a.condition || null,
     createdOn: a.createdOn ? a.createdOn.toISOString() : null,
-    createdBy: a.createdBy ? intern(a.createdBy) : null,
+    createdBy: nullOr(a.createdBy ?? null, share),
   };
 }
 

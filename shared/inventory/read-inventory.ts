@@ -15,6 +15,7 @@ import type {
 } from '../model/inventory';
 import type { RolePermission } from '../model/role-permissions';
 import { idOf, ReadRoleAssignment } from '../model/role-assignment';
+import { StringPool } from '../model/shared-strings';
 import {
   readManagementGroup,
   readSubscription,
@@ -61,6 +62,8 @@ export async function readInventory(
   options: ReadOptions = {},
 ): Promise<Inventory> {
   const quarantine = new Quarantine();
+  // Repeated strings of this read (scopes, principal ids, creators) held once; dropped with it.
+  const strings = new StringPool();
   const graph = new GraphReader(clients.graph(), { ...options.graph, quarantine, counter: clients.counter });
   // App role grants come from the granting side (a few resources' appRoleAssignedTo), not from
   // one lookup per service principal: a tenant's grants, in a fraction of the resource units.
@@ -68,8 +71,8 @@ export async function readInventory(
     options.grantsFrom === 'eachServicePrincipal' ? undefined : graph.grantingSideLookups();
   const armWork = mapLimit(armScopesOf(scope), options.scopeConcurrency ?? 8, (s) =>
     s.kind === 'subscription'
-      ? readSubscription(clients, s.id, quarantine)
-      : readManagementGroup(clients, s.id, quarantine),
+      ? readSubscription(clients, s.id, quarantine, strings)
+      : readManagementGroup(clients, s.id, quarantine, strings),
   );
   const early = new EarlyLookups(graph, grantingSide !== undefined);
   const directoryWork = Promise.all([

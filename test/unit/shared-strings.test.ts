@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intern, lowerShared } from '../../shared/model/shared-strings';
+import { lowerShared, StringPool } from '../../shared/model/shared-strings';
 
 describe('shared strings', () => {
   it('lowerShared lower-cases, the same for every spelling and on every call', () => {
@@ -9,9 +9,10 @@ describe('shared strings', () => {
     expect(lowerShared('reader')).toBe('reader');
   });
 
-  it('intern gives back the value it was given', () => {
+  it('a string pool gives back the value it was given, each spelling as it is', () => {
+    const pool = new StringPool();
     const scope = ['/subscriptions/', '11111111-1111-4111-8111-111111111111'].join('');
-    expect(intern(scope)).toBe('/subscriptions/11111111-1111-4111-8111-111111111111');
-    expect(intern(scope.toUpperCase())).toBe('/SUBSCRIPTIONS/11111111-1111-4111-8111-111111111111');
+    expect(pool.share(scope)).toBe('/subscriptions/11111111-1111-4111-8111-111111111111');
+    expect(pool.share(scope.toUpperCase())).toBe('/SUBSCRIPTIONS/11111111-1111-4111-8111-111111111111');
   });
 });
