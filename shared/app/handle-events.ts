@@ -62,19 +62,18 @@ export async function handleEvents(body: unknown, deps: EventDeps): Promise<Even
   const ledger = new EventLedger(deps.tables);
   const outcomes: EventOutcome[] = [];
   for (const raw of eventsOf(body)) {
-    const parsed = parseEvent(raw, { keyVaultDnsSuffix: deps.keyVaultDnsSuffix });
+    const parsed = parseEvent(raw, { keyVaultDnsSuffix: deps.keyVaultDnsSuffix, now: clock() });
     if (!parsed.ok) {
-      outcomes.push({
-        id: parsed.id,
-        type: null,
-        status: 'skipped',
-        note: parsed.reason,
-        objectIds: [],
-        changes: NO_CHANGES,
-      });
+      outcomes.push(skipped(parsed.id, null, parsed.reason));
       continue;
     }
     const event = parsed.event;
+    const unwatched = unwatchedSubscription(event, deps.tenant.scope.subscriptions);
+    if (unwatched) {
+      const note = `subscription ${unwatched} is not one the monitor watches (WIMON_SUBSCRIPTIONS); not acted on`;
+      outcomes.push(skipped(event.id, event.type, note));
+      continue;
+    }
     if (await ledger.seen(event.id, clock())) {
       outcomes.push({
         id: event.id,
@@ -90,6 +89,24 @@ export async function handleEvents(body: unknown, deps: EventDeps): Promise<Even
     outcomes.push(outcome);
   }
   return outcomes;
+}
+
+function skipped(id: string | null, type: string | null, note: string): EventOutcome {
+  return { id, type, status: 'skipped', note, objectIds: [], changes: NO_CHANGES };
+}
+
+/** The subscription an event is about, when the monitor does not watch it; undefined when it does. */
+function unwatchedSubscription(event: DomainEvent, watched: readonly string[]): string | undefined {
+  const where =
+    event.kind === 'roleAssignment'
+      ? event.assignmentId
+      : event.kind === 'federatedCredential'
+        ? event.identityResourceId
+        : event.vaultId;
+  const subscription = /^\/subscriptions\/([^/]+)/i.exec(where)?.[1];
+  // Management-group and tenant scopes emit no events (PLATFORM.md); one without a subscription is not ours either.
+  if (!subscription) return where.slice(0, 200) || '(none)';
+  return watched.some((w) => w.toLowerCase() === subscription.toLowerCase()) ? undefined : subscription;
 }
 
 async function processEvent(event: DomainEvent, deps: EventDeps, clock: () => Date): Promise<EventOutcome> {
@@ -167,12 +184,17 @@ async function processKeyVault(
   const base = { id: event.id, type: event.type, objectIds: [] };
   const cursors = new CursorStore(deps.tables);
   const applied = await cursors.get('keyvault', event.objectUrl);
-  // An event that does not say when it happened is applied, but never orders others (no cursor).
-  if (applied && event.time !== null && Date.parse(applied) > Date.parse(event.time))
+  // Applied only if newer than the last applied: an event that does not say when it happened
+  // cannot be shown newer, so once any dated event was applied it is stale; before that it may
+  // raise findings but resolves none and orders nothing (no cursor).
+  if (applied && (event.time === null || Date.parse(applied) > Date.parse(event.time)))
     return {
       ...base,
       status: 'stale',
-      note: `a newer event (${applied}) was already applied to ${event.objectUrl}`,
+      note:
+        event.time === null
+          ? `the event does not say when it happened, and an event of ${applied} was already applied to ${event.objectUrl}`
+          : `a newer event (${applied}) was already applied to ${event.objectUrl}`,
       changes: NO_CHANGES,
     };
   const { baseline } = await baselineForRun(deps.tables, deps.baseline);
@@ -185,7 +207,8 @@ async function processKeyVault(
   const target = event.objectUrl.toLowerCase();
   // The newest event says what the object's state is: any other Key Vault finding on it is over.
   const sync = await new FindingStore(deps.tables).sync(candidates, now, {
-    inView: (f: Finding) => ownerOf(f) === 'keyVault' && f.target.toLowerCase() === target,
+    inView: (f: Finding) =>
+      event.time !== null && ownerOf(f) === 'keyVault' && f.target.toLowerCase() === target,
     readCompletely: () => true,
     resolvedBy: evidence,
   });

@@ -176,8 +176,8 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     // Links are signed now, for this send only: the stored notice holds placeholders.
     const outcome = await transport.send({
       ...claimed,
-      html: resolveLinks(claimed.html, input.links, true),
-      text: resolveLinks(claimed.text, input.links, false),
+      html: resolveLinks(claimed.html, input.links, true, claimed.recipient),
+      text: resolveLinks(claimed.text, input.links, false, claimed.recipient),
     });
     if (outcome.ok) {
       await outbox.markSent(claimed, clock());

@@ -87,12 +87,24 @@ export function verifyToken(token: string, keys: string | readonly string[], now
 /**
  * Stored notices carry a link as this placeholder: the claim, unsigned (useless without the key).
  * The signed link is made only when the notice is sent (`resolveLinks`), so whoever reads the
- * outbox holds no link that works. Its characters survive HTML escaping unchanged.
+ * outbox holds no link that works.
+ *
+ * Only the monitor may write one. Its delimiters are Unicode noncharacters (U+FDD0, U+FDD1: kept
+ * for a program's internal use, never interchanged), and every piece of tenant text reaches a
+ * notice through `visibleText` or `escapeHtml` (report/safe-text.ts), which turn noncharacters
+ * into U+FFFD: a display name or subject that spells a placeholder arrives as inert text, so
+ * nothing a tenant writes is ever signed. The renderer inserts a placeholder as it is (its other
+ * characters are base64url, safe in an HTML attribute and in plain text).
  */
-const PLACEHOLDER = /\{\{wimon-link:([A-Za-z0-9_-]+)\}\}/g;
+const OPEN = '\ufdd0wimon-link:';
+const CLOSE = '\ufdd1';
+const PLACEHOLDER = /\ufdd0wimon-link:([A-Za-z0-9_-]+)\ufdd1/g;
 
-export function linkPlaceholder(claim: AttestationClaim): string {
-  return `{{wimon-link:${b64(Buffer.from(JSON.stringify(claim), 'utf8'))}}}`;
+/** A link only the monitor wrote (see above); render inserts it without escaping. */
+export type LinkPlaceholder = string & { readonly __monitorLink: unique symbol };
+
+export function linkPlaceholder(claim: AttestationClaim): LinkPlaceholder {
+  return `${OPEN}${b64(Buffer.from(JSON.stringify(claim), 'utf8'))}${CLOSE}` as LinkPlaceholder;
 }
 
 export interface LinkConfig {
@@ -101,10 +113,17 @@ export interface LinkConfig {
 }
 
 /**
- * Replaces every placeholder with its signed link (escaped for HTML when `html`). Without the link
- * configuration (or with a placeholder that is not a claim) the link is left out and says so.
+ * Replaces every placeholder with its signed link (escaped for HTML when `html`). A placeholder is
+ * signed only when its claim acts for `recipient`, the one the notice goes to (a second guard: a
+ * placeholder that reached another's notice cannot act for them). Without the link configuration,
+ * or for a placeholder that is not such a claim, the link is left out and says so.
  */
-export function resolveLinks(body: string, config: LinkConfig | undefined, html: boolean): string {
+export function resolveLinks(
+  body: string,
+  config: LinkConfig | undefined,
+  html: boolean,
+  recipient: string,
+): string {
   return body.replace(PLACEHOLDER, (_, encoded: string) => {
     const parsed = (() => {
       try {
@@ -114,6 +133,7 @@ export function resolveLinks(body: string, config: LinkConfig | undefined, html:
       }
     })();
     if (!config || !parsed?.success) return '#link-unavailable';
+    if (parsed.data.rcpt.trim().toLowerCase() !== recipient.trim().toLowerCase()) return '#link-unavailable';
     const url = `${config.baseUrl}?t=${signClaim(parsed.data, config.key)}`;
     return html ? url.replace(/&/g, '&#38;').replace(/"/g, '&#34;').replace(/</g, '&#60;') : url;
   });

@@ -52,6 +52,9 @@ export class ArmBudget {
   }
 }
 
+/** The longest single wait a Retry-After is honoured for (ARM and Graph alike). */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
 export function armThrottlePolicy(
   options: { maxWaits?: number; sleep?: (ms: number) => Promise<void>; budget?: ArmBudget } = {},
 ): PipelinePolicy {
@@ -64,8 +67,10 @@ export function armThrottlePolicy(
         await options.budget?.take(request.url, request.method);
         const response = await next(request);
         if (response.status !== 429 || waits >= maxWaits || request.abortSignal?.aborted) return response;
+        // Honoured up to a minute a wait: a header asking for more (or for a date far ahead) must
+        // not park a run beyond its deadline; after maxWaits the 429 goes to the SDK and is reported.
         const seconds = retryAfterSeconds(response.headers.get('retry-after')) ?? Math.min(32, 2 ** waits);
-        await sleep(seconds * 1000);
+        await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, seconds) * 1000);
       }
     },
   };

@@ -117,9 +117,11 @@ const EXPECTED_WORDS: Record<string, string> = {
 function describeValue(value: unknown): string {
   if (value === null) return 'empty (null)';
   if (typeof value === 'number')
-    return Number.isFinite(value)
-      ? `the number ${value}`
-      : 'a number too large to hold (it reads as infinity)';
+    return Number.isNaN(value)
+      ? 'not-a-number (.nan)'
+      : Number.isFinite(value)
+        ? `the number ${value}`
+        : 'a number too large to hold (it reads as infinity)';
   if (typeof value === 'string') return `the text '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
   if (typeof value === 'boolean') return `${value}`;
   if (Array.isArray(value)) return 'a list';
@@ -136,6 +138,9 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): { found: boolean; 
   return { found: true, value: node };
 }
 
+/** Keys whose value is a date (YYYY-MM-DD). */
+const DATE_KEYS = new Set(['reviewBy', 'expires']);
+
 function messageFor(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'invalid_type') {
     // zod does not report the input it refused: look it up, so a wrong value is not "required".
@@ -146,8 +151,14 @@ function messageFor(issue: z.core.$ZodIssue, raw: unknown): string {
     const digits = typeof at.value === 'number' ? /^(\d{4})(\d{2})(\d{2})$/.exec(String(at.value)) : null;
     if (digits && issue.expected === 'string')
       return `must be a date written YYYY-MM-DD, not the number ${at.value} (write ${digits[1]}-${digits[2]}-${digits[3]})`;
+    if (typeof at.value === 'number' && Number.isNaN(at.value))
+      return `must be ${expected}, not not-a-number (.nan)`;
     if (typeof at.value === 'number' && !Number.isFinite(at.value))
       return `must be ${expected} within range, not a number too large to hold (it reads as infinity)`;
+    // A date written as a number (epoch seconds, a year): say how a date is written.
+    const key = issue.path.at(-1);
+    if (issue.expected === 'string' && typeof key === 'string' && DATE_KEYS.has(key))
+      return `must be a date written YYYY-MM-DD, not ${describeValue(at.value)}`;
     return `must be ${expected}, not ${describeValue(at.value)}`;
   }
   if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
@@ -156,8 +167,11 @@ function messageFor(issue: z.core.$ZodIssue, raw: unknown): string {
   return issue.message;
 }
 
+const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
+
 /** Deeper than this is no baseline (it needs about six levels): refused before YAML recurses into it. */
 export const MAX_NESTING = 64;
+const NESTING_MESSAGE = `YAML nests deeper than ${MAX_NESTING} levels here (a baseline needs about six): check for runaway brackets or indentation`;
 const MAX_ALIAS_COUNT = 100;
 
 /**
@@ -189,7 +203,9 @@ function runawayNesting(text: string): number | undefined {
       if (c === quote) quote = null;
       continue;
     }
-    if (c === '"' || c === "'") quote = c;
+    // A quote opens a quoted scalar only where a scalar can start (after white space or an
+    // indicator): the apostrophe in a plain scalar (`it's`) is text, not the start of a quote.
+    if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:-]/.test(text[i - 1]!))) quote = c;
     else if (c === '#') {
       const end = text.indexOf('\n', i);
       i = end === -1 ? text.length : end - 1;
@@ -238,11 +254,35 @@ export function parseBaseline(text: string, file: string, now: Date): Baseline {
         line,
         col: runaway - lastBreak,
         path: '',
-        message: `YAML nests deeper than ${MAX_NESTING} levels here (a baseline needs about six): check for runaway brackets or indentation`,
+        message: NESTING_MESSAGE,
       },
     ]);
   }
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Dates stay text whatever YAML version the file declares: YAML 1.1 (`%YAML 1.1`) would read
+  // 2027-03-01 as a timestamp, and the baseline's dates are text (YYYY-MM-DD).
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    customTags: (tags) => tags.filter((t) => (typeof t === 'string' ? t : t.tag) !== TIMESTAMP_TAG),
+  });
+  // A tag YAML does not know (`!evil 1`) is read as if absent: the value would be judged as
+  // something it was not written as. Refused, naming the tag.
+  const unknownTags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (doc.errors.length === 0 && unknownTags.length > 0)
+    throw new BaselineValidationError(
+      unknownTags.map((w) => {
+        const pos = lines.linePos(w.pos[0]);
+        const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'a tag';
+        return {
+          file,
+          line: pos.line,
+          col: pos.col,
+          path: '',
+          message: `YAML tag ${tag} is not one a baseline uses: remove it and write the plain value`,
+        };
+      }),
+    );
   if (doc.errors.length > 0) {
     throw new BaselineValidationError(
       doc.errors.map((e) => {
@@ -257,6 +297,9 @@ export function parseBaseline(text: string, file: string, now: Date): Baseline {
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
+    // The pre-check is approximate: nesting it missed still ends as a problem, not a stack overflow.
+    if (error instanceof RangeError)
+      throw new BaselineValidationError([{ file, line: 1, col: 1, path: '', message: NESTING_MESSAGE }]);
     if (!(error instanceof ReferenceError || /alias/i.test(String(error)))) throw error;
     // An alias that expands into too many values (a "billion laughs" document): name the first alias.
     let first: Node | undefined;

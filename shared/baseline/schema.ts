@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { armScopeProblem } from '../model/arm-scope';
+import { identifierTextProblem, issuerProblem } from './identifier-text';
 import { ruleIds } from '../rules/catalogue';
 
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -64,12 +65,21 @@ const email = z
 const isoDate = z
   .string({ error: 'must be a date written YYYY-MM-DD' })
   .refine(isCalendarDate, { error: 'must be a real date written YYYY-MM-DD' });
+/** Text that is compared with what Azure returns: nothing invisible, nothing that passes for another letter. */
+const identifier = (schema: z.ZodString = z.string()) =>
+  schema.superRefine((value, ctx) => {
+    const problem = identifierTextProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const armScope = z.string().superRefine((value, ctx) => {
-  const problem = armScopeProblem(value);
+  const problem = identifierTextProblem(value) ?? armScopeProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 const positiveDays = z.number().int({ error: 'must be a whole number of days' }).min(1).max(3650);
-const issuerUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
+const issuerUrl = z.string().superRefine((value, ctx) => {
+  const problem = issuerProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const policySchema = z.strictObject({
   securityContacts: z.array(email).min(1, { error: 'name at least one security operations address' }),
@@ -81,9 +91,11 @@ export const policySchema = z.strictObject({
   credentialUnusedDays: positiveDays.default(30),
   /** How far an owner's "still needed" attestation may push an identity's review date. */
   maxAttestationDays: positiveDays.default(90),
-  privilegedRoles: z.array(z.string().min(1)).default(DEFAULT_PRIVILEGED_ROLES),
-  privilegedAppRoles: z.array(z.string().min(1)).default(DEFAULT_PRIVILEGED_APP_ROLES),
-  secretManagerRoles: z.array(z.string().min(1)).default(DEFAULT_SECRET_MANAGER_ROLES),
+  /** The furthest an identity's reviewBy may lie ahead: every identity is reviewed at least this often. */
+  maxReviewDays: positiveDays.default(365),
+  privilegedRoles: z.array(identifier(z.string().min(1))).default(DEFAULT_PRIVILEGED_ROLES),
+  privilegedAppRoles: z.array(identifier(z.string().min(1))).default(DEFAULT_PRIVILEGED_APP_ROLES),
+  secretManagerRoles: z.array(identifier(z.string().min(1))).default(DEFAULT_SECRET_MANAGER_ROLES),
   trustedIssuers: z.array(issuerUrl).default(['https://token.actions.githubusercontent.com']),
   environments: z
     .record(
@@ -94,14 +106,14 @@ export const policySchema = z.strictObject({
 });
 
 export const roleSchema = z.strictObject({
-  role: z.string().min(1, { error: 'name the role or its role definition GUID' }),
+  role: identifier(z.string().min(1, { error: 'name the role or its role definition GUID' })),
   scope: armScope,
 });
 
 export const federatedCredentialSchema = z
   .strictObject({
     issuer: issuerUrl,
-    subject: z.string().min(1).optional(),
+    subject: identifier(z.string().min(1)).optional(),
     /** A flexible federated credential (Microsoft Entra): the expression it matches claims with. */
     claimsMatchingExpression: z
       .strictObject({
@@ -109,7 +121,10 @@ export const federatedCredentialSchema = z
         languageVersion: z.number().int().min(1),
       })
       .optional(),
-    audiences: z.array(z.string().min(1)).min(1).default([STANDARD_FIC_AUDIENCE]),
+    audiences: z
+      .array(identifier(z.string().min(1)))
+      .min(1)
+      .default([STANDARD_FIC_AUDIENCE]),
   })
   .refine((f) => (f.subject === undefined) !== (f.claimsMatchingExpression === undefined), {
     error: 'declare either subject or claimsMatchingExpression (a flexible credential), not both or neither',
@@ -141,9 +156,11 @@ export const identitySchema = z
     federatedCredentials: z.array(federatedCredentialSchema).default([]),
     appRoles: z
       .array(
-        z.string().regex(/^[^/]+\/[^/]+$/, {
-          error: 'must be written "Resource/Permission", e.g. Microsoft Graph/User.Read.All',
-        }),
+        identifier(
+          z.string().regex(/^[^/]+\/[^/]+$/, {
+            error: 'must be written "Resource/Permission", e.g. Microsoft Graph/User.Read.All',
+          }),
+        ),
       )
       .default([]),
   })
@@ -171,8 +188,7 @@ export const exemptionSchema = z.strictObject({
     z.enum(ruleIds(), { error: 'must be one rule id from the catalogue (no wildcards)' }),
   ),
   identity: z.string().min(1, { error: 'name the identity (its name or object id)' }),
-  target: z
-    .string()
+  target: identifier(z.string())
     .min(1, { error: 'name the exact target of the finding' })
     .refine((t) => !t.includes('*'), {
       error: 'must be an exact target, not a wildcard',
@@ -235,6 +251,15 @@ export function baselineSchema(today: string) {
               : `unknown environment '${identity.environment}': declare it under policy.environments`,
           });
         }
+      });
+      const maxReview = Date.parse(`${today}T00:00:00Z`) + b.policy.maxReviewDays * DAY_MS;
+      b.identities.forEach((identity, i) => {
+        if (isCalendarDate(identity.reviewBy) && Date.parse(`${identity.reviewBy}T00:00:00Z`) > maxReview)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['identities', i, 'reviewBy'],
+            message: `is more than policy.maxReviewDays (${b.policy.maxReviewDays}) days after ${today}: every identity is reviewed at least that often`,
+          });
       });
       const maxExpiry = Date.parse(`${today}T00:00:00Z`) + b.policy.maxExemptionDays * DAY_MS;
       const exemptionKeys = new Map<string, number>();

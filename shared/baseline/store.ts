@@ -155,11 +155,14 @@ export class BaselineStore {
       );
     }
     // Stored content was valid when applied; re-checking keeps the "validate at the boundary" rule
-    // for anything edited in the table by hand. Exemption lengths were checked at apply time.
+    // for anything edited in the table by hand. Exemption lengths and review horizons (bounds
+    // relative to the day of applying) were checked at apply time.
     const result = baselineSchema('0001-01-01').safeParse(value);
     if (!result.success) {
       const problems = result.error.issues.filter(
-        (i) => !(i.path[0] === 'exemptions' && i.path[2] === 'expires'),
+        (i) =>
+          !(i.path[0] === 'exemptions' && i.path[2] === 'expires') &&
+          !(i.path[0] === 'identities' && i.path[2] === 'reviewBy' && i.code === 'custom'),
       );
       if (problems.length)
         throw new StoredBaselineCorruptError(

@@ -1,6 +1,6 @@
 /** `wimon notify` (plan and send notices, as the notify timers do) and `wimon notices` (the outbox). */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { UsageError, ConfigurationError } from '../errors';
+import { UsageError, ConfigurationError, IncompleteReadError } from '../errors';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeNotify, notify } from '../app/notify';
@@ -83,6 +83,12 @@ export function registerNotifyCommands(program: Command, io: CliIo): void {
             if (opts.out) writeNotices(path.resolve(io.cwd, opts.out), result.planned);
             for (const n of result.planned) io.out(`${n.kind.padEnd(13)} ${n.recipient}  ${n.subject}`);
             io.out(describeNotify(result));
+            // The notices went out (to the owners as declared), but the run did not see what it
+            // looked for: say so with the exit code too, like any other incomplete read.
+            if (result.owners.error)
+              throw new IncompleteReadError(
+                `owner accounts could not be checked in Microsoft Entra: ${result.owners.error}`,
+              );
           },
         );
       },

@@ -118,11 +118,42 @@ export function eventsOf(body: unknown): unknown[] {
 export interface ParseOptions {
   /** Key Vault DNS suffix of the cloud (WIMON_VAULT_DNS_SUFFIX); vault hosts must be `<name>.<suffix>`. */
   keyVaultDnsSuffix?: string;
+  /** The handler's time: an event dated further ahead than MAX_CLOCK_SKEW_MS is refused. */
+  now?: Date;
+}
+
+/**
+ * Event Grid delivers events of at most 1 MB (its documented limit): anything larger did not come
+ * from it, and is refused before any of it is stored.
+ */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+/**
+ * The longest resource id an event may name: far above any ARM id a role assignment or a federated
+ * credential has, far below Table Storage's 32,768-character property limit, so one hostile event
+ * cannot fail the writes of a delivery.
+ */
+export const MAX_RESOURCE_ID_LENGTH = 2048;
+/** How far ahead of the handler's clock an event's time may be (clocks differ a little; more is a forgery or a fault). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+function sizeOf(raw: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
+  } catch {
+    return Infinity;
+  }
 }
 
 export function parseEvent(raw: unknown, options: ParseOptions = {}): ParsedEvent {
-  const rawId = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : null;
+  const givenId = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : null;
+  // An id is shown in outcomes and logs: a hostile one is cut, never repeated whole.
+  const rawId = givenId && givenId.length > 200 ? `${givenId.slice(0, 200)}…` : givenId;
   const fail = (reason: string, ignored = false): ParsedEvent => ({ ok: false, id: rawId, reason, ignored });
+  const bytes = sizeOf(raw);
+  if (bytes > MAX_EVENT_BYTES)
+    return fail(
+      `the event is ${bytes} bytes; Event Grid delivers events of at most ${MAX_EVENT_BYTES} bytes; not acted on`,
+    );
   // Normalise both schemas to the Event Grid shape the SDK's type guards take.
   let event: EventGridEvent<unknown>;
   let source: string;
@@ -149,6 +180,11 @@ export function parseEvent(raw: unknown, options: ParseOptions = {}): ParsedEven
   }
   const stated = isCloudEvent ? (raw as { time?: unknown }).time !== undefined : true;
   const base = { id: event.id, type: event.eventType, time: stated ? event.eventTime.toISOString() : null };
+  // A time far ahead would order every real event after it as stale (a Key Vault cursor), for good.
+  if (stated && options.now && event.eventTime.getTime() > options.now.getTime() + MAX_CLOCK_SKEW_MS)
+    return fail(
+      `the event's time ${base.time} is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of ${options.now.toISOString()}; not acted on`,
+    );
 
   if (
     isSystemEvent('Microsoft.Resources.ResourceWriteSuccess', event) ||
@@ -156,9 +192,14 @@ export function parseEvent(raw: unknown, options: ParseOptions = {}): ParsedEven
   ) {
     const data = resourceData.safeParse(event.data);
     if (!data.success) return fail(`${event.eventType} without the expected data: ${issues(data.error)}`);
+    if (data.data.resourceUri.length > MAX_RESOURCE_ID_LENGTH)
+      return fail(
+        `${event.eventType}: the resource id is ${data.data.resourceUri.length} characters; longer than any Azure resource id (${MAX_RESOURCE_ID_LENGTH}); not acted on`,
+      );
     const actor = actorOf(data.data.claims ?? {});
+    // The resource says where it is; a payload subscriptionId that disagrees is not believed.
     const subscriptionId =
-      data.data.subscriptionId ?? /^\/subscriptions\/([^/]+)/i.exec(data.data.resourceUri)?.[1] ?? '';
+      /^\/subscriptions\/([^/]+)/i.exec(data.data.resourceUri)?.[1] ?? data.data.subscriptionId ?? '';
     const role = ROLE_ASSIGNMENT_OP.exec(data.data.operationName);
     if (role)
       return {
@@ -190,14 +231,21 @@ export function parseEvent(raw: unknown, options: ParseOptions = {}): ParsedEven
         },
       };
     }
-    return fail(`operation ${data.data.operationName} is not one the monitor handles`, true);
+    return fail(`operation ${shortText(data.data.operationName)} is not one the monitor handles`, true);
   }
 
   const kv = KEY_VAULT.exec(event.eventType);
   if (kv)
     return parseKeyVault(base, kv, event.data, source, fail, options.keyVaultDnsSuffix ?? 'vault.azure.net');
-  return fail(`event type ${event.eventType} is not one the monitor handles`, true);
+  return fail(`event type ${shortText(event.eventType)} is not one the monitor handles`, true);
 }
+
+/** Key Vault's naming rules: vaults 3-24 letters, digits and dashes (starting with a letter); objects 1-127 letters, digits and dashes. */
+const VAULT_NAME = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
+const OBJECT_NAME = /^[0-9a-z-]{1,127}$/i;
+const VERSION = /^[0-9a-z]{1,64}$/i;
+/** Event text quoted in a reason: bounded, so an outcome or log line cannot be made huge. */
+const shortText = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 const epochSeconds = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish();
 
@@ -232,19 +280,49 @@ function parseKeyVault(
     if (s == null || !Number.isFinite(s) || Math.abs(s) > 8.64e12) return null;
     return new Date(s * 1000).toISOString();
   };
-  const url = new URL(d.data.id);
-  // The object must live on a vault of this cloud: anything else is refused, never a finding target.
-  const host = url.hostname.toLowerCase();
+  // Routed by the object's URL alone, and only when nothing else in the event contradicts it: the
+  // URL must be https on a vault host of this cloud (no port, no user), under the collection the
+  // event type names, with names Key Vault allows; VaultName, ObjectName, ObjectType, Version and
+  // the vault the event came from (topic/source) must all say the same.
   const suffix = dnsSuffix.replace(/^\./, '').toLowerCase();
-  if (
-    url.protocol !== 'https:' ||
-    !host.endsWith(`.${suffix}`) ||
-    host.slice(0, -suffix.length - 1).includes('.')
-  )
+  const collection = kv[1] === 'Secret' ? 'secrets' : 'certificates';
+  const at = /^https:\/\/([^/?#:@\\]+)(\/[^?#]*)?$/i.exec(d.data.id);
+  const host = at?.[1]?.toLowerCase();
+  if (!at || !host || !host.endsWith(`.${suffix}`))
     return fail(
-      `${base.type}: ${url.protocol}//${host} is not a Key Vault host under ${suffix}; not acted on`,
+      `${base.type}: ${shortText(d.data.id)} is not an https URL on a Key Vault host under ${suffix}; not acted on`,
     );
-  const segments = url.pathname.split('/').filter(Boolean); // secrets/<name>/<version>
+  const vault = host.slice(0, -suffix.length - 1);
+  const noObject = `${base.type}: ${shortText(d.data.id)} does not name a Key Vault ${collection.slice(0, -1)} and version; not acted on`;
+  const m = /^\/([^/\\]+)\/([^/\\]+)(?:\/([^/\\]*))?\/?$/.exec(at[2] ?? '');
+  if (!m) return fail(noObject);
+  const [, kind, name, version] = m as unknown as [string, string, string, string | undefined];
+  if (!VAULT_NAME.test(vault))
+    return fail(`${base.type}: ${host} is not a Key Vault host under ${suffix}; not acted on`);
+  if (kind.toLowerCase() !== collection)
+    return fail(
+      `${base.type}: the object ${shortText(d.data.id)} is not under /${collection}/; not acted on`,
+    );
+  if (!OBJECT_NAME.test(name) || (version !== undefined && version !== '' && !VERSION.test(version)))
+    return fail(noObject);
+  const sourceVault = /\/providers\/microsoft\.keyvault\/vaults\/([^/]+)$/i.exec(source)?.[1];
+  const contradictions = [
+    d.data.vaultname.toLowerCase() !== vault ? `VaultName ${shortText(d.data.vaultname)}` : '',
+    d.data.objectname.toLowerCase() !== name.toLowerCase()
+      ? `ObjectName ${shortText(d.data.objectname)}`
+      : '',
+    d.data.objecttype.toLowerCase() !== kv[1]!.toLowerCase()
+      ? `ObjectType ${shortText(d.data.objecttype)}`
+      : '',
+    version && d.data.version && d.data.version.toLowerCase() !== version.toLowerCase()
+      ? `Version ${shortText(d.data.version)}`
+      : '',
+    sourceVault?.toLowerCase() !== vault ? `the event's vault ${shortText(source)}` : '',
+  ].filter(Boolean);
+  if (contradictions.length)
+    return fail(
+      `${base.type}: ${contradictions.join(', ')} contradict${contradictions.length === 1 ? 's' : ''} the object URL ${shortText(d.data.id)}; not acted on`,
+    );
   return {
     ok: true,
     event: {
@@ -253,10 +331,10 @@ function parseKeyVault(
       change: kv[2] === 'NearExpiry' ? 'nearExpiry' : kv[2] === 'Expired' ? 'expired' : 'newVersion',
       objectType: kv[1] === 'Secret' ? 'secret' : 'certificate',
       vaultId: source,
-      vaultName: d.data.vaultname,
-      objectName: d.data.objectname,
-      objectUrl: `${url.origin}/${segments.slice(0, 2).join('/')}`.toLowerCase(),
-      version: d.data.version ?? null,
+      vaultName: vault,
+      objectName: name,
+      objectUrl: `https://${host}/${collection}/${name}`.toLowerCase(),
+      version: version || null,
       notBefore: epoch(d.data.nbf),
       expires: epoch(d.data.exp),
     },

@@ -10,7 +10,13 @@
  * Retry-After. The units admitted between one throttling and the next are what the bucket refilled
  * in that time: that rate, a little under it, is the pace from then on. A 429 while pacing lowers
  * the pace a little and pauses again.
+ *
+ * A round in which every item was throttled admitted nothing: that says the bucket is empty, not
+ * that it refills at 0 a second, so it pauses for the Retry-After and learns no pace from it (a
+ * pace of 0 would wait for ever). A Retry-After is honoured up to MAX_RETRY_AFTER_SECONDS.
  */
+import { MAX_RETRY_AFTER_SECONDS } from '../azure/throttle-policy';
+
 export class GraphPacer {
   /** Resource units per second this reader may spend; undefined until learned. */
   private rate: number | undefined;
@@ -54,7 +60,7 @@ export class GraphPacer {
         await this.sleep(this.pausedUntil - now);
         continue;
       }
-      if (this.rate === undefined) return;
+      if (this.rate === undefined || !(this.rate > 0)) return;
       // A fifth of a second's worth at most: the pace, not bursts above it.
       this.tokens = Math.min(
         Math.max(units, this.rate / 5),
@@ -70,15 +76,18 @@ export class GraphPacer {
   }
 
   /** What one $batch answer said: units its items cost, how many were throttled, the longest Retry-After. */
-  report(admittedUnits: number, throttledItems: number, retryAfterSeconds: number): void {
+  report(admittedUnits: number, throttledItems: number, retryAfter: number): void {
     const now = this.clock();
+    const retryAfterSeconds = Number.isFinite(retryAfter)
+      ? Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, retryAfter))
+      : MAX_RETRY_AFTER_SECONDS;
     // Units admitted during a pause went to batches sent before it: not part of the refill.
     if (this.since && now >= this.pausedUntil) this.since.admitted += admittedUnits;
     if (throttledItems === 0) return;
     const elapsed = this.since ? (now - this.since.at) / 1000 : 0;
     // Throttled again after at least one pause: the bucket refilled what was admitted since.
-    if (this.since && elapsed >= Math.max(0.5, retryAfterSeconds)) {
-      const refill = this.since.admitted / elapsed;
+    const refill = this.since && elapsed > 0 ? this.since.admitted / elapsed : 0;
+    if (this.since && elapsed >= Math.max(0.5, retryAfterSeconds) && refill > 0) {
       this.rate = this.rate === undefined ? refill * 0.98 : Math.min(this.rate * 0.97, refill * 0.98);
     } else if (this.rate !== undefined && now >= this.pausedUntil) {
       this.rate *= 0.97;

@@ -25,6 +25,7 @@ import { limiter, mapLimit } from './concurrency';
 import { GraphPacer } from './graph-pacer';
 import type { RequiredAccess } from '../azure/access';
 import type { RequestCounter } from '../azure/request-counter';
+import { MAX_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../azure/throttle-policy';
 
 export const GRAPH_ACCESS: RequiredAccess = {
   by: 'shared/inventory/graph-reader.ts',
@@ -41,6 +42,11 @@ const MAX_BATCH = 20;
 const DEFAULT_BATCH_CONCURRENCY = 12;
 /** Rounds of a $batch with throttled items waited out before an item is given up as unreadable. */
 const MAX_THROTTLED_ROUNDS = 12;
+/**
+ * Server errors a $batch item (or a page) is retried on, with the reader's item budget: 500 and
+ * 502 as well as 503/504 (one transient 500 on one owners item must not blind the run to it).
+ */
+const TRANSIENT_ITEM_STATUS = [500, 502, 503, 504];
 const PAGE = 999;
 
 const passwordSchema = z.object({
@@ -231,7 +237,7 @@ export class GraphReader {
   /** Every item of a collection, page by page; `onPage` sees each page as it arrives. */
   private async listAll<T>(path: string, schema: z.ZodType<T>, onPage?: (items: T[]) => void): Promise<T[]> {
     const out: T[] = [];
-    let page = pageSchema.parse(await this.graph.api(path).get());
+    let page = pageSchema.parse(await this.getPage(path));
     // A service principal's object id is its id; an application's findings are its service principal's (by appId).
     const where = {
       api: 'graph' as const,
@@ -247,7 +253,25 @@ export class GraphReader {
       onPage?.(items);
       const next = page['@odata.nextLink'];
       if (!next) return out;
-      page = pageSchema.parse(await this.graph.api(next).get());
+      page = pageSchema.parse(await this.getPage(next));
+    }
+  }
+
+  /**
+   * One page. The Graph client retries 429, 503 and 504 itself; a 500 or 502 it passes on at
+   * once, so those are retried here with the item budget (attempts and backoff as for $batch items).
+   */
+  private async getPage(path: string): Promise<unknown> {
+    const maxAttempts = this.options.maxItemAttempts ?? 5;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.graph.api(path).get()) as unknown;
+      } catch (error) {
+        const status = (error as { statusCode?: unknown }).statusCode;
+        if (attempt >= maxAttempts || typeof status !== 'number' || ![500, 502].includes(status)) throw error;
+        await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, 2 ** attempt) * 1000);
+      }
     }
   }
 
@@ -509,11 +533,11 @@ export class GraphReader {
         } else if (
           // Throttling is waited out longer than a failing server: the bucket refills.
           (item.status === 429 && throttledRounds < MAX_THROTTLED_ROUNDS) ||
-          ([503, 504].includes(item.status) && attempt < maxAttempts)
+          (TRANSIENT_ITEM_STATUS.includes(item.status) && attempt < maxAttempts)
         ) {
           retry.push(url);
-          const header = headerOf(item.headers, 'retry-after');
-          waitSeconds = Math.max(waitSeconds, Number(header) || 2 ** attempt);
+          const header = retryAfterSeconds(headerOf(item.headers, 'retry-after'));
+          waitSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(waitSeconds, header ?? 2 ** attempt));
         } else {
           const code = (item.body as { error?: { code?: string } } | undefined)?.error?.code ?? '';
           throw new GraphReadError(`Graph ${url} answered HTTP ${item.status} ${code}`.trim(), item.status);

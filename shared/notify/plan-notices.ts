@@ -13,7 +13,7 @@ import type { Baseline } from '../baseline/schema';
 import type { Finding } from '../model/finding';
 import { dateOf, DAY_MS } from '../rules/context';
 import { escalationDue, ownerStage } from './cadence';
-import { linkPlaceholder, newClaim } from '../attest/links';
+import { linkPlaceholder, newClaim, type LinkPlaceholder } from '../attest/links';
 import { normaliseAddress, routeFinding } from './recipients';
 import type { OwnerAccounts } from './owner-accounts';
 import {
@@ -95,7 +95,7 @@ export const SNOOZE_DAYS = 7;
 function digestLinks(recipient: string, baseline: Baseline, now: Date): DigestLinks {
   const url = linkPlaceholder;
   const until = dateOf(new Date(now.getTime() + baseline.policy.maxAttestationDays * DAY_MS));
-  const perIdentity = new Map<string, { url: string; until: string } | undefined>();
+  const perIdentity = new Map<string, { url: LinkPlaceholder; until: string } | undefined>();
   return {
     stillNeeded: (f) => {
       if (!perIdentity.has(f.identity.objectId)) {

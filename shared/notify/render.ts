@@ -13,6 +13,7 @@ import { ruleDefinition } from '../rules/catalogue';
 import { dueText } from './cadence';
 import { situationAndAction } from '../report/finding-text';
 import { fixLink, portalLink } from '../report/portal-links';
+import type { LinkPlaceholder } from '../attest/links';
 
 export interface RenderedEmail {
   subject: string;
@@ -58,11 +59,18 @@ function badge(severity: string): string {
   return `<span style="display:inline-block;padding:2px 8px;border-radius:3px;background:${colour};color:#ffffff;font-size:12px;font-weight:700;letter-spacing:0.04em;mso-line-height-rule:exactly;line-height:18px">${escapeHtml(severity.toUpperCase())}</span>`;
 }
 
+/**
+ * An href ready for an attribute: a URL built from tenant data is escaped; a link placeholder
+ * (only the monitor makes one, attest/links.ts) goes in as it is, or escaping would break it.
+ */
+const href = (url: string) => escapeHtml(url);
+const monitorHref = (link: LinkPlaceholder) => link as string;
+
 /** A button that survives Outlook: a table cell with a background colour holding the link. */
-function button(url: string, label: string, primary = true): string {
+function button(hrefValue: string, label: string, primary = true): string {
   const bg = primary ? LINK : '#ffffff';
   const fg = primary ? '#ffffff' : LINK;
-  return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="left" style="margin:6px 8px 0 0"><tr><td bgcolor="${bg}" style="border:1px solid ${LINK};border-radius:4px;background:${bg}"><a href="${escapeHtml(url)}" style="display:inline-block;padding:7px 12px;font-family:${FONT};font-size:14px;font-weight:600;color:${fg};text-decoration:none">${escapeHtml(label)}</a></td></tr></table>`;
+  return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="left" style="margin:6px 8px 0 0"><tr><td bgcolor="${bg}" style="border:1px solid ${LINK};border-radius:4px;background:${bg}"><a href="${hrefValue}" style="display:inline-block;padding:7px 12px;font-family:${FONT};font-size:14px;font-weight:600;color:${fg};text-decoration:none">${escapeHtml(label)}</a></td></tr></table>`;
 }
 
 const buttons = (list: string[]) =>
@@ -89,8 +97,8 @@ ${body}
 
 /** Attestation links for one recipient (absent when links are not configured). */
 export interface DigestLinks {
-  stillNeeded(f: Finding): { url: string; until: string } | undefined;
-  snooze(f: Finding): { url: string; days: number } | undefined;
+  stillNeeded(f: Finding): { url: LinkPlaceholder; until: string } | undefined;
+  snooze(f: Finding): { url: LinkPlaceholder; days: number } | undefined;
 }
 
 function meta(f: Finding, now: Date): string {
@@ -107,7 +115,7 @@ function findingHtml(f: Finding, portal: string, now: Date, links?: DigestLinks)
 <p style="margin:0 0 6px">${badge(f.severity)} <span style="font-size:13px;color:#484644">${escapeHtml(meta(f, now))}</span></p>
 <p style="margin:0 0 6px">${escapeHtml(situation)}</p>
 <p style="margin:0"><strong>Do this:</strong> ${escapeHtml(action)}</p>
-${buttons([button(fix.url, fix.label), ...(snooze ? [button(snooze.url, `Snooze ${snooze.days} days`, false)] : [])])}
+${buttons([button(href(fix.url), fix.label), ...(snooze ? [button(monitorHref(snooze.url), `Snooze ${snooze.days} days`, false)] : [])])}
 </td></tr></table>`;
 }
 
@@ -120,7 +128,7 @@ function findingText(f: Finding, portal: string, now: Date, links?: DigestLinks)
     `  Do this: ${plain(action)}`,
     `  ${plain(meta(f, now))}`,
     `  ${fix.label.replace(/^Open (in the )?/, '')}: ${plain(fix.url)}`,
-    ...(snooze ? [`  Snooze for ${snooze.days} days: ${plain(snooze.url)}`] : []),
+    ...(snooze ? [`  Snooze for ${snooze.days} days: ${snooze.url}`] : []),
   ].join('\n');
 }
 
@@ -151,7 +159,7 @@ function sections(
     html.push(
       `<h2 style="font-size:17px;line-height:1.3;margin:20px 0 4px">${escapeHtml(identityLabel(f))}</h2>
 ${options.showVia ? `<p style="margin:0 0 4px;font-size:13px;color:#484644">You get this as ${escapeHtml(vias.join('; '))}.</p>` : ''}
-${buttons([button(link, 'Open in the Azure portal', false), ...(needed ? [button(needed.url, `Still needed until ${needed.until}`, false)] : [])])}
+${buttons([button(href(link), 'Open in the Azure portal', false), ...(needed ? [button(monitorHref(needed.url), `Still needed until ${needed.until}`, false)] : [])])}
 <div style="height:8px;line-height:8px;font-size:0">&#160;</div>
 ${group.map((i) => findingHtml(i.finding, portal, now, options.links)).join('\n')}`,
     );
@@ -159,7 +167,7 @@ ${group.map((i) => findingHtml(i.finding, portal, now, options.links)).join('\n'
       [
         plain(identityLabel(f)),
         `  Azure portal: ${plain(link)}`,
-        ...(needed ? [`  Still needed until ${plain(needed.until)}: ${plain(needed.url)}`] : []),
+        ...(needed ? [`  Still needed until ${plain(needed.until)}: ${needed.url}`] : []),
         ...(options.showVia ? [`  You get this as ${plain(vias.join('; '))}.`] : []),
         ...group.map((i) => findingText(i.finding, portal, now, options.links)),
       ].join('\n'),

@@ -5,9 +5,9 @@
 import type { RequiredAccess } from '../azure/access';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Settings } from '../config/settings';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, EXIT, MonitorError } from '../errors';
 
 export type TableName =
   | 'baseline'
@@ -27,6 +27,8 @@ export interface TableSource {
   endpoint?: string;
   credential?: TokenCredential;
   prefix: string;
+  /** Overrides STORAGE_DEADLINE (tests shorten it). */
+  deadline?: Partial<{ tryTimeoutMs: number; maxRetries: number; retryDelayInMs: number }>;
 }
 
 /** Table Storage traffic per table: HTTP requests (transactions), and the rows they wrote. */
@@ -49,6 +51,80 @@ function trafficPolicy(traffic: TableTraffic, name: TableName): PipelinePolicy {
       else if (WRITE_METHODS.test(request.method) && !/\/Tables(\(|$)/.test(new URL(request.url).pathname))
         t.rowsWritten += 1;
       return next(request);
+    },
+  };
+}
+
+/**
+ * Every Table Storage call has a deadline: a try that has not had its whole answer within
+ * TRY_TIMEOUT_MS is abandoned and retried (the SDK's exponential retry, MAX_RETRIES times), so
+ * storage that accepts connections and never answers stops a run in about
+ * (MAX_RETRIES + 1) × TRY_TIMEOUT_MS instead of for ever. Azure answers a single table operation
+ * within its own 30-second server timeout, and usually in milliseconds.
+ */
+export const STORAGE_DEADLINE = { tryTimeoutMs: 10_000, maxRetries: 2, retryDelayInMs: 800 } as const;
+
+/** Table Storage could not be reached or did not answer: nothing was read or written by that call. */
+export class StorageUnavailableError extends MonitorError {
+  readonly exitCode = EXIT.failed;
+  readonly transient = true;
+}
+
+/** Aborts a try that outlives its deadline (headers and body alike) as a retriable ETIMEDOUT. */
+function deadlinePolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: 'wimonStorageDeadline',
+    sendRequest: async (request, next) => {
+      const outer = request.abortSignal;
+      const controller = new AbortController();
+      const forward = () => controller.abort();
+      outer?.addEventListener('abort', forward);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      request.abortSignal = controller.signal;
+      try {
+        return await next(request);
+      } catch (error) {
+        if (timedOut)
+          throw new RestError(`no answer within ${timeoutMs / 1000} s`, { code: 'ETIMEDOUT', request });
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        request.abortSignal = outer;
+        outer?.removeEventListener('abort', forward);
+      }
+    },
+  };
+}
+
+/**
+ * After the retries: a call that got no HTTP answer at all (refused, reset, hung up, timed out)
+ * becomes one error that names Table Storage, where it was and which setting points there. Calls
+ * that did get an answer (404, 409, 412…) pass unchanged: callers act on those.
+ */
+function unavailablePolicy(setting: string, timeoutMs: number, tries: number): PipelinePolicy {
+  return {
+    name: 'wimonStorageUnavailable',
+    sendRequest: async (request, next) => {
+      try {
+        return await next(request);
+      } catch (error) {
+        if (statusOf(error) !== undefined || request.abortSignal?.aborted) throw error;
+        const code = (error as { code?: unknown }).code;
+        const what =
+          code === 'ETIMEDOUT'
+            ? `did not answer within ${timeoutMs / 1000} s`
+            : code === 'ECONNREFUSED'
+              ? 'refused the connection'
+              : `failed before answering (${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)})`;
+        throw new StorageUnavailableError(
+          `Table Storage at ${new URL(request.url).origin} ${what}, ${tries} tries: check ${setting} and that the storage account is reachable from here`,
+          { cause: error },
+        );
+      }
     },
   };
 }
@@ -108,8 +184,15 @@ export class Tables {
 
   private client(tableName: string, name: TableName): TableClient {
     const { connectionString, endpoint, credential } = this.source;
+    const { tryTimeoutMs, maxRetries, retryDelayInMs } = { ...STORAGE_DEADLINE, ...this.source.deadline };
+    const setting = connectionString ? 'WIMON_STORAGE_CONNECTION_STRING' : 'WIMON_TABLE_ENDPOINT';
     const options: TableServiceClientOptions = {
-      additionalPolicies: [{ policy: trafficPolicy(this.traffic, name), position: 'perRetry' }],
+      retryOptions: { maxRetries, retryDelayInMs },
+      additionalPolicies: [
+        { policy: unavailablePolicy(setting, tryTimeoutMs, maxRetries + 1), position: 'perCall' },
+        { policy: trafficPolicy(this.traffic, name), position: 'perRetry' },
+        { policy: deadlinePolicy(tryTimeoutMs), position: 'perRetry' },
+      ],
     };
     if (connectionString) {
       const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connectionString);

@@ -13,7 +13,8 @@ import { COMMAND_HELP } from '../../shared/cli/command-help';
 import { spawnSync } from 'node:child_process';
 import type { CliIo } from '../../shared/cli/io';
 import { EXIT } from '../../shared/errors';
-import { CONTOSO, ROOT, SAMPLE_BASELINE_PATH, sampleBaselineText } from '../support/sample';
+import { CONTOSO, ROOT, SAMPLE_BASELINE_PATH, SAMPLE_NOW, sampleBaselineText } from '../support/sample';
+import { keyVaultEvent } from '../support/events';
 import { testPrefix } from '../support/tables';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'wimon-exit-'));
@@ -457,12 +458,18 @@ describe('exit codes of every command, per error class', () => {
       NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
       NO_COLOR: '1',
     };
-    const kv = path.join(
-      ROOT,
-      'test',
-      'fixtures',
-      'events',
-      'keyvault-CertificateNearExpiry-eventgrid-schema-captured.json',
+    // A captured Key Vault event, moved to a subscription the sample tenant watches.
+    const kv = path.join(mkdtempSync(path.join(os.tmpdir(), 'wimon-kv-')), 'event.json');
+    writeFileSync(
+      kv,
+      JSON.stringify([
+        keyVaultEvent({
+          type: 'CertificateNearExpiry',
+          vault: 'kv-pay-prod',
+          object: 'tls',
+          expires: SAMPLE_NOW,
+        }),
+      ]),
     );
     const event = await cli(['event', kv, '--baseline', SAMPLE_BASELINE_PATH, '--fixture', CONTOSO], env);
     expect(event.stderr).toBe('');

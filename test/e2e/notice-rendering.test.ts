@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/model/finding';
 import { renderOwnerDigest, renderSecopsAlert, renderSecopsDigest } from '../../shared/notify/render';
 import { teamsAlertCard } from '../../shared/notify/teams-card';
+import { linkPlaceholder, newClaim, resolveLinks } from '../../shared/attest/links';
 import { adaptiveCardErrors } from '../support/adaptive-card-schema';
 import { ROOT } from '../support/sample';
 
@@ -82,17 +83,31 @@ const items = [
     via: 'security contact',
   },
 ];
+// The monitor's own link placeholders, signed as the notice is sent (attest/links.ts).
+const RCPT = 'alice@contoso.com';
 const links = {
-  stillNeeded: () => ({ url: 'http://localhost:7071/api/attest?t=preview', until: '2027-02-20' }),
-  snooze: () => ({ url: 'http://localhost:7071/api/attest?t=preview-snooze', days: 7 }),
+  stillNeeded: () => ({
+    url: linkPlaceholder(newClaim({ act: 'attest', oid: 'o-1', rcpt: RCPT, until: '2027-02-20' }, NOW)),
+    until: '2027-02-20',
+  }),
+  snooze: () => ({
+    url: linkPlaceholder(newClaim({ act: 'snooze', oid: 'o-1', key: 'k', rcpt: RCPT, days: 7 }, NOW)),
+    days: 7,
+  }),
 };
+const SEND = { baseUrl: 'http://localhost:7071/api/attest', key: 'preview-key' };
+const sent = (e: { subject: string; html: string; text: string }) => ({
+  ...e,
+  html: resolveLinks(e.html, SEND, true, RCPT),
+  text: resolveLinks(e.text, SEND, false, RCPT),
+});
 const trend = Array.from({ length: 14 }, (_, i) => ({
   date: new Date(NOW.getTime() - (13 - i) * 86_400_000).toISOString().slice(0, 10),
   open: [3, 3, 4, 4, 4, 6, 6, 7, 5, 5, 5, 8, 9, 9][i]!,
 }));
 
 const emails = {
-  'owner-digest': renderOwnerDigest(items.slice(0, 2), 2, 'https://portal.azure.com', NOW, links),
+  'owner-digest': sent(renderOwnerDigest(items.slice(0, 2), 2, 'https://portal.azure.com', NOW, links)),
   'secops-alert': renderSecopsAlert([items[0]!, items[2]!], 'https://portal.azure.com', NOW),
   'secops-digest': renderSecopsDigest(
     { newLastDay: 2, open: { critical: 1, high: 1, medium: 1 }, resolvedLastDay: 1, trend },

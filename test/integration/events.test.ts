@@ -9,6 +9,7 @@ import { eventGridFindingPublisher } from '../../shared/notify/finding-events';
 import { tenantFor, useContosoEmulator } from '../support/emulator';
 import { keyVaultEvent, PROD_SUB, resourceEvent } from '../support/events';
 import { freshTables, tablesWithSampleBaseline } from '../support/tables';
+import { SAMPLE_NOW } from '../support/sample';
 import { runFunction } from '../support/functions';
 
 const ASSIGNMENTS = `subscriptions/${PROD_SUB}/providers/Microsoft.Authorization/roleAssignments`;
@@ -281,6 +282,87 @@ describe('Event Grid events → findings (emulator + Azurite)', () => {
     expect(outcome!.changes.opened[0]!.evidence).toMatchObject({
       owners: ['secops@contoso.com'],
       expires: '2026-11-20T00:00:00.000Z',
+    });
+  });
+
+  describe('events that trust their payload', () => {
+    const at = (body: unknown) =>
+      handleEvents(body, { tables, tenant: tenantFor(env.get()), clock: () => SAMPLE_NOW });
+    const keyVaultOpen = async () =>
+      (await new FindingStore(tables).list({ state: 'open' })).filter((f) =>
+        f.ruleId.startsWith('keyvault.'),
+      );
+    const expired = (time: string | undefined, over: Partial<Parameters<typeof keyVaultEvent>[0]> = {}) =>
+      keyVaultEvent({
+        type: 'SecretExpired',
+        vault: 'kv-pay-prod',
+        object: 'stripe-api-key',
+        expires: new Date('2026-11-20T00:00:00Z'),
+        time,
+        ...over,
+      });
+
+    it('one event of 10 MB is skipped with a note; the valid event after it in the delivery is processed', async () => {
+      const huge = expired('2026-11-22T08:00:00Z') as { data: Record<string, unknown> };
+      huge.data.ObjectName = 'x'.repeat(10 * 1024 * 1024);
+      const outcomes = await at([huge, expired('2026-11-22T08:30:00Z')]);
+      expect(outcomes.map((o) => o.status)).toEqual(['skipped', 'processed']);
+      expect(outcomes[0]!.note).toMatch(/Event Grid delivers events of at most 1048576 bytes/);
+      expect(rules(outcomes[1]!.changes.opened)).toEqual(['keyvault.secret-expired']);
+    });
+
+    it('events for a subscription the monitor does not watch raise nothing, with a note', async () => {
+      const other = '99999999-9999-4999-8999-999999999999';
+      const outcomes = await at([
+        resourceEvent({
+          operation: 'write',
+          resourceUri: `/subscriptions/${other}/providers/Microsoft.Authorization/roleAssignments/6a000000-0000-4000-8000-0000000000ab`,
+          operationName: WRITE,
+        }),
+        {
+          ...expired('2026-11-22T08:00:00Z'),
+          topic: `/subscriptions/${other}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-pay-prod`,
+        },
+      ]);
+      for (const o of outcomes) {
+        expect(o.status).toBe('skipped');
+        expect(o.note).toBe(
+          `subscription ${other} is not one the monitor watches (WIMON_SUBSCRIPTIONS); not acted on`,
+        );
+      }
+      expect(await new FindingStore(tables).list({ state: 'open' })).toEqual([]);
+    });
+
+    it('an event dated 9999-12-31 is refused and cannot silence the real SecretExpired after it', async () => {
+      const [future] = await at(expired('9999-12-31T00:00:00Z', { type: 'SecretNewVersionCreated' }));
+      expect(future!.status).toBe('skipped');
+      const [real] = await at(expired('2026-11-22T08:00:00Z'));
+      expect(real!.status).toBe('processed');
+      expect(rules(await keyVaultOpen())).toEqual(['keyvault.secret-expired']);
+    });
+
+    it('a CloudEvent that does not say when it happened never resolves an earlier, dated SecretExpired', async () => {
+      await at(expired('2026-11-22T08:00:00Z'));
+      const timeless = keyVaultEvent({
+        schema: 'cloudevents',
+        type: 'SecretNewVersionCreated',
+        vault: 'kv-pay-prod',
+        object: 'stripe-api-key',
+      });
+      delete (timeless as { time?: unknown }).time;
+      const [outcome] = await at(timeless);
+      expect(outcome!.status).toBe('stale');
+      expect(outcome!.changes.resolved).toEqual([]);
+      expect(rules(await keyVaultOpen())).toEqual(['keyvault.secret-expired']);
+    });
+
+    it('a payload that contradicts its object URL is refused, whatever it names', async () => {
+      const lying = expired('2026-11-22T08:00:00Z') as { data: Record<string, unknown> };
+      lying.data.VaultName = 'kv-hr-prod';
+      const [outcome] = await at(lying);
+      expect(outcome!.status).toBe('skipped');
+      expect(outcome!.note).toMatch(/VaultName kv-hr-prod contradicts the object URL/);
+      expect(await keyVaultOpen()).toEqual([]);
     });
   });
 

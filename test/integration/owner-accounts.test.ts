@@ -117,7 +117,7 @@ describe('owner accounts and the notice chain (emulator + Azurite)', () => {
     // carol's snooze link for legacy-scheduler's finding is honoured: she stands in for bob
     const section = carol.text.slice(carol.text.indexOf('legacy-scheduler'));
     const snooze = /Snooze for 7 days: \S+\?t=(\S+)/.exec(section)!;
-    const page = await actOnLink(snooze[1]!, { tables, key: KEY, now: new Date() });
+    const page = await actOnLink(snooze[1]!, { tables, key: KEY, now: SAMPLE_NOW });
     expect(page.status).toBe(200);
     const snoozed = (await new FindingStore(tables).list({ state: 'open' })).filter((f) => f.snooze);
     expect(snoozed).toHaveLength(1);

@@ -1,4 +1,9 @@
-/** Prints the plain closing line the workplace CI reads: `N passed, N failed[, N skipped]`. */
+/**
+ * Prints the plain closing line the workplace CI reads: `N passed, N failed[, N skipped]`. Under
+ * test/support/run-tests.mjs (two passes) each pass writes its counts to WIMON_TEST_TALLY and
+ * prints them labelled; the runner prints the sum as the closing line.
+ */
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class ClosingLineReporter implements Reporter {
@@ -17,6 +22,13 @@ export default class ClosingLineReporter implements Reporter {
       }
     }
     failed += unhandledErrors.length;
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const tally = process.env.WIMON_TEST_TALLY;
+    if (tally) {
+      writeFileSync(tally, JSON.stringify({ passed, failed, skipped }));
+      process.stdout.write(
+        `\nthis pass (${process.env.WIMON_TEST_PASS ?? 'vitest'}) ${passed} passed, ${failed} failed, ${skipped} skipped\n`,
+      );
+    } else
+      process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

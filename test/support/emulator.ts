@@ -44,6 +44,8 @@ export function reconcileContoso(emulator: RunningEmulator, tables: Tables) {
     tables,
     tenant: { clients: clientsFor(emulator), scope: contosoScope(emulator) },
     evaluateAt: SAMPLE_NOW,
+    // The run's own clock too (first/last seen, resolved retention): as of the sample, never today.
+    clock: () => SAMPLE_NOW,
   });
 }
 

@@ -1,14 +1,19 @@
 /* global process -- a Node script */
-// Runs before `npm test` (the "pretest" script). Two tests need Debian packages npm cannot
-// install: the browser test renders notices in Chromium, and the emulator's conformance test runs
-// the Azure CLI against it. On a fresh Debian/Ubuntu machine this installs what is missing (as
+// Runs before `npm test` (the "pretest" script). The tests need Debian packages npm cannot
+// install: the browser test renders notices in Chromium, the emulator's conformance test runs
+// the Azure CLI against it, and the second Vitest pass moves the clock with faketime
+// (test/support/run-tests.mjs). On a fresh Debian/Ubuntu machine this installs what is missing (as
 // root, or with password-less sudo); otherwise it stops with the one command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-const missing = [...(existsSync(CHROMIUM) ? [] : ['chromium']), ...(onPath('az') ? [] : ['azure-cli'])];
+const missing = [
+  ...(existsSync(CHROMIUM) ? [] : ['chromium']),
+  ...(onPath('az') ? [] : ['azure-cli']),
+  ...(onPath('faketime') ? [] : ['faketime']),
+];
 if (missing.length === 0) process.exit(0);
 
 const hasAptGet = onPath('apt-get');
@@ -17,7 +22,7 @@ const sudo = !root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).sta
 const command = `apt-get update -qq && apt-get install -y -qq ${missing.join(' ')}`;
 if (!hasAptGet || (!root && !sudo)) {
   process.stderr.write(
-    `The tests need Debian's ${missing.join(' and ')} (Chromium at ${CHROMIUM} for the browser test, the Azure CLI for the emulator conformance test). Install once with:\n  sudo sh -c '${command}'\n(or set CHROMIUM_PATH to a Chromium binary).\n`,
+    `The tests need Debian's ${missing.join(' and ')} (Chromium at ${CHROMIUM} for the browser test, the Azure CLI for the emulator conformance test, faketime for the pass with the clock moved ahead). Install once with:\n  sudo sh -c '${command}'\n(or set CHROMIUM_PATH to a Chromium binary).\n`,
   );
   process.exit(1);
 }
@@ -32,5 +37,9 @@ if (!existsSync(CHROMIUM)) {
 }
 if (!onPath('az')) {
   process.stderr.write('azure-cli was installed but `az` is not on the PATH.\n');
+  process.exit(1);
+}
+if (!onPath('faketime')) {
+  process.stderr.write('faketime was installed but is not on the PATH.\n');
   process.exit(1);
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { ROOT } from './sample';
+import { ROOT, SAMPLE_NOW } from './sample';
 
 const DIR = path.join(ROOT, 'test', 'fixtures', 'events');
 
@@ -15,6 +15,13 @@ function sample(name: string): Record<string, unknown> {
 }
 
 export const PROD_SUB = '11111111-1111-4111-8111-111111111111';
+
+/**
+ * When an event says it happened unless a test says otherwise: a minute before the sample's date,
+ * never the wall clock (a handler judged as of the sample's date refuses events from its future,
+ * and a test must not depend on today's date).
+ */
+export const EVENT_TIME = new Date(SAMPLE_NOW.getTime() - 60_000).toISOString();
 
 export interface ResourceEventOptions {
   schema?: 'eventgrid' | 'cloudevents';
@@ -56,11 +63,11 @@ export function resourceEvent(o: ResourceEventOptions): Record<string, unknown> 
   e.subject = o.resourceUri;
   if (schema === 'eventgrid') {
     e.eventType = `Microsoft.Resources.Resource${kind}Success`;
-    e.eventTime = o.time ?? new Date().toISOString();
+    e.eventTime = o.time ?? EVENT_TIME;
     e.topic = `/subscriptions/${PROD_SUB}`;
   } else {
     e.type = `Microsoft.Resources.Resource${kind}Success`;
-    e.time = o.time ?? new Date().toISOString();
+    e.time = o.time ?? EVENT_TIME;
     e.source = `/subscriptions/${PROD_SUB}`;
   }
   return e;
@@ -109,11 +116,11 @@ export function keyVaultEvent(o: KeyVaultEventOptions): Record<string, unknown> 
   e.subject = o.object;
   if (cloud) {
     e.type = `Microsoft.KeyVault.${o.type}`;
-    e.time = o.time ?? new Date().toISOString();
+    e.time = o.time ?? EVENT_TIME;
     e.source = vaultId;
   } else {
     e.eventType = `Microsoft.KeyVault.${o.type}`;
-    e.eventTime = o.time ?? new Date().toISOString();
+    e.eventTime = o.time ?? EVENT_TIME;
     e.topic = vaultId;
   }
   return e;

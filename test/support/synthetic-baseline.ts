@@ -12,6 +12,7 @@ export function syntheticBaseline(count: number): Baseline {
       maxCredentialLifetimeDays: 180,
       maxExemptionDays: 90,
       maxAttestationDays: 90,
+      maxReviewDays: 365,
       credentialUnusedDays: 30,
       privilegedRoles: ['Owner', 'Contributor'],
       privilegedAppRoles: ['Microsoft Graph/Directory.ReadWrite.All'],

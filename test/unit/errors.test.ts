@@ -23,6 +23,7 @@ import { KustoQueryError } from '../../emulator/log-analytics';
 import { ResourceGraphQueryError } from '../../emulator/resource-graph';
 import { ROOT } from '../support/sample';
 import { throwIfUnauthorisedEverywhere } from '../../shared/cli/cli-services';
+import { StorageUnavailableError } from '../../shared/storage/tables';
 
 const problem = { file: 'b.yaml', line: 1, col: 1, path: 'version', message: 'must be 1' };
 // [instance, exit code, transient]: written out by hand, not read from the classes.
@@ -44,6 +45,7 @@ const TABLE: [MonitorError, number, boolean][] = [
   [new ResourceGraphQueryError('x'), 2, false],
   [new FindingsAtOrAboveError('x'), 5, false],
   [new AuthenticationError('x'), 2, false],
+  [new StorageUnavailableError('x'), 6, true],
 ];
 
 describe('the error base', () => {

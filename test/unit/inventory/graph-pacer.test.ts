@@ -8,6 +8,8 @@ function virtual() {
   const pacer = new GraphPacer(
     () => now,
     async (ms) => {
+      // A wait with no end would spin this virtual clock for ever: fail instead.
+      if (!Number.isFinite(ms) || ms < 0) throw new Error(`asked to sleep ${ms} ms`);
       now += ms;
     },
   );
@@ -15,6 +17,32 @@ function virtual() {
 }
 
 describe('Graph pacer', () => {
+  it('a round with every item throttled twice learns no pace of zero: it waits the Retry-After, not for ever', async () => {
+    const v = virtual();
+    v.pacer.report(0, 20, 1); // all 20 items throttled
+    await v.pacer.acquire(20);
+    v.pacer.report(0, 20, 1); // and again, a second later: nothing admitted in between
+    const start = v.now();
+    await v.pacer.acquire(20);
+    expect(v.now() - start).toBe(1000);
+    expect(v.pacer.pace === undefined || v.pacer.pace > 0).toBe(true);
+    // Then the items are admitted and batches go out again at once.
+    v.pacer.report(20, 0, 0);
+    const next = v.now();
+    await v.pacer.acquire(20);
+    expect(Number.isFinite(v.now())).toBe(true);
+    expect(v.now() - next).toBeLessThan(1000);
+  });
+
+  it('a Retry-After of hours, Infinity or NaN pauses at most a minute', async () => {
+    for (const asked of [7200, Infinity, NaN]) {
+      const v = virtual();
+      v.pacer.report(0, 1, asked);
+      await v.pacer.acquire(1);
+      expect(v.now(), String(asked)).toBe(60_000);
+    }
+  });
+
   it('sends freely until throttled, then pauses every batch for the Retry-After', async () => {
     const v = virtual();
     await v.pacer.acquire(20);

@@ -19,6 +19,8 @@ import {
 import { renderFindingsTable } from '../../../shared/report/findings-report';
 import { PLAIN } from '../../../shared/report/terminal';
 import { renderDashboard } from '../../../shared/report/dashboard';
+import { teamsAlertCard, teamsDigestCard } from '../../../shared/notify/teams-card';
+import { linkPlaceholder, newClaim, resolveLinks, verifyToken } from '../../../shared/attest/links';
 
 const NOW = new Date('2026-11-22T09:00:00Z');
 /** Markup, a header injection and terminal escapes; the slot's name makes each one distinct. */
@@ -49,6 +51,10 @@ function finding(over: Partial<Finding> = {}): Finding {
   } as Finding;
 }
 
+const RCPT = 'owner@contoso.com';
+const attestClaim = { act: 'attest', oid: 'o-1', rcpt: RCPT, until: '2027-01-01' } as const;
+const snoozeClaim = (key: string) => ({ act: 'snooze', oid: 'o-1', key, rcpt: RCPT, days: 7 }) as const;
+
 type Slot = [slot: string, make: (h: string) => { item: NoticeItem; links?: DigestLinks }];
 const item = (f: Partial<Finding>, via = 'owner in the baseline'): NoticeItem => ({
   finding: finding(f),
@@ -75,19 +81,22 @@ const SLOTS: Slot[] = [
   ['recipient reason (via), e.g. an Entra owner address', (h) => ({ item: item({}, `Entra owner ${h}`) })],
   ['routing tag in via (keyVaultSecrets entry)', (h) => ({ item: item({}, `keyVaultSecrets ${h}`) })],
   [
-    'snooze link',
+    'finding key inside a snooze link (the claim is encoded, never text)',
     (h) => ({
-      item: item({}),
-      links: { snooze: () => ({ url: `https://x.example/a?t=${h}`, days: 7 }), stillNeeded: () => undefined },
+      item: item({ key: h }),
+      links: {
+        snooze: (f) => ({ url: linkPlaceholder(newClaim(snoozeClaim(f.key), NOW)), days: 7 }),
+        stillNeeded: () => undefined,
+      },
     }),
   ],
   [
-    'still-needed link and date',
+    'still-needed date',
     (h) => ({
       item: item({}),
       links: {
         snooze: () => undefined,
-        stillNeeded: () => ({ url: `https://x.example/a?t=${h}`, until: h }),
+        stillNeeded: () => ({ url: linkPlaceholder(newClaim(attestClaim, NOW)), until: h }),
       },
     }),
   ],
@@ -102,8 +111,8 @@ const SLOTS: Slot[] = [
   ],
 ];
 
-function emails(slot: string, make: Slot[1]): [string, RenderedEmail][] {
-  const { item: it, links } = make(hostile(slot));
+function emails(slot: string, make: Slot[1], text = hostile): [string, RenderedEmail][] {
+  const { item: it, links } = make(text(slot));
   const counts = { newLastDay: 1, open: { high: 1 }, resolvedLastDay: 0, trend: [] };
   return [
     ['owner digest', renderOwnerDigest([it], 0, 'https://portal.azure.com', NOW, links)],
@@ -144,7 +153,7 @@ describe('hostile tenant text in every notice slot', () => {
           (slot.includes('via') && kind !== 'owner digest') ||
           (slot === 'message' && kind === 'security digest (open)');
         if (leftOut) expect(email.html + email.text).not.toContain(`${slot}@evil`);
-        else if (slot !== 'snooze link' && slot !== 'still-needed link and date') expect(rendered).toBe(true);
+        else if (!slot.startsWith('finding key') && slot !== 'still-needed date') expect(rendered).toBe(true);
       },
     );
   });
@@ -184,5 +193,86 @@ describe('hostile tenant text in the report and the terminal', () => {
     expect(html).not.toMatch(DECEPTIVE_IN_HTML);
     const table = renderFindingsTable([f], PLAIN);
     expectSafeText(table, slot);
+  });
+});
+
+/**
+ * Tenant text that spells a link placeholder must never come out of the sender signed: only
+ * placeholders the monitor inserted are. Each slot gets a forged claim acting for the very
+ * recipient (the worst case), in every spelling a placeholder has had, and every notice kind and
+ * channel (HTML, text, Teams card) is resolved as the sender does; every working link that comes
+ * out must be one the monitor made.
+ */
+describe('a link placeholder in tenant text is never signed', () => {
+  const KEY = 'unit-test-attestation-key-0123456789';
+  const SEND = { baseUrl: 'https://wimon.example/api/attest', key: KEY };
+  const forged = newClaim({ act: 'attest', oid: 'victim', rcpt: RCPT, until: '2030-01-01' }, NOW);
+  const encoded = Buffer.from(JSON.stringify(forged)).toString('base64url');
+  const spellings = [
+    linkPlaceholder(forged) as string, // today's spelling, noncharacters and all
+    `{{wimon-link:${encoded}}}`, // the spelling placeholders had before
+    `&#xFDD0;wimon-link:${encoded}&#xFDD1;`, // as an HTML reference a renderer might decode
+  ];
+  const planted = (slot: string) => `${slot}: ${spellings.join(' ')}`;
+  const tokens = (text: string) =>
+    (text.match(/[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{40,}/g) ?? []).filter((t) => verifyToken(t, KEY, NOW).ok);
+  const claimOf = (t: string) =>
+    JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()) as { oid: string; nonce: string };
+
+  describe.each(SLOTS)('%s', (slot, make) => {
+    it.each(emails(slot, make, planted))("%s: only the monitor's own links are signed", (kind, email) => {
+      for (const [channel, body, html] of [
+        ['html', email.html, true],
+        ['text', email.text, false],
+      ] as const) {
+        const sent = resolveLinks(body, SEND, html, RCPT);
+        const signed = tokens(sent).map(claimOf);
+        expect(
+          signed.filter((c) => c.nonce === forged.nonce),
+          `${kind} ${channel}`,
+        ).toEqual([]);
+        expect(
+          signed.every((c) => c.oid === 'o-1'),
+          `${kind} ${channel}`,
+        ).toBe(true);
+      }
+      // The planted text arrived somewhere (as inert text) unless the slot is not shown here.
+      const shown = email.html.includes(encoded) || email.text.includes(encoded);
+      const leftOut =
+        (slot.includes('via') && kind !== 'owner digest') ||
+        (slot === 'message' && kind === 'security digest (open)') ||
+        (slot === 'still-needed date' && kind !== 'owner digest') ||
+        slot.startsWith('finding key');
+      if (!leftOut) expect(shown, `${kind}: the slot is rendered`).toBe(true);
+    });
+  });
+
+  it('the owner digest still carries the links the monitor made, signed for its recipient only', () => {
+    const links: DigestLinks = {
+      snooze: (f) => ({ url: linkPlaceholder(newClaim(snoozeClaim(f.key), NOW)), days: 7 }),
+      stillNeeded: () => ({ url: linkPlaceholder(newClaim(attestClaim, NOW)), until: '2027-01-01' }),
+    };
+    const it0 = item({ message: planted('message') });
+    const email = renderOwnerDigest([it0], 0, 'https://portal.azure.com', NOW, links);
+    for (const [body, html] of [
+      [email.html, true],
+      [email.text, false],
+    ] as const) {
+      expect(tokens(resolveLinks(body, SEND, html, RCPT))).toHaveLength(2);
+      // Sent to someone else (a placeholder that reached another notice), nothing is signed.
+      expect(tokens(resolveLinks(body, SEND, html, 'someone@else.example'))).toEqual([]);
+    }
+  });
+
+  it.each(SLOTS)('Teams cards (%s) carry no placeholder the sender could sign', (slot, make) => {
+    const { item: it0 } = make(planted(slot));
+    const counts = { newLastDay: 1, open: { high: 1 }, resolvedLastDay: 0, trend: [] };
+    for (const card of [
+      teamsAlertCard([it0], 'https://portal.azure.com'),
+      teamsDigestCard(counts, [it0], [it0], 'https://portal.azure.com', NOW),
+    ]) {
+      expect(card).not.toMatch(/\ufdd0|\\ufdd0/i);
+      expect(tokens(resolveLinks(card, SEND, false, RCPT))).toEqual([]);
+    }
   });
 });
