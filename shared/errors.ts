@@ -5,7 +5,7 @@
  * The classes live beside the code that raises them; this file holds the base and the codes.
  */
 
-/** Exit codes of every `wimon` command (README "Exit codes" and `--help` list the same). */
+/** Exit codes of every `wimon` command (docs/cli.md "Exit codes" and `--help` list the same). */
 export const EXIT = {
   /** Done; nothing the command checks for was found. */
   ok: 0,

@@ -17,6 +17,7 @@ import { RunStore, type RunRecord } from '../findings/runs';
 import { GraphReader, type DeltaCollection, type DeltaRound } from '../inventory/graph-reader';
 import type { Tables } from '../storage/tables';
 import { checkIdentities } from './check-identities';
+import { rechecks } from '../rules/catalogue';
 import { reconcile } from './reconcile';
 import type { TenantConnection } from './tenant';
 import type { PublishFindingChanges } from '../notify/finding-events';
@@ -102,7 +103,7 @@ export async function deltaSweep(input: {
         evaluateAt: input.evaluateAt,
         cause: {
           evidence: { source: 'graph delta', sweptAt: startedAt.toISOString() },
-          relatesTo: (c) => c.ruleId.startsWith('credential.'),
+          relatesTo: (c) => rechecks(c.ruleId, 'deltaSweep'),
         },
         clock,
         publish: input.publish,

@@ -37,6 +37,7 @@ import type { Inventory, LiveIdentity, ScopeCompleteness } from '../model/invent
 import { scopeChain } from '../model/scope-hierarchy';
 import { AttestationStore } from '../attest/store';
 import { evaluate } from '../rules/evaluate';
+import { rechecks, ruleOf } from '../rules/catalogue';
 import { isScopeReadCompletely } from '../rules/read-scope';
 import type { Tables } from '../storage/tables';
 import { assignmentIndex, identityIndex } from './event-indexes';
@@ -64,7 +65,7 @@ const empty = emptySyncResult;
 
 /** The scope a role finding is about: its target, or for an orphaned assignment (target: its id) the assignment's scope. */
 function scopeOfRoleFinding(f: Pick<Finding, 'ruleId' | 'target' | 'evidence'>): string {
-  return f.ruleId === 'role.orphaned-principal' ? String(f.evidence.scope ?? '') : f.target;
+  return ruleOf(f.ruleId)?.targetIsAssignment ? String(f.evidence.scope ?? '') : f.target;
 }
 
 export async function recheckRoleAssignment(
@@ -148,11 +149,16 @@ async function recheckPrincipalAt(
   const inventory = partialInventory(deps, identity ? [identity] : [], roleAssignments, hierarchy);
   const x = normalizeScope(scope);
   const parents = hierarchy.parents;
-  // X or below it: X is on the scope's chain (through management groups when X is one).
-  const within = (s: string) => scopeChain(s, parents).scopes.includes(x);
+  // X or below it: X is on the scope's chain. The principal's read covers X, what is above it and,
+  // within a subscription, what is below it; at a management group or the tenant root it does not
+  // cover the subscriptions below, so only findings about X itself are judged there (an absence
+  // rule below X would be raised from assignments that were never read).
+  const readsBelow = x.startsWith('/subscriptions/');
+  const within = (s: string) =>
+    readsBelow ? scopeChain(s, parents).scopes.includes(x) : normalizeScope(s) === x;
   const inView = (f: Pick<Finding, 'ruleId' | 'target' | 'evidence' | 'identity'>) =>
     f.identity.objectId.toLowerCase() === principal &&
-    f.ruleId.startsWith('role.') &&
+    rechecks(f.ruleId, 'roleAssignmentEvent') &&
     within(scopeOfRoleFinding(f));
   return judge(principal, inventory, inView, deps, quarantine);
 }
@@ -191,7 +197,7 @@ export async function recheckFederatedCredentials(
   const sync = await judge(
     principal,
     inventory,
-    (f) => f.identity.objectId.toLowerCase() === principal && f.ruleId.startsWith('fic.'),
+    (f) => f.identity.objectId.toLowerCase() === principal && rechecks(f.ruleId, 'federatedCredentialEvent'),
     deps,
     quarantine,
   );

@@ -12,6 +12,7 @@
 import { EXIT, MonitorError } from '../errors';
 import { ownerOf } from '../rules/finding-owner';
 import { keyVaultRules } from '../rules/keyvault-rules';
+import { rechecks, ruleOf } from '../rules/catalogue';
 import { FindingStore, type SyncResult } from '../findings/store';
 import type { Finding } from '../model/finding';
 import { CursorStore } from '../events/cursors';
@@ -68,10 +69,9 @@ export async function handleEvents(body: unknown, deps: EventDeps): Promise<Even
       continue;
     }
     const event = parsed.event;
-    const unwatched = unwatchedSubscription(event, deps.tenant.scope.subscriptions);
+    const unwatched = unwatchedScope(event, deps.tenant.scope.subscriptions);
     if (unwatched) {
-      const note = `subscription ${unwatched} is not one the monitor watches (WIMON_SUBSCRIPTIONS); not acted on`;
-      outcomes.push(skipped(event.id, event.type, note));
+      outcomes.push(skipped(event.id, event.type, unwatched));
       continue;
     }
     if (await ledger.seen(event.id, clock())) {
@@ -95,8 +95,8 @@ function skipped(id: string | null, type: string | null, note: string): EventOut
   return { id, type, status: 'skipped', note, objectIds: [], changes: NO_CHANGES };
 }
 
-/** The subscription an event is about, when the monitor does not watch it; undefined when it does. */
-function unwatchedSubscription(event: DomainEvent, watched: readonly string[]): string | undefined {
+/** Why the monitor does not act on an event about this scope; undefined when it watches it. */
+function unwatchedScope(event: DomainEvent, watched: readonly string[]): string | undefined {
   const where =
     event.kind === 'roleAssignment'
       ? event.assignmentId
@@ -104,9 +104,12 @@ function unwatchedSubscription(event: DomainEvent, watched: readonly string[]): 
         ? event.identityResourceId
         : event.vaultId;
   const subscription = /^\/subscriptions\/([^/]+)/i.exec(where)?.[1];
-  // Management-group and tenant scopes emit no events (PLATFORM.md); one without a subscription is not ours either.
-  if (!subscription) return where.slice(0, 200) || '(none)';
-  return watched.some((w) => w.toLowerCase() === subscription.toLowerCase()) ? undefined : subscription;
+  // Management-group and tenant scopes emit no events (PLATFORM.md): such an event is forged or
+  // misrouted, and a re-read there would not cover the subscriptions below it.
+  if (!subscription)
+    return `${where.slice(0, 200) || 'the resource'} is not in a subscription; management-group and tenant scopes send no events (the reconcile reads them); not acted on`;
+  if (watched.some((w) => w.toLowerCase() === subscription.toLowerCase())) return undefined;
+  return `subscription ${subscription} is not one the monitor watches (WIMON_SUBSCRIPTIONS); not acted on`;
 }
 
 async function processEvent(event: DomainEvent, deps: EventDeps, clock: () => Date): Promise<EventOutcome> {
@@ -139,14 +142,16 @@ async function processEvent(event: DomainEvent, deps: EventDeps, clock: () => Da
           ...common,
           relatesTo: (c) =>
             String(c.evidence.assignmentId ?? '').toLowerCase() === id ||
-            (c.ruleId === 'role.missing' &&
+            // an absence rule of this scope (a declared assignment no longer held there)
+            (rechecks(c.ruleId, 'roleAssignmentEvent') &&
+              Boolean(ruleOf(c.ruleId)?.absence) &&
               String(c.evidence.declaredScope ?? '').toLowerCase() === scope.toLowerCase()),
         },
       );
     } else {
       result = await recheckFederatedCredentials(event.identityResourceId, {
         ...common,
-        relatesTo: (c) => c.ruleId.startsWith('fic.'),
+        relatesTo: (c) => rechecks(c.ruleId, 'federatedCredentialEvent'),
       });
       if (!result)
         return {

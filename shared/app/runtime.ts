@@ -1,6 +1,5 @@
 /** The Functions side of the composition root: the services of services.ts, built once per worker. */
 import { loadSettings } from '../config/settings';
-import { gapsOf } from '../findings/runs';
 import { credentialFor } from '../azure/credential';
 import { openServices, type Services } from './services';
 import { startTelemetry } from './telemetry-setup';
@@ -10,11 +9,6 @@ export * from './run-reports';
 
 /** What a trigger needs to decide whether to throw for redelivery (functions/ import only shared/app). */
 export { isTransient } from '../errors';
-
-/** What a run could not read, one "scope (error)" or unreadable object per gap; empty when it saw everything. */
-export function describeGaps(run: Parameters<typeof gapsOf>[0]): string {
-  return gapsOf(run).join('; ');
-}
 
 let cached: Services | undefined;
 

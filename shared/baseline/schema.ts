@@ -1,7 +1,7 @@
 /**
- * The baseline file format (README "The baseline"). One zod schema is the single source for
+ * The baseline file format (docs/guide.md "The baseline"). One zod schema is the single source for
  * validation, the TypeScript types and the published JSON Schema (schema/baseline.schema.json).
- * Keys documented in the README are a contract: add optional keys, never rename.
+ * Keys documented there are a contract: add optional keys, never rename.
  */
 import { z } from 'zod';
 import { armScopeProblem } from '../model/arm-scope';
@@ -312,4 +312,3 @@ export type DeclaredIdentity = Baseline['identities'][number];
 export type DeclaredRole = DeclaredIdentity['roles'][number];
 export type DeclaredFederatedCredential = DeclaredIdentity['federatedCredentials'][number];
 export type Exemption = Baseline['exemptions'][number];
-export type KeyVaultSecretRoute = Baseline['keyVaultSecrets'][number];

@@ -1,7 +1,7 @@
 /**
  * Per command: examples, the settings it reads and the exit codes it can end with. One source for
- * `--help` (added to every command by main.ts) and the README's command reference (`npm run docs`;
- * a test keeps the README equal to it). A command without an entry fails the build of the program.
+ * `--help` (added to every command by main.ts) and the command reference in docs/cli.md (`npm run
+ * docs`; a test keeps it equal). A command without an entry fails the build of the program.
  */
 import type { Command } from 'commander';
 import { EXIT } from '../errors';
@@ -205,7 +205,7 @@ export function addCommandHelp(program: Command): void {
   }
 }
 
-/** The README's command reference (between its markers), from the program itself. */
+/** The command reference of docs/cli.md (between its markers), from the program itself. */
 export function commandReference(program: Command): string {
   return leafCommands(program)
     .map((command) => {
@@ -233,6 +233,6 @@ export const REFERENCE_END = '<!-- end of command reference -->';
 export function withCommandReference(readme: string, program: Command): string {
   const start = readme.indexOf(REFERENCE_START);
   const end = readme.indexOf(REFERENCE_END);
-  if (start < 0 || end < start) throw new Error('README.md has no command reference markers');
+  if (start < 0 || end < start) throw new Error('docs/cli.md has no command reference markers');
   return `${readme.slice(0, start + REFERENCE_START.length)}\n\n${commandReference(program)}\n\n${readme.slice(end)}`;
 }

@@ -1,6 +1,6 @@
 /**
- * Every setting the app reads, validated once at start-up. The same list is documented in the
- * README, `local.settings.sample.json` and (later) set by `infra/`; a test keeps them in step.
+ * Every setting the app reads, validated once at start-up. The same list is documented in
+ * docs/settings.md and `local.settings.sample.json` and set by `infra/`; tests keep them in step.
  */
 import { z } from 'zod';
 import { PUBLIC_CLOUD } from '../azure/endpoints';
@@ -169,7 +169,7 @@ export type Settings = z.output<typeof settingsSchema>;
 
 export { ConfigurationError };
 
-/** A valid value of each setting, for error messages ("for example …") and the README. */
+/** A valid value of each setting, for error messages ("for example …") and docs/settings.md. */
 export const SETTING_EXAMPLES: Record<keyof Settings, string> = {
   WIMON_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
   WIMON_TABLE_ENDPOINT: 'https://stwimon.table.core.windows.net',

@@ -352,10 +352,6 @@ function actorOf(claims: Record<string, unknown>): Actor {
   };
 }
 
-export function actorLabel(actor: Actor): string {
-  return actor.upn ?? actor.name ?? actor.objectId ?? actor.appId ?? 'unknown caller';
-}
-
 function issues(error: z.ZodError): string {
   return describeIssues(error.issues, '(event)');
 }

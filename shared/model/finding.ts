@@ -1,4 +1,4 @@
-/** Findings: what a rule reports, and how the store keeps it. JSON names are a public contract (README "Scanning", docs/architecture.md). */
+/** Findings: what a rule reports, and how the store keeps it. JSON names are a public contract (docs/guide.md "Scanning", docs/architecture.md). */
 import { createHash } from 'node:crypto';
 import type { RuleId, Severity } from '../rules/catalogue';
 

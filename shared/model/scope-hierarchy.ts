@@ -12,8 +12,6 @@ import { normalizeScope, scopeAndAncestors, scopeLevel } from './arm-scope';
  */
 export type ManagementGroupParents = ReadonlyMap<string, string | null>;
 
-export const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/';
-
 export interface ScopeChain {
   /** The scope and its ancestors, normalised, nearest first, ending with `/`. */
   scopes: readonly string[];

@@ -12,30 +12,23 @@ import type { Policy } from '../baseline/schema';
 import type { Finding } from '../model/finding';
 import { DAY_MS } from '../rules/context';
 import { expiryStage, SSO_WARNING_DAYS } from '../rules/credential-rules';
+import { ruleOf } from '../rules/catalogue';
 
-// Functions, not module-level sets: what they answer is checked per call (and by mutation tests).
+// Each rule says its cadence in its descriptor (`notice`, `escalates`); nothing here names a rule.
+const cadenceOf = (ruleId: string) => ruleOf(ruleId)?.notice ?? 'once';
 /** A SAML certificate's finding counts down to its end and goes on past it (SSO_WARNING_DAYS windows). */
 function isSsoCertificate(ruleId: string): boolean {
-  return ruleId === 'credential.sso-certificate-expiring';
+  return cadenceOf(ruleId) === 'sso-windows';
 }
 function isExpiring(ruleId: string): boolean {
-  return (
-    isSsoCertificate(ruleId) ||
-    ruleId === 'credential.expiring' ||
-    ruleId === 'keyvault.secret-expiring' ||
-    ruleId === 'keyvault.certificate-expiring'
-  );
+  return cadenceOf(ruleId) === 'expiry-windows' || isSsoCertificate(ruleId);
 }
 function isExpired(ruleId: string): boolean {
-  return (
-    ruleId === 'credential.expired' ||
-    ruleId === 'keyvault.secret-expired' ||
-    ruleId === 'keyvault.certificate-expired'
-  );
+  return cadenceOf(ruleId) === 'expired';
 }
 /** Findings security operations hear about once an owner has left them open long enough. */
 export function isEscalating(ruleId: string): boolean {
-  return isExpired(ruleId) || ruleId === 'identity.review-overdue';
+  return ruleOf(ruleId)?.escalates === true;
 }
 export const ESCALATE_AFTER_DAYS = 7;
 

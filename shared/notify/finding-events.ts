@@ -2,7 +2,7 @@
  * Finding changes as CloudEvents to an Event Grid topic (WIMON_FINDINGS_TOPIC_ENDPOINT), so
  * security operations can route them to a SIEM. Sent with the monitor's credential (the topic
  * needs "EventGrid Data Sender" for it; no access keys). `data` is the public finding shape
- * (README "Scanning"); the event id is stable per finding and change, so a receiver can dedupe.
+ * (docs/guide.md "Scanning"); the event id is stable per finding and change, so a receiver can dedupe.
  *
  * Best effort: a change is stored before it is published, and a publish that fails after the
  * SDK's retries is reported, not retried later (the notification outbox makes delivery reliable).

@@ -1,10 +1,14 @@
 /** Where a person fixes a finding in the Azure portal (notices, Teams cards, the dashboard). */
 import type { Finding } from '../model/finding';
+import { ruleOf } from '../rules/catalogue';
+
+/** Where the rule says its findings are fixed (its descriptor's `portal`). */
+const pageOf = (f: Finding) => ruleOf(f.ruleId)?.portal;
 
 /** The identity's page: the Key Vault for vault findings, else the enterprise application. */
 export function portalLink(f: Finding, portal: string): string {
   const base = portal.replace(/\/+$/, '');
-  if (f.ruleId.startsWith('keyvault.') && typeof f.evidence.vaultId === 'string')
+  if (pageOf(f) === 'keyVault' && typeof f.evidence.vaultId === 'string')
     return `${base}/#@/resource${encodeURI(f.evidence.vaultId)}`;
   const id = encodeURIComponent(f.identity.objectId);
   const app = f.identity.appId ? `/appId/${encodeURIComponent(f.identity.appId)}` : '';
@@ -19,24 +23,25 @@ export function portalLink(f: Finding, portal: string): string {
 export function fixLink(f: Finding, portal: string): { url: string; label: string } {
   const base = portal.replace(/\/+$/, '');
   const appId = f.identity.appId ? encodeURIComponent(f.identity.appId) : undefined;
+  const page = pageOf(f);
   const mg = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)$/i.exec(f.target);
-  if (f.ruleId.startsWith('role.') && mg)
+  if (page === 'accessControl' && mg)
     return {
       url: `${base}/#view/Microsoft_Azure_ManagementGroups/ManagmentGroupDrilldownMenuBlade/~/iam/mgId/${encodeURIComponent(mg[1]!)}`,
       label: 'Open Access control (IAM)',
     };
-  if (f.ruleId.startsWith('role.') && f.target.startsWith('/subscriptions/'))
+  if (page === 'accessControl' && f.target.startsWith('/subscriptions/'))
     return { url: `${base}/#@/resource${encodeURI(f.target)}/users`, label: 'Open Access control (IAM)' };
   const mi = f.evidence.managedIdentityResourceId;
-  if (f.ruleId.startsWith('fic.') && typeof mi === 'string' && mi.startsWith('/subscriptions/'))
+  if (page === 'federatedCredentials' && typeof mi === 'string' && mi.startsWith('/subscriptions/'))
     return {
       url: `${base}/#@/resource${encodeURI(mi)}/federatedcredentials`,
       label: 'Open Federated credentials',
     };
-  if ((f.ruleId.startsWith('credential.') || f.ruleId.startsWith('fic.')) && appId)
+  if ((page === 'appCredentials' || page === 'federatedCredentials') && appId)
     return {
       url: `${base}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/${appId}`,
-      label: f.ruleId.startsWith('fic.') ? 'Open Federated credentials' : 'Open Certificates & secrets',
+      label: page === 'federatedCredentials' ? 'Open Federated credentials' : 'Open Certificates & secrets',
     };
   return { url: portalLink(f, portal), label: 'Open in the Azure portal' };
 }

@@ -17,7 +17,7 @@ import { KEY_VAULT_RULES } from './keyvault-rules';
 import { EXEMPTION_RULES } from './exemptions';
 import { SIGN_IN_RULES } from './dormancy-rules';
 import { INVENTORY_RULES } from './inventory-rules';
-import type { RuleDescriptor } from './rule';
+import type { Recheck, RuleDescriptor } from './rule';
 
 export { SEVERITIES, type Severity } from './rule';
 
@@ -33,8 +33,6 @@ type Descriptors =
   | typeof SIGN_IN_RULES
   | typeof INVENTORY_RULES;
 export type RuleId = Descriptors[number]['id'];
-/** What notices and reports show of a rule. */
-export type RuleDefinition = Pick<RuleDescriptor, 'id' | 'severity' | 'title' | 'fix'>;
 
 let all: readonly (RuleDescriptor & { id: RuleId })[] | undefined;
 let byId: Map<string, RuleDescriptor & { id: RuleId }> | undefined;
@@ -64,6 +62,20 @@ export function ruleDefinition(id: RuleId): RuleDescriptor {
   const rule = byId.get(id);
   if (!rule) throw new Error(`unknown rule id ${id}`);
   return rule;
+}
+
+/**
+ * The descriptor of a rule id read from storage or an event, or undefined for an id this version
+ * does not know (a finding of a rule since removed): everything outside shared/rules asks the
+ * descriptor, never compares ids.
+ */
+export function ruleOf(id: string): RuleDescriptor | undefined {
+  return isRuleId(id) ? ruleDefinition(id) : undefined;
+}
+
+/** Whether a rule is re-checked by this event or sweep (its descriptor's `rechecks`). */
+export function rechecks(id: string, by: Recheck): boolean {
+  return ruleOf(id)?.rechecks?.includes(by) ?? false;
 }
 
 export function isRuleId(id: string): id is RuleId {

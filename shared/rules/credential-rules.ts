@@ -181,6 +181,8 @@ export const CREDENTIAL_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'credentials'],
     absence: false,
+    rechecks: ['deltaSweep'],
+    portal: 'appCredentials',
     evaluation: declaredCredentials,
   },
   {
@@ -191,6 +193,8 @@ export const CREDENTIAL_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'credentials'],
     absence: false,
+    rechecks: ['deltaSweep'],
+    portal: 'appCredentials',
     evaluation: declaredCredentials,
   },
   {
@@ -201,6 +205,9 @@ export const CREDENTIAL_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'credentials'],
     absence: false,
+    notice: 'expiry-windows',
+    rechecks: ['deltaSweep'],
+    portal: 'appCredentials',
     evaluation: declaredCredentials,
   },
   {
@@ -211,6 +218,9 @@ export const CREDENTIAL_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'credentials'],
     absence: false,
+    notice: 'sso-windows',
+    rechecks: ['deltaSweep'],
+    portal: 'appCredentials',
     evaluation: {
       per: 'declaredIdentity',
       run: (ctx, declared, live) => (live ? ssoCertificateRule(ctx, declared, live) : []),
@@ -224,6 +234,10 @@ export const CREDENTIAL_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'credentials'],
     absence: false,
+    notice: 'expired',
+    escalates: true,
+    rechecks: ['deltaSweep'],
+    portal: 'appCredentials',
     evaluation: declaredCredentials,
   },
 ] as const satisfies readonly RuleDescriptor[];

@@ -230,6 +230,7 @@ export const SIGN_IN_RULES = [
     source: 'signIns',
     inputs: ['baseline', 'signInLogs', 'credentials'],
     absence: true,
+    portal: 'appCredentials',
     evaluation: BY_DORMANCY,
   },
 ] as const satisfies readonly RuleDescriptor[];

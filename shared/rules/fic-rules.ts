@@ -207,6 +207,8 @@ export const FIC_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'federatedCredentials'],
     absence: false,
+    rechecks: ['federatedCredentialEvent'],
+    portal: 'federatedCredentials',
     evaluation: declaredFederatedCredentials,
   },
   {
@@ -217,6 +219,8 @@ export const FIC_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'federatedCredentials'],
     absence: true,
+    rechecks: ['federatedCredentialEvent'],
+    portal: 'federatedCredentials',
     evaluation: declaredFederatedCredentials,
   },
   {
@@ -227,6 +231,8 @@ export const FIC_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'federatedCredentials'],
     absence: false,
+    rechecks: ['federatedCredentialEvent'],
+    portal: 'federatedCredentials',
     evaluation: declaredFederatedCredentials,
   },
   {
@@ -237,6 +243,8 @@ export const FIC_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'federatedCredentials'],
     absence: false,
+    rechecks: ['federatedCredentialEvent'],
+    portal: 'federatedCredentials',
     evaluation: declaredFederatedCredentials,
   },
   {
@@ -247,6 +255,8 @@ export const FIC_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'federatedCredentials'],
     absence: false,
+    rechecks: ['federatedCredentialEvent'],
+    portal: 'federatedCredentials',
     evaluation: declaredFederatedCredentials,
   },
 ] as const satisfies readonly RuleDescriptor[];

@@ -186,6 +186,7 @@ export const IDENTITY_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'attestations'],
     absence: false,
+    escalates: true,
     evaluation: reviewOverdue,
   },
   {

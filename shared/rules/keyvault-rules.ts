@@ -102,6 +102,8 @@ export const KEY_VAULT_RULES = [
     source: 'keyVault',
     inputs: ['baseline', 'keyVaultEvents'],
     absence: false,
+    notice: 'expiry-windows',
+    portal: 'keyVault',
     evaluation: BY_KEY_VAULT_EVENTS,
   },
   {
@@ -112,6 +114,9 @@ export const KEY_VAULT_RULES = [
     source: 'keyVault',
     inputs: ['baseline', 'keyVaultEvents'],
     absence: false,
+    notice: 'expired',
+    escalates: true,
+    portal: 'keyVault',
     evaluation: BY_KEY_VAULT_EVENTS,
   },
   {
@@ -122,6 +127,8 @@ export const KEY_VAULT_RULES = [
     source: 'keyVault',
     inputs: ['baseline', 'keyVaultEvents'],
     absence: false,
+    notice: 'expiry-windows',
+    portal: 'keyVault',
     evaluation: BY_KEY_VAULT_EVENTS,
   },
   {
@@ -132,6 +139,9 @@ export const KEY_VAULT_RULES = [
     source: 'keyVault',
     inputs: ['baseline', 'keyVaultEvents'],
     absence: false,
+    notice: 'expired',
+    escalates: true,
+    portal: 'keyVault',
     evaluation: BY_KEY_VAULT_EVENTS,
   },
 ] as const satisfies readonly RuleDescriptor[];

@@ -120,6 +120,9 @@ export const ORPHAN_RULES = [
     source: 'tenant',
     inputs: ['roleAssignments', 'roleDefinitions'],
     absence: true,
+    rechecks: ['roleAssignmentEvent'],
+    portal: 'accessControl',
+    targetIsAssignment: true,
     evaluation: orphanedAssignments,
   },
   {

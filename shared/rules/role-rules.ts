@@ -315,6 +315,8 @@ export const ROLE_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
     absence: false,
+    rechecks: ['roleAssignmentEvent'],
+    portal: 'accessControl',
     evaluation: declaredRoles,
   },
   {
@@ -325,6 +327,8 @@ export const ROLE_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
     absence: true,
+    rechecks: ['roleAssignmentEvent'],
+    portal: 'accessControl',
     evaluation: declaredRoles,
   },
   {
@@ -335,6 +339,8 @@ export const ROLE_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
     absence: false,
+    rechecks: ['roleAssignmentEvent'],
+    portal: 'accessControl',
     evaluation: declaredRoles,
   },
   {
@@ -345,6 +351,8 @@ export const ROLE_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'roleAssignments', 'roleDefinitions', 'servicePrincipals'],
     absence: false,
+    rechecks: ['roleAssignmentEvent'],
+    portal: 'accessControl',
     evaluation: [declaredRoles, undeclaredPrivileged],
   },
   {
@@ -355,6 +363,8 @@ export const ROLE_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
     absence: false,
+    rechecks: ['roleAssignmentEvent'],
+    portal: 'accessControl',
     evaluation: declaredRoles,
   },
   {
@@ -365,6 +375,8 @@ export const ROLE_RULES = [
     source: 'tenant',
     inputs: ['baseline', 'roleAssignments', 'roleDefinitions'],
     absence: false,
+    rechecks: ['roleAssignmentEvent'],
+    portal: 'accessControl',
     evaluation: declaredRoles,
   },
 ] as const satisfies readonly RuleDescriptor[];

@@ -60,6 +60,21 @@ export type Evaluation =
   /** Not by evaluate(): by its source's own use case (named here so a reader finds it). */
   | { per: 'elsewhere'; by: string };
 
+/**
+ * When an owner hears about a finding of the rule again (shared/notify/cadence.ts):
+ *   once            — once while it is open (the default);
+ *   expiry-windows  — once per warning window it enters as its due date nears (policy.expiryWarningDays);
+ *   sso-windows     — the same in the SAML certificate windows, and on past its end like `expired`;
+ *   expired         — when it expires, a day later and a week later, until it is removed.
+ */
+export type NoticeCadence = 'once' | 'expiry-windows' | 'sso-windows' | 'expired';
+
+/** The targeted re-checks that bring the rule's findings in line between full reconciles. */
+export type Recheck = 'roleAssignmentEvent' | 'federatedCredentialEvent' | 'deltaSweep';
+
+/** The Azure portal page where a person fixes a finding (shared/report/portal-links.ts). */
+export type PortalPage = 'accessControl' | 'federatedCredentials' | 'appCredentials' | 'keyVault';
+
 export interface RuleDescriptor {
   /** Stable id: exemptions, finding keys, alerts and SIEM routing refer to it. Never rename one. */
   id: string;
@@ -75,4 +90,14 @@ export interface RuleDescriptor {
    */
   absence: boolean;
   evaluation: Evaluation | readonly Evaluation[];
+  /** How often owners hear about it (default once). */
+  notice?: NoticeCadence;
+  /** Security operations hear about it once an owner has left it open ESCALATE_AFTER_DAYS. */
+  escalates?: boolean;
+  /** Which event or sweep re-checks it (none: only the full reconcile or its own source). */
+  rechecks?: readonly Recheck[];
+  /** Where it is fixed in the portal (none: the identity's page). */
+  portal?: PortalPage;
+  /** Its target is a role assignment id; the scope it is about is `evidence.scope`. */
+  targetIsAssignment?: boolean;
 }

@@ -1,9 +1,13 @@
 /**
- * A delete event never raises an absence rule that live state contradicts. A delete event that
- * names an assignment at a management group (which emits no subscription events: such an event is
- * forged or misrouted) while it still exists, and a delete of a subscription assignment while the
- * same role is still held at the management group above it: no `role.missing`, and the next full
- * reconcile agrees with what the events left.
+ * A delete event never raises an absence rule that live state contradicts (reproduced on the code
+ * before: a delete event naming payments-ci's User Access Administrator assignment at the
+ * management group, which still exists, opened role.missing for its declared Contributor on
+ * rg-pay — the re-read at the management group had not covered the subscription below it).
+ * - The event is refused: management groups send no events, so one naming a management-group
+ *   scope is forged or misrouted.
+ * - The re-check itself, asked about a management group, judges only findings about that scope.
+ * - A delete of a subscription assignment while the same role is held at the management group
+ *   above it opens no role.missing either, and the next full reconcile agrees.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handleEvents } from '../../shared/app/handle-events';
@@ -12,7 +16,10 @@ import type { Tables } from '../../shared/storage/tables';
 import { reconcileContoso, tenantFor, useContosoEmulator } from '../support/emulator';
 import { PROD_SUB, resourceEvent } from '../support/events';
 import { tablesWithSampleBaseline } from '../support/tables';
-import { SAMPLE_NOW } from '../support/sample';
+import { replaceOnce, SAMPLE_NOW, sampleBaselineText } from '../support/sample';
+import { parseBaseline } from '../../shared/baseline/parse';
+import { BaselineStore } from '../../shared/baseline/store';
+import { recheckRoleAssignment } from '../../shared/app/event-recheck';
 
 const SUB_LIST = `subscriptions/${PROD_SUB}/providers/Microsoft.Authorization/roleAssignments`;
 const MG = '/providers/Microsoft.Management/managementGroups/contoso';
@@ -47,11 +54,42 @@ describe('delete events and inherited scopes (emulator + Azurite)', () => {
     await reconcileContoso(env.get(), tables);
   });
 
-  it('a delete event for a management-group assignment that still exists changes nothing, with a note', async () => {
+  it('a delete event for a management-group assignment that still exists: refused, and the re-check opens no role.missing below it', async () => {
+    // payments-ci declares the User Access Administrator it holds at the management group.
+    const declared =
+      '      - role: Contributor\n        scope: /subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-pay\n    federatedCredentials:';
+    const baseline = parseBaseline(
+      replaceOnce(
+        sampleBaselineText(),
+        declared,
+        declared.replace(
+          '    federatedCredentials:',
+          `      - role: User Access Administrator\n        scope: ${MG}\n    federatedCredentials:`,
+        ),
+      ),
+      'b.yaml',
+      SAMPLE_NOW,
+    );
+    await new BaselineStore(tables).apply(baseline, { actor: 'test', now: SAMPLE_NOW, summary: 'mg role' });
+    await reconcileContoso(env.get(), tables);
     const before = await missing();
     const [outcome] = await deliver(AT_MG);
     expect(outcome!.status).toBe('skipped');
-    expect(outcome!.note).toMatch(/is not one the monitor watches/);
+    expect(outcome!.note).toMatch(
+      /is not in a subscription; management-group and tenant scopes send no events/,
+    );
+    expect(await missing()).toEqual(before);
+    // The re-check, were it asked, judges only what its read covered.
+    const r = await recheckRoleAssignment(AT_MG, 'delete', {
+      tables,
+      tenant: tenantFor(env.get()),
+      baseline,
+      now: SAMPLE_NOW,
+      evidence: {},
+      relatesTo: () => true,
+    });
+    expect(r.gaps).toEqual([]);
+    expect(r.sync.opened.filter((c) => c.ruleId === 'role.missing')).toEqual([]);
     expect(await missing()).toEqual(before);
   });
 

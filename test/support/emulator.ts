@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { AzureClients, emulatorCredential } from '../../shared/azure/clients';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
 import { Fixture } from '../../emulator/fixture';
-import { CONTOSO, SAMPLE_NOW } from './sample';
+import { CONTOSO, SAMPLE_NOW, sampleClock } from './sample';
 import { reconcile } from '../../shared/app/reconcile';
 import type { Tables } from '../../shared/storage/tables';
 
@@ -45,7 +45,7 @@ export function reconcileContoso(emulator: RunningEmulator, tables: Tables) {
     tenant: { clients: clientsFor(emulator), scope: contosoScope(emulator) },
     evaluateAt: SAMPLE_NOW,
     // The run's own clock too (first/last seen, resolved retention): as of the sample, never today.
-    clock: () => SAMPLE_NOW,
+    clock: sampleClock,
   });
 }
 

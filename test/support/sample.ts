@@ -8,6 +8,15 @@ export const sampleBaselineText = (): string => readFileSync(SAMPLE_BASELINE_PAT
 /** The date the contoso sample was written for (its fixture's recording time). */
 export const SAMPLE_NOW = new Date('2026-11-22T09:00:00Z');
 
+const ORIGIN = performance.now();
+/**
+ * A clock that starts at the sample's date when the test process starts and moves on with real
+ * (monotonic) time: runs are dated as of the sample, never today, and two runs one after the other
+ * still have different times (what orders the latest run, first and last seen).
+ */
+export const sampleClock = (): Date =>
+  new Date(SAMPLE_NOW.getTime() + Math.floor(performance.now() - ORIGIN));
+
 /** Replaces exactly one occurrence, so a test notices when the sample changes under it. */
 export function replaceOnce(text: string, find: string, replacement: string): string {
   const first = text.indexOf(find);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baselineJsonSchemaText } from '../../shared/baseline/json-schema';
@@ -79,8 +79,33 @@ describe('generated and mirrored project files', () => {
     for (const key of Object.keys(settingsSchema.shape)) expect(sample.Values, key).toHaveProperty(key);
   });
 
-  it('the README documents every setting', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it('the README is a front door: under 250 lines, the two set-up commands on its first screen', () => {
+    const lines = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n');
+    expect(lines.length).toBeLessThan(250);
+    const firstScreen = lines.slice(0, 25).join('\n');
+    expect(firstScreen).toMatch(/^npm ci && npm run demo\b/m);
+    expect(firstScreen).toMatch(/^npm ci && npm test\b/m);
+  });
+
+  it('every relative link in the README and docs/ names a file that exists', () => {
+    const pages = [
+      'README.md',
+      ...readdirSync(path.join(ROOT, 'docs')).map((f) => path.join('docs', f)),
+    ].filter((f) => f.endsWith('.md'));
+    const broken: string[] = [];
+    for (const page of pages) {
+      const text = readFileSync(path.join(ROOT, page), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target!) || target!.startsWith('#')) continue;
+        const file = target!.split('#')[0]!;
+        if (!existsSync(path.resolve(ROOT, path.dirname(page), file))) broken.push(`${page}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('docs/settings.md documents every setting', () => {
+    const readme = readFileSync(path.join(ROOT, 'docs', 'settings.md'), 'utf8');
     for (const key of Object.keys(settingsSchema.shape)) expect(readme, key).toContain(`\`${key}\``);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { allRules, isRuleId, ruleDefinition } from '../../../shared/rules/catalogue';
+import { allRules, isRuleId, rechecks, ruleDefinition, ruleOf } from '../../../shared/rules/catalogue';
 import { ownerOf } from '../../../shared/rules/finding-owner';
 import {
   RULE_TABLE_END,
@@ -16,6 +16,28 @@ import { ROOT } from '../../support/sample';
 
 describe('rule descriptors', () => {
   const rules = allRules();
+
+  it('a stored rule id this version does not know has no descriptor and is re-checked by nothing', () => {
+    expect(ruleOf('role.missing')).toBe(ruleDefinition('role.missing'));
+    expect(ruleOf('role.retired-long-ago')).toBeUndefined();
+    expect(rechecks('role.retired-long-ago', 'roleAssignmentEvent')).toBe(false);
+  });
+
+  it.each([
+    ['role.unexpected', 'roleAssignmentEvent', true],
+    ['role.orphaned-principal', 'roleAssignmentEvent', true],
+    ['role.unexpected', 'federatedCredentialEvent', false],
+    ['fic.missing', 'federatedCredentialEvent', true],
+    ['credential.expired', 'deltaSweep', true],
+    ['credential.unused', 'deltaSweep', false],
+    ['keyvault.secret-expired', 'deltaSweep', false],
+  ] as const)('%s is re-checked by %s: %s', (id, by, expected) => {
+    expect(rechecks(id, by)).toBe(expected);
+  });
+
+  it('every rule a targeted re-check covers is of the source that re-check reads (the tenant)', () => {
+    for (const r of rules) if (r.rechecks?.length) expect(r.source, r.id).toBe('tenant');
+  });
 
   it('ids are unique, dotted lower-case, and every field a person reads is filled', () => {
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
