@@ -144,6 +144,20 @@ export function main() {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const vaults = (process.env.WIMON_KEYVAULT_IDS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  // The monitor skips events from subscriptions it does not watch (a forged or misrouted event must
+  // not raise findings there): a vault outside them would be subscribed and then never heard.
+  const watched = new Set(subscriptions.map((s) => s.toLowerCase()));
+  const outside = vaults.filter((v) => !watched.has((v.split('/')[2] ?? '').toLowerCase()));
+  if (outside.length) {
+    console.error(
+      `WIMON_KEYVAULT_IDS names vaults outside the monitored subscriptions (WIMON_SUBSCRIPTION_IDS_JSON): ${outside.join(', ')}. Their events would be skipped; add their subscriptions or remove them.`,
+    );
+    process.exit(1);
+  }
   for (const subscription of subscriptions)
     subscribe({
       subscription,
@@ -154,10 +168,7 @@ export function main() {
       extra: [],
       env,
     });
-  for (const vault of (process.env.WIMON_KEYVAULT_IDS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
+  for (const vault of vaults) {
     const parts = vault.split('/');
     subscribe({
       subscription: parts[2],

@@ -365,6 +365,20 @@ describe('postdeploy hook: event subscriptions', () => {
     expect(devArgs[devArgs.indexOf('--name') + 1]).not.toBe(args[args.indexOf('--name') + 1]);
   });
 
+  it('refuses a vault outside the monitored subscriptions before subscribing anything (its events would be skipped)', () => {
+    const vault =
+      '/subscriptions/99999999-9999-4999-8999-999999999999/resourceGroups/rg-x/providers/Microsoft.KeyVault/vaults/kv-x';
+    const r = runHook('postdeploy.mjs', [{ tool: 'az', when: '.*', stdout: '[]' }], {
+      ...deployEnv('prod'),
+      WIMON_KEYVAULT_IDS: vault,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `WIMON_KEYVAULT_IDS names vaults outside the monitored subscriptions (WIMON_SUBSCRIPTION_IDS_JSON): ${vault}`,
+    );
+    expect(r.calls).toEqual([]);
+  });
+
   it('creates a topic where there is none, named without shell tools', () => {
     const r = runHook(
       'postdeploy.mjs',
