@@ -136,7 +136,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'WIMON_ATTESTATION_URL',
       'WIMON_TEAMS_WEBHOOK_URL',
     ],
-    exit: [EXIT.ok, EXIT.problems, EXIT.usage, EXIT.failed],
+    // 4: the owners' Entra accounts could not be checked (notices went to the owners as declared)
+    exit: [EXIT.ok, EXIT.problems, EXIT.usage, EXIT.incomplete, EXIT.failed],
   },
   attest: {
     examples: ['wimon attest hr-sync --until 2027-03-01 --by judy@contoso.com --reason "quarterly review"'],

@@ -317,7 +317,11 @@ function parseKeyVault(
     version && d.data.version && d.data.version.toLowerCase() !== version.toLowerCase()
       ? `Version ${shortText(d.data.version)}`
       : '',
-    sourceVault?.toLowerCase() !== vault ? `the event's vault ${shortText(source)}` : '',
+    sourceVault === undefined
+      ? `the event's source ${shortText(source) || '(none)'}, which is not a Key Vault,`
+      : sourceVault.toLowerCase() !== vault
+        ? `the event's vault ${shortText(source)}`
+        : '',
   ].filter(Boolean);
   if (contradictions.length)
     return fail(

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { realClockEnv } from '../support/real-clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wimon } from '../support/cli';
 import { ROOT } from '../support/sample';
@@ -38,7 +39,11 @@ describe('findings dashboard in Chromium (from the demo)', () => {
     findings = (
       JSON.parse(readFileSync(path.join(out, 'findings.json'), 'utf8')) as { findings: JsonFinding[] }
     ).findings;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu'],
+      env: realClockEnv(),
+    });
     mkdirSync(OUTPUT, { recursive: true });
   }, 120_000);
   afterAll(async () => {

@@ -16,6 +16,7 @@ import { teamsAlertCard } from '../../shared/notify/teams-card';
 import { linkPlaceholder, newClaim, resolveLinks } from '../../shared/attest/links';
 import { adaptiveCardErrors } from '../support/adaptive-card-schema';
 import { ROOT } from '../support/sample';
+import { realClockEnv } from '../support/real-clock';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = path.join(ROOT, 'test', 'output', 'notices');
@@ -135,7 +136,11 @@ const FLAGS = (profile: string) => [
 
 function chromium(args: string[]): string {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'wimon-chromium-'));
-  const r = spawnSync(CHROMIUM, [...FLAGS(profile), ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(CHROMIUM, [...FLAGS(profile), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: realClockEnv(),
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }

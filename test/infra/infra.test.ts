@@ -626,6 +626,7 @@ process.stdout.write(JSON.stringify({ table: s.WIMON_TABLE_ENDPOINT, subs: s.WIM
   });
 
   it('without security contacts the starter baseline says what to fill in', () => {
+    const STARTER_DAY = new Date('2026-11-22T09:00:00Z');
     const text = starterBaselineYaml(
       {
         AZURE_ENV_NAME: 'dev',
@@ -640,8 +641,8 @@ process.stdout.write(JSON.stringify({ table: s.WIMON_TABLE_ENDPOINT, subs: s.WIM
         WIMON_ATTESTATION_SECRET_ID:
           '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/r/providers/Microsoft.KeyVault/vaults/k/secrets/attestation-key',
       },
-      new Date(),
+      STARTER_DAY,
     );
-    expect(() => parseBaseline(text, 'starter-baseline.yaml', new Date())).toThrow(/OWNER-REQUIRED/);
+    expect(() => parseBaseline(text, 'starter-baseline.yaml', STARTER_DAY)).toThrow(/OWNER-REQUIRED/);
   });
 });

@@ -281,12 +281,13 @@ describe('one-click attestation links (digest → attest function → state), em
     await judysLinks();
     const far = newClaim(
       { act: 'attest', oid: HR_SYNC, rcpt: 'judy@contoso.com', until: '2031-01-01' },
-      new Date(),
+      SAMPLE_NOW,
     );
+    // Signed and acted on as of the sample's date: the 90 days are counted from there.
     const r = await actOnLink(signClaim(far, KEY), {
       tables,
       key: KEY,
-      now: new Date('2026-11-22T10:00:00Z'),
+      now: new Date(SAMPLE_NOW.getTime() + 3_600_000),
     });
     expect(r.html).toContain('still needed until 2027-02-20'); // 90 days
     await expect(

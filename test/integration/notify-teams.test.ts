@@ -148,7 +148,7 @@ describe('Teams: security operations alerts and digests as Adaptive Cards (emula
   it('the webhook URL (its signature) is in no table', async () => {
     await run(SAMPLE_NOW);
     const sig = new URL(env.get().endpoints.teamsWebhook).searchParams.get('sig')!;
-    const atRest = await secretsAtRest(inject('azuriteConnectionString'), tables.prefix, sig, new Date());
+    const atRest = await secretsAtRest(inject('azuriteConnectionString'), tables.prefix, sig, SAMPLE_NOW);
     expect(atRest.rows).toBeGreaterThan(0);
     expect(atRest.keyFound).toEqual([]);
   });

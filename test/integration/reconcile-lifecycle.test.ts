@@ -122,8 +122,8 @@ describe('reconcile lifecycle (emulator + Azurite)', () => {
       evidence: template.evidence,
       readScope: template.readScope,
     }));
-    const opened = await store.sync(candidates, new Date(), { stored: [], readCompletely: () => true });
-    await store.sync([], new Date(), { stored: opened.opened, readCompletely: () => true });
+    const opened = await store.sync(candidates, SAMPLE_NOW, { stored: [], readCompletely: () => true });
+    await store.sync([], SAMPLE_NOW, { stored: opened.opened, readCompletely: () => true });
     const table = await tables.table('findings');
     const [young, old] = opened.opened;
     for (const [f, days] of [

@@ -106,11 +106,11 @@ describe('the emulator evaluating that query', () => {
   });
 
   it('reads the SDK timespan (start/end) and an ISO day duration', () => {
-    expect(parseTimespan('2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z', new Date())).toEqual({
+    const now = new Date('2026-11-22T00:00:00Z');
+    expect(parseTimespan('2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z', now)).toEqual({
       start: Date.parse('2026-01-01T00:00:00Z'),
       end: Date.parse('2026-02-01T00:00:00Z'),
     });
-    const now = new Date('2026-11-22T00:00:00Z');
     expect(parseTimespan('P10D', now).start).toBe(Date.parse('2026-11-12T00:00:00Z'));
   });
 
